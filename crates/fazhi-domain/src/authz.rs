@@ -1,0 +1,143 @@
+//! 权限 — who may do what, and where.
+//!
+//! Two questions, both answered here and nowhere else:
+//! 1. may this role perform this action at all (the role × action table);
+//! 2. is the target inside the actor's agency subtree (scope).
+//!
+//! The table is an exhaustive `match`: a new role or action does not compile
+//! until every combination is decided.
+
+use crate::agency::AgencyPath;
+use crate::role::Role;
+use serde::Serialize;
+
+/// Everything a route or use case can ask permission for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// See the agency home page with its counts.
+    ViewHome,
+    /// See agencies of the scope.
+    ViewAgencies,
+    /// Create agencies below one's own.
+    ManageAgencies,
+    /// See user accounts of the scope.
+    ViewUsers,
+    /// Create accounts, enable and disable them.
+    ManageUsers,
+    /// Create and revoke API bearer tokens.
+    ManageApiTokens,
+    /// Read the action log (执法全过程记录) of the scope.
+    ViewActionLog,
+}
+
+impl Action {
+    pub const ALL: [Action; 7] = [
+        Action::ViewHome,
+        Action::ViewAgencies,
+        Action::ManageAgencies,
+        Action::ViewUsers,
+        Action::ManageUsers,
+        Action::ManageApiTokens,
+        Action::ViewActionLog,
+    ];
+}
+
+/// The party asking: its role and where it sits in the agency tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: i64,
+    pub role: Role,
+    pub agency_id: i64,
+    pub agency_path: AgencyPath,
+}
+
+/// Why a request was refused. Messages are bilingual and name the rule.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Denied {
+    #[error("您的角色（{role_zh}）无权执行此操作 / your role ({role_en}) may not do this")]
+    Role {
+        role_zh: &'static str,
+        role_en: &'static str,
+        action: Action,
+    },
+    #[error("该记录不在您所属机构的管辖范围内 / this record is outside your agency's scope")]
+    Scope,
+}
+
+/// The role × action table.
+pub fn role_allows(role: Role, action: Action) -> bool {
+    use Action::*;
+    match role {
+        Role::SystemAdmin => true,
+        Role::AgencyHead | Role::SectionHead => match action {
+            ViewHome | ViewAgencies | ViewUsers | ViewActionLog => true,
+            ManageAgencies | ManageUsers | ManageApiTokens => false,
+        },
+        Role::Officer | Role::LegalReviewer | Role::LegalAdviser | Role::ReadOnly => match action {
+            ViewHome | ViewAgencies | ViewActionLog => true,
+            ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens => false,
+        },
+    }
+}
+
+/// Decide one request. `target` is the agency that owns the record acted on,
+/// or `None` for actions on the actor's own scope as a whole.
+pub fn authorize(actor: &Actor, action: Action, target: Option<&AgencyPath>) -> Result<(), Denied> {
+    if !role_allows(actor.role, action) {
+        return Err(Denied::Role {
+            role_zh: actor.role.name_zh(),
+            role_en: actor.role.name_en(),
+            action,
+        });
+    }
+    match target {
+        Some(path) if !actor.agency_path.covers(path) => Err(Denied::Scope),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(role: Role, path: AgencyPath) -> Actor {
+        Actor {
+            user_id: 1,
+            role,
+            agency_id: 0,
+            agency_path: path,
+        }
+    }
+
+    #[test]
+    fn only_system_admin_manages_users_agencies_and_tokens() {
+        for role in Role::ALL {
+            for action in [Action::ManageUsers, Action::ManageAgencies, Action::ManageApiTokens] {
+                assert_eq!(role_allows(role, action), role == Role::SystemAdmin, "{role:?} {action:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_role_sees_its_home_page() {
+        for role in Role::ALL {
+            assert!(role_allows(role, Action::ViewHome));
+        }
+    }
+
+    #[test]
+    fn a_district_admin_is_refused_a_record_of_another_district() {
+        let city = AgencyPath::root(1).child(2);
+        let a = actor(Role::SystemAdmin, city.child(3));
+        assert_eq!(authorize(&a, Action::ManageUsers, Some(&city.child(4))), Err(Denied::Scope));
+        assert_eq!(authorize(&a, Action::ManageUsers, Some(&city.child(3))), Ok(()));
+    }
+
+    #[test]
+    fn a_city_user_may_act_on_its_districts() {
+        let city = AgencyPath::root(1).child(2);
+        let a = actor(Role::AgencyHead, city.clone());
+        assert_eq!(authorize(&a, Action::ViewUsers, Some(&city.child(7))), Ok(()));
+    }
+}

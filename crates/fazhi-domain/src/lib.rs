@@ -1,0 +1,15 @@
+//! Fazhi's pure domain: the types and rules every other crate shares.
+//!
+//! Architecture invariant: this crate performs no IO, reads no clock, draws no
+//! randomness and has no async code. Time, calendars and random values are
+//! parameters. Same inputs, same outputs.
+
+pub mod action_log;
+pub mod agency;
+pub mod authz;
+pub mod role;
+pub mod calendar;
+pub mod deadline;
+pub mod ident;
+pub mod money;
+pub mod rules;

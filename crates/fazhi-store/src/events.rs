@@ -1,0 +1,114 @@
+//! The action log (执法全过程记录): append and read. Nothing else writes `events`.
+
+use crate::{Db, StoreError, Tx, on_db, on_tx};
+use fazhi_domain::action_log::{Event, NewEvent, payload_text};
+use fazhi_domain::agency::AgencyPath;
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    at_us: i64,
+    actor_user_id: Option<i64>,
+    agency_id: Option<i64>,
+    kind: String,
+    subject: String,
+    payload_json: String,
+    salt: Vec<u8>,
+}
+
+impl From<Row> for Event {
+    fn from(r: Row) -> Self {
+        Event {
+            id: r.id,
+            at_us: r.at_us,
+            actor_user_id: r.actor_user_id,
+            agency_id: r.agency_id,
+            kind: r.kind,
+            subject: r.subject,
+            payload_json: r.payload_json,
+            salt: r.salt,
+        }
+    }
+}
+
+/// Append one event inside `tx`. Positions are gapless: the write transaction
+/// is serialised (SQLite's single writer, PostgreSQL's advisory lock), so
+/// `max + 1` is the next position.
+///
+/// This is the seam where the Merkle leaf will be appended in the same
+/// transaction (see ARCHITECTURE.md).
+pub async fn append(tx: &mut Tx, new: &NewEvent) -> Result<Event, StoreError> {
+    let size: i64 = on_tx!(tx, |c| sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
+        .fetch_one(&mut *c)
+        .await?);
+    let event = Event {
+        id: size + 1,
+        at_us: new.at_us,
+        actor_user_id: new.actor_user_id,
+        agency_id: new.agency_id,
+        kind: new.kind.code().to_owned(),
+        subject: new.subject.clone(),
+        payload_json: payload_text(&new.payload),
+        salt: new.salt.to_vec(),
+    };
+    on_tx!(tx, |c| sqlx::query(
+        "INSERT INTO events (id, at_us, actor_user_id, agency_id, kind, subject, payload_json, salt) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+    )
+    .bind(event.id)
+    .bind(event.at_us)
+    .bind(event.actor_user_id)
+    .bind(event.agency_id)
+    .bind(&event.kind)
+    .bind(&event.subject)
+    .bind(&event.payload_json)
+    .bind(&event.salt)
+    .execute(&mut *c)
+    .await?
+    .rows_affected());
+    Ok(event)
+}
+
+/// Number of events in the whole log (the tree size).
+pub async fn size(db: &Db) -> Result<i64, StoreError> {
+    Ok(on_db!(db, |c| sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events").fetch_one(c).await?))
+}
+
+/// Events about one subject, oldest first.
+pub async fn for_subject(db: &Db, subject: &str) -> Result<Vec<Event>, StoreError> {
+    let rows: Vec<Row> = on_db!(db, |c| sqlx::query_as(
+        "SELECT id, at_us, actor_user_id, agency_id, kind, subject, payload_json, salt FROM events \
+         WHERE subject = $1 ORDER BY id"
+    )
+    .bind(subject)
+    .fetch_all(c)
+    .await?);
+    Ok(rows.into_iter().map(Event::from).collect())
+}
+
+/// The newest events whose agency lies in `scope`, newest first.
+pub async fn recent_in_scope(db: &Db, scope: &AgencyPath, limit_rows: i64) -> Result<Vec<Event>, StoreError> {
+    let prefix = format!("{}%", scope.as_str());
+    let rows: Vec<Row> = on_db!(db, |c| sqlx::query_as(
+        "SELECT e.id, e.at_us, e.actor_user_id, e.agency_id, e.kind, e.subject, e.payload_json, e.salt \
+         FROM events e JOIN agencies a ON a.id = e.agency_id WHERE a.path LIKE $1 ORDER BY e.id DESC LIMIT $2"
+    )
+    .bind(&prefix)
+    .bind(limit_rows)
+    .fetch_all(c)
+    .await?);
+    Ok(rows.into_iter().map(Event::from).collect())
+}
+
+/// Events with ids in `[from_id, from_id + limit)`, for verification passes.
+pub async fn range(db: &Db, from_id: i64, limit_rows: i64) -> Result<Vec<Event>, StoreError> {
+    let rows: Vec<Row> = on_db!(db, |c| sqlx::query_as(
+        "SELECT id, at_us, actor_user_id, agency_id, kind, subject, payload_json, salt FROM events \
+         WHERE id >= $1 ORDER BY id LIMIT $2"
+    )
+    .bind(from_id)
+    .bind(limit_rows)
+    .fetch_all(c)
+    .await?);
+    Ok(rows.into_iter().map(Event::from).collect())
+}
