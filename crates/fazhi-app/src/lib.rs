@@ -1,1 +1,101 @@
-//! x
+//! Fazhi use cases.
+//!
+//! Each use case: parse its input (fields already strings from the edge),
+//! authorize the actor, decide with `fazhi-domain`, then persist the change
+//! and its one action-log event in a single transaction.
+//!
+//! Architecture invariant: no SQL here (that is `fazhi-store`), no HTTP here
+//! (that is `fazhi-web`). Time comes from the injected [`Clock`].
+
+pub mod accounts;
+pub mod auth;
+pub mod clock;
+pub mod demo;
+pub mod error;
+pub mod home;
+pub mod password;
+pub mod throttle;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::AppError;
+
+use fazhi_domain::action_log::{EVENT_SALT_BYTES, EventKind, NewEvent};
+use fazhi_store::{Db, Tx, events};
+use std::sync::Arc;
+
+/// Everything a use case needs. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    pub password_params: password::PasswordParams,
+    pub throttle: Arc<throttle::LoginThrottle>,
+    /// Session lifetime after login.
+    pub session_ttl_s: i64,
+}
+
+/// Default session lifetime: one working day (8 hours).
+pub const SESSION_TTL_S_DEFAULT: i64 = 8 * 3600;
+
+impl App {
+    pub fn new(db: Db, clock: Arc<dyn Clock>, password_params: password::PasswordParams) -> Self {
+        App {
+            db,
+            clock,
+            password_params,
+            throttle: Arc::new(throttle::LoginThrottle::default()),
+            session_ttl_s: SESSION_TTL_S_DEFAULT,
+        }
+    }
+
+    /// Readiness: the database answers.
+    pub async fn health(&self) -> Result<(), AppError> {
+        events::size(&self.db).await?;
+        Ok(())
+    }
+
+    pub fn now_us(&self) -> i64 {
+        self.clock.now_us()
+    }
+
+    /// Append the one event of a use case inside its transaction.
+    pub(crate) async fn log(
+        &self,
+        tx: &mut Tx,
+        actor_user_id: Option<i64>,
+        agency_id: Option<i64>,
+        kind: EventKind,
+        subject: String,
+        payload: serde_json::Value,
+    ) -> Result<fazhi_domain::action_log::Event, AppError> {
+        let mut salt = [0u8; EVENT_SALT_BYTES];
+        random_fill(&mut salt)?;
+        let new = NewEvent {
+            at_us: self.now_us(),
+            actor_user_id,
+            agency_id,
+            kind,
+            subject,
+            payload,
+            salt,
+        };
+        Ok(events::append(tx, &new).await?)
+    }
+}
+
+pub(crate) fn random_fill(buf: &mut [u8]) -> Result<(), AppError> {
+    getrandom::fill(buf).map_err(|e| AppError::Internal(format!("no OS randomness: {e}")))
+}
+
+/// A random token as lowercase hex (`bytes` of entropy).
+pub fn random_token(bytes: usize) -> Result<String, AppError> {
+    let mut buf = vec![0u8; bytes];
+    random_fill(&mut buf)?;
+    Ok(hex::encode(buf))
+}
+
+/// SHA-256 of a secret token, as stored in the database.
+pub fn token_hash(token: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(token.as_bytes()))
+}

@@ -42,8 +42,6 @@ impl TryFrom<Row> for Agency {
     }
 }
 
-const COLUMNS: &str = "id, parent_id, name, kind, level, region_code, path";
-
 pub struct NewAgency<'a> {
     pub parent: Option<&'a Agency>,
     pub name: &'a str,
@@ -111,11 +109,16 @@ pub async fn list_in_scope(db: &Db, scope: &AgencyPath) -> Result<Vec<Agency>, S
     rows.into_iter().map(Agency::try_from).collect()
 }
 
-pub async fn count(db: &Db) -> Result<i64, StoreError> {
-    Ok(on_db!(db, |c| sqlx::query_scalar("SELECT COUNT(*) FROM agencies").fetch_one(c).await?))
+/// Every agency, by path (for the command line).
+pub async fn list_all(db: &Db) -> Result<Vec<Agency>, StoreError> {
+    let rows: Vec<Row> = on_db!(db, |c| sqlx::query_as(
+        "SELECT id, parent_id, name, kind, level, region_code, path FROM agencies ORDER BY path"
+    )
+    .fetch_all(c)
+    .await?);
+    rows.into_iter().map(Agency::try_from).collect()
 }
 
-#[doc(hidden)]
-pub fn columns() -> &'static str {
-    COLUMNS
+pub async fn count(db: &Db) -> Result<i64, StoreError> {
+    Ok(on_db!(db, |c| sqlx::query_scalar("SELECT COUNT(*) FROM agencies").fetch_one(c).await?))
 }

@@ -204,6 +204,37 @@ impl Tx {
     }
 }
 
+fn check_scratch_name(name: &str) -> Result<(), StoreError> {
+    let ok = !name.is_empty()
+        && name.len() <= 63
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(StoreError::Corrupt(format!("invalid scratch database name {name:?}")))
+    }
+}
+
+/// Create an empty PostgreSQL database `name` on the server of `admin_url`
+/// (for tests and benchmarks) and return its URL. Identifiers cannot be bound
+/// as parameters, so the name is restricted to `[a-z0-9_]`.
+pub async fn create_scratch_database(admin_url: &str, name: &str) -> Result<String, StoreError> {
+    check_scratch_name(name)?;
+    let pool = PgPoolOptions::new().max_connections(1).connect_with(PgConnectOptions::from_str(admin_url)?).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&pool).await?;
+    pool.close().await;
+    Ok(crate::testing::database_url_with_name(admin_url, name))
+}
+
+/// Drop a database made by [`create_scratch_database`], ending its connections.
+pub async fn drop_scratch_database(admin_url: &str, name: &str) -> Result<(), StoreError> {
+    check_scratch_name(name)?;
+    let pool = PgPoolOptions::new().max_connections(1).connect_with(PgConnectOptions::from_str(admin_url)?).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&pool).await?;
+    pool.close().await;
+    Ok(())
+}
+
 /// Hide the password of a database URL for messages and logs.
 pub fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {

@@ -53,22 +53,13 @@ pub async fn sqlite() -> TestDb {
 pub async fn postgres() -> TestDb {
     let admin_url = pg_admin_url();
     let name = format!("fazhi_t_{}", random_hex(8));
-    let admin = Db::open_postgres(&admin_url).await.unwrap_or_else(|e| {
+    let url = crate::db::create_scratch_database(&admin_url, &name).await.unwrap_or_else(|e| {
         panic!(
             "PostgreSQL is required for store tests and did not answer at {}: {e}. \
              Run scripts/test (it starts one) or set FAZHI_TEST_SKIP_PG=1 to skip knowingly.",
             crate::db::redact_url(&admin_url)
         )
     });
-    if let Db::Postgres(pool) = &admin {
-        // The name is generated above from hex digits only; identifiers cannot be bound.
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(pool)
-            .await
-            .unwrap_or_else(|e| panic!("create test database: {e}"));
-    }
-    admin.close().await;
-    let url = database_url_with_name(&admin_url, &name);
     let db = Db::open_postgres(&url).await.unwrap_or_else(|e| panic!("connect test database: {e}"));
     db.migrate().await.unwrap_or_else(|e| panic!("migrate postgres: {e}"));
     TestDb {
@@ -116,14 +107,7 @@ impl Drop for TestDb {
                     let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
                         return;
                     };
-                    rt.block_on(async move {
-                        if let Ok(Db::Postgres(pool)) = Db::open_postgres(&admin_url).await {
-                            let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
-                                .execute(&pool)
-                                .await;
-                            pool.close().await;
-                        }
-                    });
+                    let _ = rt.block_on(crate::db::drop_scratch_database(&admin_url, &name));
                 })
                 .join();
             }

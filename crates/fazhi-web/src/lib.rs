@@ -1,1 +1,77 @@
-//! x
+//! Fazhi's HTTP adapter: server-rendered pages and the JSON API.
+//!
+//! Architecture invariants:
+//! - Handlers are thin: extract → call one `fazhi-app` use case (which
+//!   authorizes) → render. No SQL here.
+//! - Every request passes the [`auth::middleware`]: it resolves the session
+//!   or bearer token and refuses any state-changing request whose CSRF token
+//!   does not match, before a handler runs.
+//! - Every route is listed in [`routes::ROUTES`] with the action it needs; a
+//!   test drives each route with each role.
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod i18n;
+pub mod pages;
+pub mod routes;
+pub mod views;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use fazhi_app::App;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// Largest request body accepted by any route (forms and JSON).
+pub const REQUEST_BODY_BYTES_MAX: usize = 1024 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    /// Mark cookies `Secure` (behind HTTPS). Off for plain-HTTP local use.
+    pub secure_cookies: bool,
+}
+
+/// The whole application router.
+pub fn router(state: AppState) -> Router {
+    let (api_router, openapi) = api::router().split_for_parts();
+    let openapi_json = openapi.clone();
+    Router::new()
+        .merge(pages::router())
+        .merge(api_router)
+        .route(
+            "/api/openapi.json",
+            axum::routing::get(move || async move { axum::Json(openapi_json) }),
+        )
+        .merge(utoipa_swagger_ui::SwaggerUi::new("/api/docs"))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::middleware))
+        .layer(RequestBodyLimitLayer::new(REQUEST_BODY_BYTES_MAX))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .with_state(state)
+}
+
+/// The OpenAPI document, for tests and `fazhi` to print.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api::router().split_for_parts().1
+}
+
+/// Serve until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+}

@@ -1,1 +1,230 @@
-fn main(){}
+//! `fazhi` — the one binary: wiring only. Commands parse their arguments,
+//! open the database and call use cases; nothing else reads env or config.
+
+mod bench;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+use fazhi_app::password::PasswordParams;
+use fazhi_app::{App, SystemClock};
+use fazhi_store::Db;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "fazhi", version, about = "法治 · 卫生健康行政执法与法治政府建设平台 / Fazhi health enforcement platform")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct DbArgs {
+    /// Data directory (embedded SQLite database, keys, files).
+    #[arg(long, env = "FAZHI_DATA_DIR", default_value = "data")]
+    data_dir: PathBuf,
+    /// PostgreSQL URL (postgres://…); without it the embedded SQLite in the data directory is used.
+    #[arg(long, env = "FAZHI_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+#[derive(Args, Clone)]
+struct ServeArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// Address to listen on.
+    #[arg(long, env = "FAZHI_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Mark cookies Secure (set when served over HTTPS).
+    #[arg(long, env = "FAZHI_SECURE_COOKIES", default_value_t = false)]
+    secure_cookies: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (migrates the database first).
+    Serve(ServeArgs),
+    /// Seed the demo agency tree and accounts (if the database is empty), print the logins, and serve.
+    Demo(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate(DbArgs),
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage agencies.
+    Agency {
+        #[command(subcommand)]
+        command: AgencyCommand,
+    },
+    /// Run benchmarks (e.g. `fazhi bench log --json`).
+    Bench(bench::BenchArgs),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account. The password is read from FAZHI_PASSWORD or --password.
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        display_name: String,
+        /// system_admin, officer, legal_reviewer, section_head, agency_head, legal_adviser, read_only
+        #[arg(long)]
+        role: String,
+        /// Agency id (see `fazhi agency list`).
+        #[arg(long)]
+        agency: i64,
+        #[arg(long, env = "FAZHI_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AgencyCommand {
+    /// Create an agency (a root agency when --parent is omitted).
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        name: String,
+        /// health_commission or supervision_institute
+        #[arg(long, default_value = "health_commission")]
+        kind: String,
+        /// 6-digit administrative division code.
+        #[arg(long)]
+        region_code: String,
+        #[arg(long)]
+        parent: Option<i64>,
+    },
+    /// List agencies.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+async fn open_app(db: &DbArgs, params: PasswordParams) -> Result<App> {
+    let database = Db::open(db.database_url.as_deref(), &db.data_dir)
+        .await
+        .with_context(|| format!("opening the database (data dir {})", db.data_dir.display()))?;
+    database.migrate().await.context("applying migrations")?;
+    Ok(App::new(database, Arc::new(SystemClock), params))
+}
+
+async fn serve(app: App, args: &ServeArgs) -> Result<()> {
+    let state = fazhi_web::AppState {
+        app,
+        secure_cookies: args.secure_cookies,
+    };
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("binding {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    println!("Fazhi 已启动 / listening: http://{addr}/");
+    fazhi_web::serve(listener, state, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .context("serving")?;
+    Ok(())
+}
+
+fn print_error(e: &fazhi_app::AppError) -> anyhow::Error {
+    anyhow::anyhow!("{} / {}", e.message_zh(), e.message_en())
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve(args) => {
+            let app = open_app(&args.db, PasswordParams::PRODUCTION).await?;
+            serve(app, &args).await
+        }
+        Command::Demo(args) => {
+            let app = open_app(&args.db, PasswordParams::PRODUCTION).await?;
+            let seeded = fazhi_app::demo::seed(&app).await.map_err(|e| print_error(&e))?;
+            println!(
+                "{}",
+                if seeded { "演示数据已生成 / demo data seeded" } else { "使用已有数据 / using existing data" }
+            );
+            println!("演示账号（密码均为 {} ）/ demo logins (password for all):", fazhi_app::demo::DEMO_PASSWORD);
+            for a in fazhi_app::demo::ACCOUNTS {
+                println!("  {:<12} {:<8} {} · {}", a.username, a.display_name, a.role.name_zh(), a.agency);
+            }
+            serve(app, &args).await
+        }
+        Command::Migrate(db) => {
+            open_app(&db, PasswordParams::PRODUCTION).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::User { command } => match command {
+            UserCommand::Add {
+                db,
+                username,
+                display_name,
+                role,
+                agency,
+                password,
+            } => {
+                let app = open_app(&db, PasswordParams::PRODUCTION).await?;
+                let input = fazhi_app::accounts::CreateUser {
+                    username,
+                    display_name,
+                    password,
+                    role,
+                    agency_id: agency,
+                };
+                let user = fazhi_app::accounts::create_user(&app, None, &input)
+                    .await
+                    .map_err(|e| print_error(&e))?;
+                println!("created user {} (id {})", user.username, user.id);
+                Ok(())
+            }
+        },
+        Command::Agency { command } => match command {
+            AgencyCommand::Add {
+                db,
+                name,
+                kind,
+                region_code,
+                parent,
+            } => {
+                let app = open_app(&db, PasswordParams::PRODUCTION).await?;
+                let input = fazhi_app::accounts::CreateAgency {
+                    parent_id: parent,
+                    name,
+                    kind,
+                    region_code,
+                };
+                let a = fazhi_app::accounts::create_agency(&app, None, &input)
+                    .await
+                    .map_err(|e| print_error(&e))?;
+                println!("created agency {} (id {})", a.name, a.id);
+                Ok(())
+            }
+            AgencyCommand::List { db } => {
+                let app = open_app(&db, PasswordParams::PRODUCTION).await?;
+                let all = fazhi_store::agencies::list_all(&app.db).await?;
+                for a in all {
+                    println!("{:>4}  {}  {}  {}", a.id, a.path.as_str(), a.level.name_zh(), a.name);
+                }
+                Ok(())
+            }
+        },
+        Command::Bench(args) => bench::run(args).await,
+    }
+}
+

@@ -1,0 +1,363 @@
+//! JSON API under `/api/v1`, described by OpenAPI (utoipa). Every API route is
+//! registered through `OpenApiRouter::routes`, so it cannot be missing from
+//! `/api/openapi.json` (a test compares them with `routes::ROUTES`).
+
+use crate::AppState;
+use crate::auth::ApiUser;
+use crate::error::{ApiError, ErrorBody};
+use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use fazhi_app::{AppError, accounts, home};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Fazhi API", description = "法治 · 卫生健康行政执法平台接口 / Fazhi health enforcement platform API. \
+        Authenticate with a session cookie (send its CSRF token in `X-CSRF-Token` on writes) or `Authorization: Bearer fz_…`."),
+    tags((name = "accounts", description = "机构、用户与令牌 / agencies, users, tokens"), (name = "log", description = "执法全过程记录 / action log")),
+    components(schemas(ErrorBody))
+)]
+struct ApiDoc;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(me))
+        .routes(routes!(home_stats))
+        .routes(routes!(list_agencies, create_agency))
+        .routes(routes!(list_users, create_user))
+        .routes(routes!(set_user_active))
+        .routes(routes!(list_events))
+        .routes(routes!(list_tokens, create_token))
+        .routes(routes!(revoke_token))
+}
+
+/// A JSON body whose parse errors become our bilingual 400/422 error.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(rejection) => {
+                let detail = rejection.body_text();
+                Err(ApiError(AppError::invalid(
+                    "body",
+                    format!("请求体不是有效的 JSON 或缺少字段：{detail}"),
+                    format!("request body is not valid JSON for this endpoint: {detail}"),
+                )))
+            }
+        }
+    }
+}
+
+fn parse_path_id(text: &str) -> Result<i64, ApiError> {
+    text.parse().map_err(|_| {
+        ApiError(AppError::invalid("id", format!("“{text}”不是有效的编号"), format!("'{text}' is not a valid id")))
+    })
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserOut {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    /// Role code, e.g. `officer`.
+    pub role: String,
+    pub role_name_zh: String,
+    pub agency_id: i64,
+    pub agency_name: String,
+    pub active: bool,
+}
+
+impl From<&accounts::User> for UserOut {
+    fn from(u: &accounts::User) -> Self {
+        UserOut {
+            id: u.id,
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            role: u.role.code().to_owned(),
+            role_name_zh: u.role.name_zh().to_owned(),
+            agency_id: u.agency_id,
+            agency_name: u.agency_name.clone(),
+            active: u.active,
+        }
+    }
+}
+
+/// The caller's own account.
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
+    responses((status = 200, body = UserOut), (status = 401, body = ErrorBody)))]
+async fn me(ApiUser(auth): ApiUser) -> Json<UserOut> {
+    Json(UserOut::from(&auth.user))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct HomeOut {
+    pub agency_name: String,
+    pub agencies: i64,
+    pub users: i64,
+    pub active_users: i64,
+    pub officers: i64,
+    pub events: i64,
+    /// `[date, events]` for each of the last 14 days (Beijing time).
+    pub events_by_day: Vec<(String, i64)>,
+}
+
+/// Counts of the caller's scope, as on the home page.
+#[utoipa::path(get, path = "/api/v1/home", tag = "accounts",
+    responses((status = 200, body = HomeOut), (status = 401, body = ErrorBody)))]
+async fn home_stats(State(state): State<AppState>, ApiUser(auth): ApiUser) -> Result<Json<HomeOut>, ApiError> {
+    let s = home::home(&state.app, &auth.actor()).await?;
+    Ok(Json(HomeOut {
+        agency_name: s.agency_name,
+        agencies: s.counts.agencies,
+        users: s.counts.users,
+        active_users: s.counts.active_users,
+        officers: s.counts.officers,
+        events: s.counts.events,
+        events_by_day: s.events_by_day,
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AgencyOut {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub name: String,
+    /// `health_commission` or `supervision_institute`.
+    pub kind: String,
+    /// `province`, `city` or `district`.
+    pub level: String,
+    pub region_code: String,
+}
+
+impl From<&accounts::Agency> for AgencyOut {
+    fn from(a: &accounts::Agency) -> Self {
+        AgencyOut {
+            id: a.id,
+            parent_id: a.parent_id,
+            name: a.name.clone(),
+            kind: a.kind.code().to_owned(),
+            level: a.level.code().to_owned(),
+            region_code: a.region_code.clone(),
+        }
+    }
+}
+
+/// Agencies of the caller's scope (its own and those below).
+#[utoipa::path(get, path = "/api/v1/agencies", tag = "accounts",
+    responses((status = 200, body = Vec<AgencyOut>), (status = 401, body = ErrorBody)))]
+async fn list_agencies(State(state): State<AppState>, ApiUser(auth): ApiUser) -> Result<Json<Vec<AgencyOut>>, ApiError> {
+    let list = accounts::list_agencies(&state.app, &auth.actor()).await?;
+    Ok(Json(list.iter().map(AgencyOut::from).collect()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CreateAgencyIn {
+    pub parent_id: i64,
+    pub name: String,
+    /// `health_commission` or `supervision_institute`.
+    pub kind: String,
+    /// 6-digit administrative division code (GB/T 2260).
+    pub region_code: String,
+}
+
+/// Create an agency below one of the caller's scope (system admin only).
+#[utoipa::path(post, path = "/api/v1/agencies", tag = "accounts", request_body = CreateAgencyIn,
+    responses((status = 201, body = AgencyOut), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_agency(
+    State(state): State<AppState>,
+    ApiUser(auth): ApiUser,
+    ApiJson(body): ApiJson<CreateAgencyIn>,
+) -> Result<Response, ApiError> {
+    let input = accounts::CreateAgency {
+        parent_id: Some(body.parent_id),
+        name: body.name,
+        kind: body.kind,
+        region_code: body.region_code,
+    };
+    let created = accounts::create_agency(&state.app, Some(&auth.actor()), &input).await?;
+    Ok((StatusCode::CREATED, Json(AgencyOut::from(&created))).into_response())
+}
+
+/// Accounts of the caller's scope.
+#[utoipa::path(get, path = "/api/v1/users", tag = "accounts",
+    responses((status = 200, body = Vec<UserOut>), (status = 403, body = ErrorBody)))]
+async fn list_users(State(state): State<AppState>, ApiUser(auth): ApiUser) -> Result<Json<Vec<UserOut>>, ApiError> {
+    let list = accounts::list_users(&state.app, &auth.actor()).await?;
+    Ok(Json(list.iter().map(UserOut::from).collect()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CreateUserIn {
+    pub username: String,
+    pub display_name: String,
+    /// At least 10 characters.
+    pub password: String,
+    /// Role code: system_admin, officer, legal_reviewer, section_head, agency_head, legal_adviser, read_only.
+    pub role: String,
+    pub agency_id: i64,
+}
+
+/// Create an account in the caller's scope (system admin only).
+#[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = CreateUserIn,
+    responses((status = 201, body = UserOut), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_user(
+    State(state): State<AppState>,
+    ApiUser(auth): ApiUser,
+    ApiJson(body): ApiJson<CreateUserIn>,
+) -> Result<Response, ApiError> {
+    let input = accounts::CreateUser {
+        username: body.username,
+        display_name: body.display_name,
+        password: body.password,
+        role: body.role,
+        agency_id: body.agency_id,
+    };
+    let created = accounts::create_user(&state.app, Some(&auth.actor()), &input).await?;
+    Ok((StatusCode::CREATED, Json(UserOut::from(&created))).into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ActiveIn {
+    pub active: bool,
+}
+
+/// Enable or disable an account (disabling ends its sessions).
+#[utoipa::path(post, path = "/api/v1/users/{id}/active", tag = "accounts", request_body = ActiveIn,
+    params(("id" = i64, Path, description = "user id")),
+    responses((status = 200, body = UserOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn set_user_active(
+    State(state): State<AppState>,
+    ApiUser(auth): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ActiveIn>,
+) -> Result<Json<UserOut>, ApiError> {
+    let actor = auth.actor();
+    fazhi_domain::authz::authorize(&actor, fazhi_domain::authz::Action::ManageUsers, None).map_err(AppError::from)?;
+    let id = parse_path_id(&id)?;
+    let user = accounts::set_user_active(&state.app, &actor, id, body.active).await?;
+    Ok(Json(UserOut::from(&user)))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct EventsQuery {
+    /// Rows to return, 1–1000 (default 100).
+    pub limit: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EventOut {
+    /// Position in the log (1-based).
+    pub id: i64,
+    /// Microseconds since the Unix epoch (UTC).
+    pub at_us: i64,
+    pub actor_user_id: Option<i64>,
+    pub agency_id: Option<i64>,
+    pub kind: String,
+    pub subject: String,
+    #[schema(value_type = Object)]
+    pub payload: serde_json::Value,
+}
+
+/// The newest action-log events of the caller's scope.
+#[utoipa::path(get, path = "/api/v1/events", tag = "log", params(EventsQuery),
+    responses((status = 200, body = Vec<EventOut>), (status = 401, body = ErrorBody)))]
+async fn list_events(
+    State(state): State<AppState>,
+    ApiUser(auth): ApiUser,
+    Query(q): Query<EventsQuery>,
+) -> Result<Json<Vec<EventOut>>, ApiError> {
+    let events = home::recent_events(&state.app, &auth.actor(), q.limit.unwrap_or(100)).await?;
+    Ok(Json(
+        events
+            .into_iter()
+            .map(|e| EventOut {
+                id: e.id,
+                at_us: e.at_us,
+                actor_user_id: e.actor_user_id,
+                agency_id: e.agency_id,
+                payload: serde_json::from_str(&e.payload_json).unwrap_or(serde_json::Value::Null),
+                kind: e.kind,
+                subject: e.subject,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenOut {
+    pub id: i64,
+    pub user_id: i64,
+    pub username: String,
+    pub name: String,
+    pub created_at_us: i64,
+    pub revoked_at_us: Option<i64>,
+}
+
+impl From<&accounts::ApiToken> for TokenOut {
+    fn from(t: &accounts::ApiToken) -> Self {
+        TokenOut {
+            id: t.id,
+            user_id: t.user_id,
+            username: t.username.clone(),
+            name: t.name.clone(),
+            created_at_us: t.created_at_us,
+            revoked_at_us: t.revoked_at_us,
+        }
+    }
+}
+
+/// API tokens of the caller's scope (system admin only).
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts",
+    responses((status = 200, body = Vec<TokenOut>), (status = 403, body = ErrorBody)))]
+async fn list_tokens(State(state): State<AppState>, ApiUser(auth): ApiUser) -> Result<Json<Vec<TokenOut>>, ApiError> {
+    let list = accounts::list_api_tokens(&state.app, &auth.actor()).await?;
+    Ok(Json(list.iter().map(TokenOut::from).collect()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CreateTokenIn {
+    pub name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CreatedTokenOut {
+    pub token: TokenOut,
+    /// The bearer secret, shown only in this response.
+    pub secret: String,
+}
+
+/// Create a bearer token for the caller's own account.
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = CreateTokenIn,
+    responses((status = 201, body = CreatedTokenOut), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_token(
+    State(state): State<AppState>,
+    ApiUser(auth): ApiUser,
+    ApiJson(body): ApiJson<CreateTokenIn>,
+) -> Result<Response, ApiError> {
+    let (token, secret) = accounts::create_api_token(&state.app, &auth.actor(), &body.name).await?;
+    Ok((StatusCode::CREATED, Json(CreatedTokenOut { token: TokenOut::from(&token), secret })).into_response())
+}
+
+/// Revoke a token.
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "accounts",
+    params(("id" = i64, Path, description = "token id")),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn revoke_token(
+    State(state): State<AppState>,
+    ApiUser(auth): ApiUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let actor = auth.actor();
+    fazhi_domain::authz::authorize(&actor, fazhi_domain::authz::Action::ManageApiTokens, None).map_err(AppError::from)?;
+    let id = parse_path_id(&id)?;
+    accounts::revoke_api_token(&state.app, &actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

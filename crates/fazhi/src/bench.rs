@@ -1,0 +1,162 @@
+//! `fazhi bench`: measurements stated as ratios to a physical baseline taken
+//! in the same run (raw inserts of the same rows). Never thresholds in tests.
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use fazhi_app::password::PasswordParams;
+use fazhi_app::{App, SystemClock};
+use fazhi_domain::action_log::{EVENT_SALT_BYTES, EventKind, NewEvent};
+use fazhi_store::{Db, bench as raw, events};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::sync::Arc;
+use std::time::Instant;
+
+#[derive(Args)]
+pub struct BenchArgs {
+    /// Which benchmark: `log` (action-log append vs raw insert), or `all`.
+    #[arg(default_value = "all")]
+    name: String,
+    /// Print one JSON object per line per measure.
+    #[arg(long)]
+    json: bool,
+    /// Rows per measure.
+    #[arg(long, default_value_t = 3000)]
+    rows: i64,
+    /// PostgreSQL server for the PostgreSQL half (a scratch database is created and dropped).
+    #[arg(long, env = "FAZHI_BENCH_PG_URL", default_value = "postgres://postgres@127.0.0.1:5432/test")]
+    pg_url: String,
+    /// Skip PostgreSQL.
+    #[arg(long)]
+    no_postgres: bool,
+}
+
+struct Measure {
+    name: String,
+    value: f64,
+    unit: &'static str,
+    baseline: Option<f64>,
+    ratio: Option<f64>,
+}
+
+fn report(args: &BenchArgs, m: &Measure) {
+    if args.json {
+        let mut obj = serde_json::json!({ "name": m.name, "value": round2(m.value), "unit": m.unit });
+        if let (Some(b), Some(r)) = (m.baseline, m.ratio) {
+            obj["baseline"] = serde_json::json!(round2(b));
+            obj["ratio"] = serde_json::json!((r * 1000.0).round() / 1000.0);
+        }
+        println!("{obj}");
+    } else {
+        match (m.baseline, m.ratio) {
+            (Some(b), Some(r)) => println!("{:<32} {:>12.0} {}  (baseline {:.0}, ratio {:.3})", m.name, m.value, m.unit, b, r),
+            _ => println!("{:<32} {:>12.0} {}", m.name, m.value, m.unit),
+        }
+    }
+}
+
+fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+fn progress(args: &BenchArgs, len: i64, label: &str) -> ProgressBar {
+    if args.json {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(u64::try_from(len).unwrap_or(0));
+    bar.set_style(
+        ProgressStyle::with_template("{msg:28} [{bar:30}] {pos}/{len} {per_sec}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.set_message(label.to_owned());
+    bar
+}
+
+pub async fn run(args: BenchArgs) -> Result<()> {
+    match args.name.as_str() {
+        "log" | "all" => bench_log(&args).await,
+        other => bail!("unknown benchmark '{other}': known are log, all"),
+    }
+}
+
+fn payload(i: i64) -> String {
+    format!(r#"{{"case":"X卫罚〔2026〕{i}号","step":"filing"}}"#)
+}
+
+async fn bench_log(args: &BenchArgs) -> Result<()> {
+    let dir = std::env::temp_dir().join(format!("fazhi-bench-{}", fazhi_app::random_token(6).map_err(|e| anyhow::anyhow!("{e}"))?));
+    let sqlite = Db::open_sqlite(&dir).await?;
+    sqlite.migrate().await?;
+    bench_log_on(args, &sqlite, "sqlite").await?;
+    sqlite.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+
+    if !args.no_postgres {
+        let name = format!("fazhi_bench_{}", fazhi_app::random_token(6).map_err(|e| anyhow::anyhow!("{e}"))?);
+        let url = fazhi_store::db::create_scratch_database(&args.pg_url, &name)
+            .await
+            .with_context(|| "PostgreSQL for the benchmark (use --no-postgres to skip)")?;
+        let pg = Db::open_postgres(&url).await?;
+        pg.migrate().await?;
+        let result = bench_log_on(args, &pg, "postgres").await;
+        pg.close().await;
+        fazhi_store::db::drop_scratch_database(&args.pg_url, &name).await?;
+        result?;
+    }
+    Ok(())
+}
+
+async fn bench_log_on(args: &BenchArgs, db: &Db, backend: &str) -> Result<()> {
+    raw::create_raw_table(db).await?;
+    let app = App::new(db.clone(), Arc::new(SystemClock), PasswordParams::FAST_FOR_TESTS);
+    let n = args.rows.max(10);
+
+    // Baseline: the same row shape, one row per transaction, no log machinery.
+    let bar = progress(args, n, &format!("{backend}: raw insert"));
+    let start = Instant::now();
+    for i in 1..=n {
+        let mut tx = db.begin().await?;
+        raw::insert_raw(&mut tx, i, app.now_us(), &format!("case:{i}"), &payload(i), &[7u8; EVENT_SALT_BYTES]).await?;
+        tx.commit().await?;
+        bar.inc(1);
+    }
+    let raw_rate = n as f64 / start.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+
+    let bar = progress(args, n, &format!("{backend}: log append"));
+    let start = Instant::now();
+    for i in 1..=n {
+        let mut salt = [0u8; EVENT_SALT_BYTES];
+        getrandom::fill(&mut salt).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let mut tx = db.begin().await?;
+        events::append(
+            &mut tx,
+            &NewEvent {
+                at_us: app.now_us(),
+                actor_user_id: Some(1),
+                agency_id: Some(1),
+                kind: EventKind::DemoSeeded,
+                subject: format!("case:{i}"),
+                payload: serde_json::from_str(&payload(i))?,
+                salt,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        bar.inc(1);
+    }
+    let append_rate = n as f64 / start.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+
+    report(args, &Measure { name: format!("log.raw_insert.{backend}"), value: raw_rate, unit: "rows/s", baseline: None, ratio: None });
+    report(
+        args,
+        &Measure {
+            name: format!("log.append.{backend}"),
+            value: append_rate,
+            unit: "rows/s",
+            baseline: Some(raw_rate),
+            ratio: Some(append_rate / raw_rate),
+        },
+    );
+    Ok(())
+}
