@@ -1,0 +1,9 @@
+//! HTTP tests: the router driven in-process (tower `oneshot`), on SQLite and
+//! PostgreSQL, with the demo agency tree and accounts.
+
+mod bad_input;
+mod helpers;
+mod log_events;
+mod openapi;
+mod route_matrix;
+mod scope;
