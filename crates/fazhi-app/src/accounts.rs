@@ -7,8 +7,8 @@ use fazhi_domain::authz::{Action, Actor, authorize};
 use fazhi_domain::role::Role;
 pub use fazhi_store::agencies::Agency;
 use fazhi_store::agencies::{self, NewAgency};
-pub use fazhi_store::tokens::ApiToken;
 use fazhi_store::tokens;
+pub use fazhi_store::tokens::ApiToken;
 pub use fazhi_store::users::User;
 use fazhi_store::users::{self, NewUser};
 
@@ -39,7 +39,9 @@ pub struct CreateUser {
 pub fn parse_username(text: &str) -> Result<String, AppError> {
     let t = text.trim().to_ascii_lowercase();
     let ok_len = (3..=crate::auth::USERNAME_CHARS_MAX).contains(&t.len());
-    let ok_chars = t.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+    let ok_chars = t
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
     let ok_first = t.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric());
     if ok_len && ok_chars && ok_first {
         Ok(t)
@@ -89,10 +91,20 @@ fn parse_region_code(code: &str) -> Result<String, AppError> {
     }
 }
 
-async fn agency_in_scope(app: &App, actor: Option<&Actor>, action: Action, id: i64, field: &'static str) -> Result<Agency, AppError> {
-    let agency = agencies::get(&app.db, id)
-        .await?
-        .ok_or_else(|| AppError::invalid(field, format!("机构 {id} 不存在"), format!("agency {id} does not exist")))?;
+async fn agency_in_scope(
+    app: &App,
+    actor: Option<&Actor>,
+    action: Action,
+    id: i64,
+    field: &'static str,
+) -> Result<Agency, AppError> {
+    let agency = agencies::get(&app.db, id).await?.ok_or_else(|| {
+        AppError::invalid(
+            field,
+            format!("机构 {id} 不存在"),
+            format!("agency {id} does not exist"),
+        )
+    })?;
     if let Some(actor) = actor {
         authorize(actor, action, Some(&agency.path))?;
     }
@@ -101,19 +113,33 @@ async fn agency_in_scope(app: &App, actor: Option<&Actor>, action: Action, id: i
 
 /// Create an agency below `parent_id` (or a root agency when the actor is the
 /// system itself, i.e. the CLI). `actor: None` means the command line.
-pub async fn create_agency(app: &App, actor: Option<&Actor>, input: &CreateAgency) -> Result<Agency, AppError> {
+pub async fn create_agency(
+    app: &App,
+    actor: Option<&Actor>,
+    input: &CreateAgency,
+) -> Result<Agency, AppError> {
     if let Some(actor) = actor {
         authorize(actor, Action::ManageAgencies, None)?;
     }
     let name = validate_agency_name(&input.name).map_err(|_| {
-        AppError::invalid("name", "机构名称须为 2–60 个字符", "agency name must be 2–60 characters")
+        AppError::invalid(
+            "name",
+            "机构名称须为 2–60 个字符",
+            "agency name must be 2–60 characters",
+        )
     })?;
     let kind = AgencyKind::parse(input.kind.trim()).ok_or_else(|| {
-        AppError::invalid("kind", "机构类型须为卫生健康委/局或卫生监督所", "kind must be health_commission or supervision_institute")
+        AppError::invalid(
+            "kind",
+            "机构类型须为卫生健康委/局或卫生监督所",
+            "kind must be health_commission or supervision_institute",
+        )
     })?;
     let region_code = parse_region_code(&input.region_code)?;
     let parent = match input.parent_id {
-        Some(pid) => Some(agency_in_scope(app, actor, Action::ManageAgencies, pid, "parent_id").await?),
+        Some(pid) => {
+            Some(agency_in_scope(app, actor, Action::ManageAgencies, pid, "parent_id").await?)
+        }
         None if actor.is_some() => {
             return Err(AppError::invalid(
                 "parent_id",
@@ -174,7 +200,11 @@ pub async fn create_agency(app: &App, actor: Option<&Actor>, input: &CreateAgenc
     Ok(created)
 }
 
-pub async fn create_user(app: &App, actor: Option<&Actor>, input: &CreateUser) -> Result<User, AppError> {
+pub async fn create_user(
+    app: &App,
+    actor: Option<&Actor>,
+    input: &CreateUser,
+) -> Result<User, AppError> {
     if let Some(actor) = actor {
         authorize(actor, Action::ManageUsers, None)?;
     }
@@ -182,7 +212,14 @@ pub async fn create_user(app: &App, actor: Option<&Actor>, input: &CreateUser) -
     let display_name = parse_display_name(&input.display_name)?;
     let role = parse_role(&input.role)?;
     password::validate_new_password(&input.password)?;
-    let agency = agency_in_scope(app, actor, Action::ManageUsers, input.agency_id, "agency_id").await?;
+    let agency = agency_in_scope(
+        app,
+        actor,
+        Action::ManageUsers,
+        input.agency_id,
+        "agency_id",
+    )
+    .await?;
     let hash = password::hash(app.password_params, input.password.clone()).await?;
     let mut tx = app.db.begin().await?;
     let id = users::insert(
@@ -230,11 +267,19 @@ pub async fn create_user(app: &App, actor: Option<&Actor>, input: &CreateUser) -
 }
 
 /// Enable or disable an account. Disabling ends its sessions at once.
-pub async fn set_user_active(app: &App, actor: &Actor, user_id: i64, active: bool) -> Result<User, AppError> {
+pub async fn set_user_active(
+    app: &App,
+    actor: &Actor,
+    user_id: i64,
+    active: bool,
+) -> Result<User, AppError> {
     authorize(actor, Action::ManageUsers, None)?;
     let user = users::get(&app.db, user_id)
         .await?
-        .ok_or(AppError::NotFound { zh: "用户", en: "user" })?;
+        .ok_or(AppError::NotFound {
+            zh: "用户",
+            en: "user",
+        })?;
     authorize(actor, Action::ManageUsers, Some(&user.agency_path))?;
     if user.id == actor.user_id && !active {
         return Err(AppError::invalid(
@@ -251,8 +296,20 @@ pub async fn set_user_active(app: &App, actor: &Actor, user_id: i64, active: boo
     if !active {
         fazhi_store::sessions::delete_for_user(&mut tx, user.id).await?;
     }
-    let kind = if active { EventKind::UserActivated } else { EventKind::UserDeactivated };
-    app.log(&mut tx, Some(actor.user_id), Some(user.agency_id), kind, format!("user:{}", user.id), serde_json::json!({})).await?;
+    let kind = if active {
+        EventKind::UserActivated
+    } else {
+        EventKind::UserDeactivated
+    };
+    app.log(
+        &mut tx,
+        Some(actor.user_id),
+        Some(user.agency_id),
+        kind,
+        format!("user:{}", user.id),
+        serde_json::json!({}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(User { active, ..user })
 }
@@ -270,14 +327,21 @@ pub async fn list_agencies(app: &App, actor: &Actor) -> Result<Vec<Agency>, AppE
 pub async fn get_agency(app: &App, actor: &Actor, id: i64) -> Result<Agency, AppError> {
     let agency = agencies::get(&app.db, id)
         .await?
-        .ok_or(AppError::NotFound { zh: "机构", en: "agency" })?;
+        .ok_or(AppError::NotFound {
+            zh: "机构",
+            en: "agency",
+        })?;
     authorize(actor, Action::ViewAgencies, Some(&agency.path))?;
     Ok(agency)
 }
 
 /// A new API token for the actor's own account. The clear token is returned
 /// once; only its hash is kept.
-pub async fn create_api_token(app: &App, actor: &Actor, name: &str) -> Result<(ApiToken, String), AppError> {
+pub async fn create_api_token(
+    app: &App,
+    actor: &Actor,
+    name: &str,
+) -> Result<(ApiToken, String), AppError> {
     authorize(actor, Action::ManageApiTokens, None)?;
     let name = name.trim();
     let n = name.chars().count();
@@ -290,7 +354,14 @@ pub async fn create_api_token(app: &App, actor: &Actor, name: &str) -> Result<(A
     }
     let token = format!("fz_{}", random_token(API_TOKEN_BYTES)?);
     let mut tx = app.db.begin().await?;
-    let id = tokens::insert(&mut tx, actor.user_id, name, &token_hash(&token), app.now_us()).await?;
+    let id = tokens::insert(
+        &mut tx,
+        actor.user_id,
+        name,
+        &token_hash(&token),
+        app.now_us(),
+    )
+    .await?;
     app.log(
         &mut tx,
         Some(actor.user_id),
@@ -301,21 +372,40 @@ pub async fn create_api_token(app: &App, actor: &Actor, name: &str) -> Result<(A
     )
     .await?;
     tx.commit().await?;
-    let created = tokens::get(&app.db, id).await?.ok_or(AppError::NotFound { zh: "令牌", en: "token" })?;
+    let created = tokens::get(&app.db, id).await?.ok_or(AppError::NotFound {
+        zh: "令牌",
+        en: "token",
+    })?;
     Ok((created, token))
 }
 
 pub async fn revoke_api_token(app: &App, actor: &Actor, id: i64) -> Result<(), AppError> {
     authorize(actor, Action::ManageApiTokens, None)?;
-    let token = tokens::get(&app.db, id).await?.ok_or(AppError::NotFound { zh: "令牌", en: "token" })?;
-    let owner = users::get(&app.db, token.user_id).await?.ok_or(AppError::NotFound { zh: "用户", en: "user" })?;
+    let token = tokens::get(&app.db, id).await?.ok_or(AppError::NotFound {
+        zh: "令牌",
+        en: "token",
+    })?;
+    let owner = users::get(&app.db, token.user_id)
+        .await?
+        .ok_or(AppError::NotFound {
+            zh: "用户",
+            en: "user",
+        })?;
     authorize(actor, Action::ManageApiTokens, Some(&owner.agency_path))?;
     let mut tx = app.db.begin().await?;
     if tokens::revoke(&mut tx, id, app.now_us()).await? == 0 {
         tx.rollback().await?;
         return Ok(());
     }
-    app.log(&mut tx, Some(actor.user_id), Some(owner.agency_id), EventKind::ApiTokenRevoked, format!("api_token:{id}"), serde_json::json!({})).await?;
+    app.log(
+        &mut tx,
+        Some(actor.user_id),
+        Some(owner.agency_id),
+        EventKind::ApiTokenRevoked,
+        format!("api_token:{id}"),
+        serde_json::json!({}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -333,7 +423,11 @@ mod tests {
     fn usernames_are_lowercased_and_checked() {
         assert_eq!(parse_username(" Zhang.San ").unwrap(), "zhang.san");
         for bad in ["ab", "-abc", "张三", "a b c", &"x".repeat(33)] {
-            assert_eq!(parse_username(bad).unwrap_err().field(), Some("username"), "{bad}");
+            assert_eq!(
+                parse_username(bad).unwrap_err().field(),
+                Some("username"),
+                "{bad}"
+            );
         }
     }
 }

@@ -51,7 +51,11 @@ pub async fn login(
 ) -> Result<LoginOutcome, AppError> {
     let username = username.trim();
     if username.is_empty() || username.chars().count() > USERNAME_CHARS_MAX {
-        return Err(AppError::invalid("username", "请输入用户名", "enter a username"));
+        return Err(AppError::invalid(
+            "username",
+            "请输入用户名",
+            "enter a username",
+        ));
     }
     let now_s = app.now_us() / 1_000_000;
     let keys = vec![format!("user:{username}"), format!("client:{client}")];
@@ -135,11 +139,18 @@ pub async fn logout(app: &App, session_token: &str) -> Result<(), AppError> {
 }
 
 /// The user of a live session cookie, if the account is still active.
-pub async fn resolve_session(app: &App, session_token: &str) -> Result<Option<Authenticated>, AppError> {
-    let Some(session) = sessions::get_live(&app.db, &token_hash(session_token), app.now_us()).await? else {
+pub async fn resolve_session(
+    app: &App,
+    session_token: &str,
+) -> Result<Option<Authenticated>, AppError> {
+    let Some(session) =
+        sessions::get_live(&app.db, &token_hash(session_token), app.now_us()).await?
+    else {
         return Ok(None);
     };
-    let user = users::get(&app.db, session.user_id).await?.filter(|u| u.active);
+    let user = users::get(&app.db, session.user_id)
+        .await?
+        .filter(|u| u.active);
     Ok(user.map(|user| Authenticated {
         user,
         csrf_token: Some(session.csrf_token),
@@ -152,7 +163,10 @@ pub async fn resolve_bearer(app: &App, token: &str) -> Result<Option<Authenticat
         return Ok(None);
     };
     let user = users::get(&app.db, user_id).await?.filter(|u| u.active);
-    Ok(user.map(|user| Authenticated { user, csrf_token: None }))
+    Ok(user.map(|user| Authenticated {
+        user,
+        csrf_token: None,
+    }))
 }
 
 #[cfg(test)]

@@ -21,26 +21,111 @@ pub struct DemoAccount {
 /// Agencies: (name, kind, region code, parent name).
 const AGENCIES: &[(&str, &str, &str, Option<&str>)] = &[
     ("示范省卫生健康委员会", "health_commission", "990000", None),
-    ("示范市卫生健康委员会", "health_commission", "990100", Some("示范省卫生健康委员会")),
-    ("示范市东湖区卫生健康局", "health_commission", "990102", Some("示范市卫生健康委员会")),
-    ("示范市东湖区卫生监督所", "supervision_institute", "990102", Some("示范市东湖区卫生健康局")),
-    ("示范市西山区卫生健康局", "health_commission", "990103", Some("示范市卫生健康委员会")),
-    ("示范市西山区卫生监督所", "supervision_institute", "990103", Some("示范市西山区卫生健康局")),
+    (
+        "示范市卫生健康委员会",
+        "health_commission",
+        "990100",
+        Some("示范省卫生健康委员会"),
+    ),
+    (
+        "示范市东湖区卫生健康局",
+        "health_commission",
+        "990102",
+        Some("示范市卫生健康委员会"),
+    ),
+    (
+        "示范市东湖区卫生监督所",
+        "supervision_institute",
+        "990102",
+        Some("示范市东湖区卫生健康局"),
+    ),
+    (
+        "示范市西山区卫生健康局",
+        "health_commission",
+        "990103",
+        Some("示范市卫生健康委员会"),
+    ),
+    (
+        "示范市西山区卫生监督所",
+        "supervision_institute",
+        "990103",
+        Some("示范市西山区卫生健康局"),
+    ),
 ];
 
 pub const ACCOUNTS: &[DemoAccount] = &[
-    DemoAccount { username: "admin", display_name: "系统管理员", role: Role::SystemAdmin, agency: "示范省卫生健康委员会" },
-    DemoAccount { username: "city.head", display_name: "钱市长", role: Role::AgencyHead, agency: "示范市卫生健康委员会" },
-    DemoAccount { username: "dh.admin", display_name: "东湖管理员", role: Role::SystemAdmin, agency: "示范市东湖区卫生健康局" },
-    DemoAccount { username: "dh.head", display_name: "赵局长", role: Role::AgencyHead, agency: "示范市东湖区卫生健康局" },
-    DemoAccount { username: "dh.section", display_name: "孙科长", role: Role::SectionHead, agency: "示范市东湖区卫生监督所" },
-    DemoAccount { username: "dh.officer1", display_name: "李执法", role: Role::Officer, agency: "示范市东湖区卫生监督所" },
-    DemoAccount { username: "dh.officer2", display_name: "周执法", role: Role::Officer, agency: "示范市东湖区卫生监督所" },
-    DemoAccount { username: "dh.reviewer", display_name: "吴审核", role: Role::LegalReviewer, agency: "示范市东湖区卫生健康局" },
-    DemoAccount { username: "dh.adviser", display_name: "郑律师", role: Role::LegalAdviser, agency: "示范市东湖区卫生健康局" },
-    DemoAccount { username: "dh.readonly", display_name: "王观察", role: Role::ReadOnly, agency: "示范市东湖区卫生健康局" },
-    DemoAccount { username: "xs.admin", display_name: "西山管理员", role: Role::SystemAdmin, agency: "示范市西山区卫生健康局" },
-    DemoAccount { username: "xs.officer1", display_name: "陈执法", role: Role::Officer, agency: "示范市西山区卫生监督所" },
+    DemoAccount {
+        username: "admin",
+        display_name: "系统管理员",
+        role: Role::SystemAdmin,
+        agency: "示范省卫生健康委员会",
+    },
+    DemoAccount {
+        username: "city.head",
+        display_name: "钱市长",
+        role: Role::AgencyHead,
+        agency: "示范市卫生健康委员会",
+    },
+    DemoAccount {
+        username: "dh.admin",
+        display_name: "东湖管理员",
+        role: Role::SystemAdmin,
+        agency: "示范市东湖区卫生健康局",
+    },
+    DemoAccount {
+        username: "dh.head",
+        display_name: "赵局长",
+        role: Role::AgencyHead,
+        agency: "示范市东湖区卫生健康局",
+    },
+    DemoAccount {
+        username: "dh.section",
+        display_name: "孙科长",
+        role: Role::SectionHead,
+        agency: "示范市东湖区卫生监督所",
+    },
+    DemoAccount {
+        username: "dh.officer1",
+        display_name: "李执法",
+        role: Role::Officer,
+        agency: "示范市东湖区卫生监督所",
+    },
+    DemoAccount {
+        username: "dh.officer2",
+        display_name: "周执法",
+        role: Role::Officer,
+        agency: "示范市东湖区卫生监督所",
+    },
+    DemoAccount {
+        username: "dh.reviewer",
+        display_name: "吴审核",
+        role: Role::LegalReviewer,
+        agency: "示范市东湖区卫生健康局",
+    },
+    DemoAccount {
+        username: "dh.adviser",
+        display_name: "郑律师",
+        role: Role::LegalAdviser,
+        agency: "示范市东湖区卫生健康局",
+    },
+    DemoAccount {
+        username: "dh.readonly",
+        display_name: "王观察",
+        role: Role::ReadOnly,
+        agency: "示范市东湖区卫生健康局",
+    },
+    DemoAccount {
+        username: "xs.admin",
+        display_name: "西山管理员",
+        role: Role::SystemAdmin,
+        agency: "示范市西山区卫生健康局",
+    },
+    DemoAccount {
+        username: "xs.officer1",
+        display_name: "陈执法",
+        role: Role::Officer,
+        agency: "示范市西山区卫生监督所",
+    },
 ];
 
 /// Seed the demo unless the database already has agencies. Returns whether it seeded.

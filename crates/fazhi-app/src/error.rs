@@ -8,16 +8,24 @@ use fazhi_store::StoreError;
 pub enum AppError {
     /// Bad input: the field and a bilingual message naming the rule.
     #[error("{field}: {zh} / {en}")]
-    Invalid { field: &'static str, zh: String, en: String },
+    Invalid {
+        field: &'static str,
+        zh: String,
+        en: String,
+    },
     #[error("用户名或密码错误 / wrong username or password")]
     BadCredentials,
     #[error("请先登录，或登录已过期 / please log in (the session is missing or expired)")]
     Unauthenticated,
-    #[error("登录失败次数过多，请 {retry_after_s} 秒后再试 / too many failed logins, retry in {retry_after_s} s")]
+    #[error(
+        "登录失败次数过多，请 {retry_after_s} 秒后再试 / too many failed logins, retry in {retry_after_s} s"
+    )]
     Throttled { retry_after_s: i64 },
     #[error("{0}")]
     Denied(#[from] Denied),
-    #[error("表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试 / the form expired or came from elsewhere (CSRF check failed); reload the page and retry")]
+    #[error(
+        "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试 / the form expired or came from elsewhere (CSRF check failed); reload the page and retry"
+    )]
     Csrf,
     #[error("{zh}不存在 / {en} not found")]
     NotFound { zh: &'static str, en: &'static str },
@@ -61,7 +69,12 @@ impl AppError {
             AppError::Conflict { zh, .. } => zh.clone(),
             AppError::NotFound { zh, .. } => format!("{zh}不存在"),
             AppError::Store(_) | AppError::Internal(_) => "服务器内部错误，请稍后重试".to_owned(),
-            other => other.to_string().split(" / ").next().unwrap_or_default().to_owned(),
+            other => other
+                .to_string()
+                .split(" / ")
+                .next()
+                .unwrap_or_default()
+                .to_owned(),
         }
     }
 
@@ -70,8 +83,15 @@ impl AppError {
             AppError::Invalid { en, .. } => en.clone(),
             AppError::Conflict { en, .. } => en.clone(),
             AppError::NotFound { en, .. } => format!("{en} not found"),
-            AppError::Store(_) | AppError::Internal(_) => "internal server error, please retry later".to_owned(),
-            other => other.to_string().split(" / ").nth(1).unwrap_or_default().to_owned(),
+            AppError::Store(_) | AppError::Internal(_) => {
+                "internal server error, please retry later".to_owned()
+            }
+            other => other
+                .to_string()
+                .split(" / ")
+                .nth(1)
+                .unwrap_or_default()
+                .to_owned(),
         }
     }
 

@@ -22,7 +22,10 @@ pub async fn home(app: &App, actor: &Actor) -> Result<HomeStats, AppError> {
     authorize(actor, Action::ViewHome, None)?;
     let agency = agencies::get(&app.db, actor.agency_id)
         .await?
-        .ok_or(AppError::NotFound { zh: "机构", en: "agency" })?;
+        .ok_or(AppError::NotFound {
+            zh: "机构",
+            en: "agency",
+        })?;
     let counts = stats::scope_counts(&app.db, &actor.agency_path).await?;
     let today = (app.now_us() + stats::CST_OFFSET_US) / DAY_US;
     let since = today - (HOME_DAYS - 1);
@@ -33,7 +36,8 @@ pub async fn home(app: &App, actor: &Actor) -> Result<HomeStats, AppError> {
             (day_label(day), n)
         })
         .collect();
-    let recent_events = events::recent_in_scope(&app.db, &actor.agency_path, HOME_RECENT_EVENTS).await?;
+    let recent_events =
+        events::recent_in_scope(&app.db, &actor.agency_path, HOME_RECENT_EVENTS).await?;
     Ok(HomeStats {
         agency_name: agency.name,
         counts,
@@ -43,7 +47,11 @@ pub async fn home(app: &App, actor: &Actor) -> Result<HomeStats, AppError> {
 }
 
 /// The newest events of the actor's scope (the action-log page).
-pub async fn recent_events(app: &App, actor: &Actor, limit_rows: i64) -> Result<Vec<Event>, AppError> {
+pub async fn recent_events(
+    app: &App,
+    actor: &Actor,
+    limit_rows: i64,
+) -> Result<Vec<Event>, AppError> {
     authorize(actor, Action::ViewActionLog, None)?;
     Ok(events::recent_in_scope(&app.db, &actor.agency_path, limit_rows.clamp(1, 1000)).await?)
 }
@@ -62,7 +70,9 @@ pub fn format_instant_cst(at_us: i64) -> String {
         return String::new();
     };
     let offset = jiff::tz::Offset::constant(8);
-    ts.to_zoned(jiff::tz::TimeZone::fixed(offset)).strftime("%Y-%m-%d %H:%M").to_string()
+    ts.to_zoned(jiff::tz::TimeZone::fixed(offset))
+        .strftime("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 #[cfg(test)]
@@ -74,6 +84,9 @@ mod tests {
         assert_eq!(day_label(0), "1970-01-01");
         assert_eq!(day_label(20_454), "2026-01-01");
         // 2026-01-01T00:00:00Z is 08:00 in Beijing.
-        assert_eq!(format_instant_cst(1_767_225_600_000_000), "2026-01-01 08:00");
+        assert_eq!(
+            format_instant_cst(1_767_225_600_000_000),
+            "2026-01-01 08:00"
+        );
     }
 }

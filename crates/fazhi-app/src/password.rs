@@ -70,7 +70,9 @@ pub async fn verify(password: String, stored: String) -> Result<bool, AppError> 
         let Ok(parsed) = PasswordHash::new(&stored) else {
             return Ok(false);
         };
-        Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        Ok(Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok())
     })
     .await
     .map_err(|e| AppError::Internal(format!("verify task: {e}")))?
@@ -82,7 +84,9 @@ mod tests {
 
     #[tokio::test]
     async fn argon2id_hash_verifies_the_right_password_only() {
-        let h = hash(PasswordParams::FAST_FOR_TESTS, "correct horse".into()).await.unwrap();
+        let h = hash(PasswordParams::FAST_FOR_TESTS, "correct horse".into())
+            .await
+            .unwrap();
         assert!(h.starts_with("$argon2id$v=19$"), "{h}");
         assert!(verify("correct horse".into(), h.clone()).await.unwrap());
         assert!(!verify("wrong horse".into(), h).await.unwrap());

@@ -23,8 +23,13 @@ impl LoginThrottle {
         keys.iter()
             .filter_map(|k| map.get(k))
             .filter_map(|times| {
-                let recent: Vec<i64> = times.iter().copied().filter(|t| now_s - t < WINDOW_S).collect();
-                (recent.len() >= FAILURES_MAX).then(|| recent.iter().min().map_or(0, |t| t + WINDOW_S - now_s))
+                let recent: Vec<i64> = times
+                    .iter()
+                    .copied()
+                    .filter(|t| now_s - t < WINDOW_S)
+                    .collect();
+                (recent.len() >= FAILURES_MAX)
+                    .then(|| recent.iter().min().map_or(0, |t| t + WINDOW_S - now_s))
             })
             .max()
     }

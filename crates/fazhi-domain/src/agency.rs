@@ -20,7 +20,11 @@ pub enum AgencyLevel {
 }
 
 impl AgencyLevel {
-    pub const ALL: [AgencyLevel; 3] = [AgencyLevel::Province, AgencyLevel::City, AgencyLevel::District];
+    pub const ALL: [AgencyLevel; 3] = [
+        AgencyLevel::Province,
+        AgencyLevel::City,
+        AgencyLevel::District,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -60,7 +64,10 @@ pub enum AgencyKind {
 }
 
 impl AgencyKind {
-    pub const ALL: [AgencyKind; 2] = [AgencyKind::HealthCommission, AgencyKind::SupervisionInstitute];
+    pub const ALL: [AgencyKind; 2] = [
+        AgencyKind::HealthCommission,
+        AgencyKind::SupervisionInstitute,
+    ];
     pub fn code(self) -> &'static str {
         match self {
             AgencyKind::HealthCommission => "health_commission",

@@ -113,8 +113,16 @@ mod tests {
     #[test]
     fn only_system_admin_manages_users_agencies_and_tokens() {
         for role in Role::ALL {
-            for action in [Action::ManageUsers, Action::ManageAgencies, Action::ManageApiTokens] {
-                assert_eq!(role_allows(role, action), role == Role::SystemAdmin, "{role:?} {action:?}");
+            for action in [
+                Action::ManageUsers,
+                Action::ManageAgencies,
+                Action::ManageApiTokens,
+            ] {
+                assert_eq!(
+                    role_allows(role, action),
+                    role == Role::SystemAdmin,
+                    "{role:?} {action:?}"
+                );
             }
         }
     }
@@ -130,14 +138,23 @@ mod tests {
     fn a_district_admin_is_refused_a_record_of_another_district() {
         let city = AgencyPath::root(1).child(2);
         let a = actor(Role::SystemAdmin, city.child(3));
-        assert_eq!(authorize(&a, Action::ManageUsers, Some(&city.child(4))), Err(Denied::Scope));
-        assert_eq!(authorize(&a, Action::ManageUsers, Some(&city.child(3))), Ok(()));
+        assert_eq!(
+            authorize(&a, Action::ManageUsers, Some(&city.child(4))),
+            Err(Denied::Scope)
+        );
+        assert_eq!(
+            authorize(&a, Action::ManageUsers, Some(&city.child(3))),
+            Ok(())
+        );
     }
 
     #[test]
     fn a_city_user_may_act_on_its_districts() {
         let city = AgencyPath::root(1).child(2);
         let a = actor(Role::AgencyHead, city.clone());
-        assert_eq!(authorize(&a, Action::ViewUsers, Some(&city.child(7))), Ok(()));
+        assert_eq!(
+            authorize(&a, Action::ViewUsers, Some(&city.child(7))),
+            Ok(())
+        );
     }
 }

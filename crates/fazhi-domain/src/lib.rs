@@ -7,9 +7,9 @@
 pub mod action_log;
 pub mod agency;
 pub mod authz;
-pub mod role;
 pub mod calendar;
 pub mod deadline;
 pub mod ident;
 pub mod money;
+pub mod role;
 pub mod rules;

@@ -30,10 +30,12 @@ impl TryFrom<Row> for Agency {
     type Error = StoreError;
     fn try_from(r: Row) -> Result<Self, StoreError> {
         Ok(Agency {
-            kind: AgencyKind::parse(&r.kind).ok_or_else(|| StoreError::Corrupt(format!("agency {} kind {}", r.id, r.kind)))?,
+            kind: AgencyKind::parse(&r.kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("agency {} kind {}", r.id, r.kind)))?,
             level: AgencyLevel::parse(&r.level)
                 .ok_or_else(|| StoreError::Corrupt(format!("agency {} level {}", r.id, r.level)))?,
-            path: AgencyPath::parse(&r.path).ok_or_else(|| StoreError::Corrupt(format!("agency {} path {}", r.id, r.path)))?,
+            path: AgencyPath::parse(&r.path)
+                .ok_or_else(|| StoreError::Corrupt(format!("agency {} path {}", r.id, r.path)))?,
             id: r.id,
             parent_id: r.parent_id,
             name: r.name,
@@ -53,9 +55,11 @@ pub struct NewAgency<'a> {
 
 /// Insert an agency; its path is computed from the parent's.
 pub async fn insert(tx: &mut Tx, new: &NewAgency<'_>) -> Result<Agency, StoreError> {
-    let id: i64 = on_tx!(tx, |c| sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM agencies")
-        .fetch_one(&mut *c)
-        .await?);
+    let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+        "SELECT COALESCE(MAX(id), 0) + 1 FROM agencies"
+    )
+    .fetch_one(&mut *c)
+    .await?);
     let path = match new.parent {
         Some(p) => p.path.child(id),
         None => AgencyPath::root(id),
@@ -100,12 +104,14 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Agency>, StoreError> {
 /// Every agency at or below `scope`, ordered by path (a depth-first listing).
 pub async fn list_in_scope(db: &Db, scope: &AgencyPath) -> Result<Vec<Agency>, StoreError> {
     let prefix = format!("{}%", scope.as_str());
-    let rows: Vec<Row> = on_db!(db, |c| sqlx::query_as(
+    let rows: Vec<Row> = on_db!(db, |c| {
+        sqlx::query_as(
         "SELECT id, parent_id, name, kind, level, region_code, path FROM agencies WHERE path LIKE $1 ORDER BY path"
     )
     .bind(&prefix)
     .fetch_all(c)
-    .await?);
+    .await?
+    });
     rows.into_iter().map(Agency::try_from).collect()
 }
 
@@ -120,5 +126,9 @@ pub async fn list_all(db: &Db) -> Result<Vec<Agency>, StoreError> {
 }
 
 pub async fn count(db: &Db) -> Result<i64, StoreError> {
-    Ok(on_db!(db, |c| sqlx::query_scalar("SELECT COUNT(*) FROM agencies").fetch_one(c).await?))
+    Ok(on_db!(db, |c| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM agencies"
+    )
+    .fetch_one(c)
+    .await?))
 }

@@ -17,13 +17,24 @@ pub async fn create_raw_table(db: &Db) -> Result<(), StoreError> {
              agency_id BIGINT, kind TEXT NOT NULL, subject TEXT NOT NULL, payload_json TEXT NOT NULL, salt BYTEA NOT NULL)"
         }
     };
-    on_tx!(&mut tx, |c| sqlx::query(ddl).execute(&mut *c).await?.rows_affected());
+    on_tx!(&mut tx, |c| sqlx::query(ddl)
+        .execute(&mut *c)
+        .await?
+        .rows_affected());
     tx.commit().await
 }
 
 /// Insert one raw row (the caller owns the transaction).
-pub async fn insert_raw(tx: &mut Tx, id: i64, at_us: i64, subject: &str, payload_json: &str, salt: &[u8]) -> Result<(), StoreError> {
-    on_tx!(tx, |c| sqlx::query(
+pub async fn insert_raw(
+    tx: &mut Tx,
+    id: i64,
+    at_us: i64,
+    subject: &str,
+    payload_json: &str,
+    salt: &[u8],
+) -> Result<(), StoreError> {
+    on_tx!(tx, |c| {
+        sqlx::query(
         "INSERT INTO bench_raw (id, at_us, actor_user_id, agency_id, kind, subject, payload_json, salt) \
          VALUES ($1, $2, NULL, NULL, 'bench', $3, $4, $5)"
     )
@@ -34,6 +45,7 @@ pub async fn insert_raw(tx: &mut Tx, id: i64, at_us: i64, subject: &str, payload
     .bind(salt)
     .execute(&mut *c)
     .await?
-    .rows_affected());
+    .rows_affected()
+    });
     Ok(())
 }

@@ -49,7 +49,10 @@ impl Backend {
 /// A database handle. Cheap to clone (pools are reference-counted).
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite { writer: SqlitePool, reader: SqlitePool },
+    Sqlite {
+        writer: SqlitePool,
+        reader: SqlitePool,
+    },
     Postgres(PgPool),
 }
 
@@ -161,7 +164,9 @@ impl Db {
     /// Begin a write transaction.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
         match self {
-            Db::Sqlite { writer, .. } => Ok(Tx::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?)),
+            Db::Sqlite { writer, .. } => {
+                Ok(Tx::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?))
+            }
             Db::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
                 // One writer at a time, as on SQLite: every write appends to the
@@ -207,11 +212,15 @@ impl Tx {
 fn check_scratch_name(name: &str) -> Result<(), StoreError> {
     let ok = !name.is_empty()
         && name.len() <= 63
-        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
     if ok {
         Ok(())
     } else {
-        Err(StoreError::Corrupt(format!("invalid scratch database name {name:?}")))
+        Err(StoreError::Corrupt(format!(
+            "invalid scratch database name {name:?}"
+        )))
     }
 }
 
@@ -220,8 +229,13 @@ fn check_scratch_name(name: &str) -> Result<(), StoreError> {
 /// as parameters, so the name is restricted to `[a-z0-9_]`.
 pub async fn create_scratch_database(admin_url: &str, name: &str) -> Result<String, StoreError> {
     check_scratch_name(name)?;
-    let pool = PgPoolOptions::new().max_connections(1).connect_with(PgConnectOptions::from_str(admin_url)?).await?;
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&pool).await?;
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(PgConnectOptions::from_str(admin_url)?)
+        .await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&pool)
+        .await?;
     pool.close().await;
     Ok(crate::testing::database_url_with_name(admin_url, name))
 }
@@ -229,8 +243,15 @@ pub async fn create_scratch_database(admin_url: &str, name: &str) -> Result<Stri
 /// Drop a database made by [`create_scratch_database`], ending its connections.
 pub async fn drop_scratch_database(admin_url: &str, name: &str) -> Result<(), StoreError> {
     check_scratch_name(name)?;
-    let pool = PgPoolOptions::new().max_connections(1).connect_with(PgConnectOptions::from_str(admin_url)?).await?;
-    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&pool).await?;
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(PgConnectOptions::from_str(admin_url)?)
+        .await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+    )))
+    .execute(&pool)
+    .await?;
     pool.close().await;
     Ok(())
 }
@@ -253,7 +274,10 @@ mod tests {
 
     #[test]
     fn redact_url_hides_the_password_only() {
-        assert_eq!(redact_url("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(
+            redact_url("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
         assert_eq!(redact_url("postgres://h/db"), "postgres://h/db");
     }
 }

@@ -38,9 +38,11 @@ impl From<Row> for Event {
 /// This is the seam where the Merkle leaf will be appended in the same
 /// transaction (see ARCHITECTURE.md).
 pub async fn append(tx: &mut Tx, new: &NewEvent) -> Result<Event, StoreError> {
-    let size: i64 = on_tx!(tx, |c| sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
-        .fetch_one(&mut *c)
-        .await?);
+    let size: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+        "SELECT COALESCE(MAX(id), 0) FROM events"
+    )
+    .fetch_one(&mut *c)
+    .await?);
     let event = Event {
         id: size + 1,
         at_us: new.at_us,
@@ -51,7 +53,8 @@ pub async fn append(tx: &mut Tx, new: &NewEvent) -> Result<Event, StoreError> {
         payload_json: payload_text(&new.payload),
         salt: new.salt.to_vec(),
     };
-    on_tx!(tx, |c| sqlx::query(
+    on_tx!(tx, |c| {
+        sqlx::query(
         "INSERT INTO events (id, at_us, actor_user_id, agency_id, kind, subject, payload_json, salt) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
     )
@@ -65,50 +68,65 @@ pub async fn append(tx: &mut Tx, new: &NewEvent) -> Result<Event, StoreError> {
     .bind(&event.salt)
     .execute(&mut *c)
     .await?
-    .rows_affected());
+    .rows_affected()
+    });
     Ok(event)
 }
 
 /// Number of events in the whole log (the tree size).
 pub async fn size(db: &Db) -> Result<i64, StoreError> {
-    Ok(on_db!(db, |c| sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events").fetch_one(c).await?))
+    Ok(on_db!(db, |c| sqlx::query_scalar(
+        "SELECT COALESCE(MAX(id), 0) FROM events"
+    )
+    .fetch_one(c)
+    .await?))
 }
 
 /// Events about one subject, oldest first.
 pub async fn for_subject(db: &Db, subject: &str) -> Result<Vec<Event>, StoreError> {
-    let rows: Vec<Row> = on_db!(db, |c| sqlx::query_as(
+    let rows: Vec<Row> = on_db!(db, |c| {
+        sqlx::query_as(
         "SELECT id, at_us, actor_user_id, agency_id, kind, subject, payload_json, salt FROM events \
          WHERE subject = $1 ORDER BY id"
     )
     .bind(subject)
     .fetch_all(c)
-    .await?);
+    .await?
+    });
     Ok(rows.into_iter().map(Event::from).collect())
 }
 
 /// The newest events whose agency lies in `scope`, newest first.
-pub async fn recent_in_scope(db: &Db, scope: &AgencyPath, limit_rows: i64) -> Result<Vec<Event>, StoreError> {
+pub async fn recent_in_scope(
+    db: &Db,
+    scope: &AgencyPath,
+    limit_rows: i64,
+) -> Result<Vec<Event>, StoreError> {
     let prefix = format!("{}%", scope.as_str());
-    let rows: Vec<Row> = on_db!(db, |c| sqlx::query_as(
+    let rows: Vec<Row> = on_db!(db, |c| {
+        sqlx::query_as(
         "SELECT e.id, e.at_us, e.actor_user_id, e.agency_id, e.kind, e.subject, e.payload_json, e.salt \
          FROM events e JOIN agencies a ON a.id = e.agency_id WHERE a.path LIKE $1 ORDER BY e.id DESC LIMIT $2"
     )
     .bind(&prefix)
     .bind(limit_rows)
     .fetch_all(c)
-    .await?);
+    .await?
+    });
     Ok(rows.into_iter().map(Event::from).collect())
 }
 
 /// Events with ids in `[from_id, from_id + limit)`, for verification passes.
 pub async fn range(db: &Db, from_id: i64, limit_rows: i64) -> Result<Vec<Event>, StoreError> {
-    let rows: Vec<Row> = on_db!(db, |c| sqlx::query_as(
+    let rows: Vec<Row> = on_db!(db, |c| {
+        sqlx::query_as(
         "SELECT id, at_us, actor_user_id, agency_id, kind, subject, payload_json, salt FROM events \
          WHERE id >= $1 ORDER BY id LIMIT $2"
     )
     .bind(from_id)
     .bind(limit_rows)
     .fetch_all(c)
-    .await?);
+    .await?
+    });
     Ok(rows.into_iter().map(Event::from).collect())
 }

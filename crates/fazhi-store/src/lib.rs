@@ -28,7 +28,10 @@ pub enum StoreError {
     #[error("migration error: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("cannot use {path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("unsupported database URL {0}: use postgres://… or omit it for embedded SQLite")]
     UnsupportedUrl(String),
     #[error("stored value is corrupt: {0}")]

@@ -15,7 +15,9 @@ pub async fn columns(db: &Db) -> Result<BTreeSet<(String, String, bool)>, StoreE
             .fetch_all(reader)
             .await?;
             // SQLite reports a primary key column as nullable unless declared NOT NULL.
-            rows.into_iter().map(|(t, c, nn, pk)| (t, c, nn != 0 || pk != 0)).collect()
+            rows.into_iter()
+                .map(|(t, c, nn, pk)| (t, c, nn != 0 || pk != 0))
+                .collect()
         }
         Db::Postgres(pool) => {
             let rows: Vec<(String, String, String)> = sqlx::query_as(
@@ -24,7 +26,9 @@ pub async fn columns(db: &Db) -> Result<BTreeSet<(String, String, bool)>, StoreE
             )
             .fetch_all(pool)
             .await?;
-            rows.into_iter().map(|(t, c, n)| (t, c, n == "NO")).collect()
+            rows.into_iter()
+                .map(|(t, c, n)| (t, c, n == "NO"))
+                .collect()
         }
     };
     Ok(rows.into_iter().collect())
@@ -60,7 +64,9 @@ pub async fn triggers(db: &Db) -> Result<BTreeSet<String>, StoreError> {
     let rows: Vec<(String,)> = on_db!(db, |c| {
         match db.backend() {
             crate::Backend::Sqlite => {
-                sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetch_all(c).await?
+                sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+                    .fetch_all(c)
+                    .await?
             }
             crate::Backend::Postgres => {
                 sqlx::query_as(

@@ -25,7 +25,8 @@ pub async fn insert(
     now_us: i64,
     expires_at_us: i64,
 ) -> Result<(), StoreError> {
-    on_tx!(tx, |c| sqlx::query(
+    on_tx!(tx, |c| {
+        sqlx::query(
         "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at_us, expires_at_us) VALUES ($1, $2, $3, $4, $5)"
     )
     .bind(token_hash)
@@ -35,19 +36,26 @@ pub async fn insert(
     .bind(expires_at_us)
     .execute(&mut *c)
     .await?
-    .rows_affected());
+    .rows_affected()
+    });
     Ok(())
 }
 
 /// The live session for a token hash, if any (expired sessions are not returned).
-pub async fn get_live(db: &Db, token_hash: &str, now_us: i64) -> Result<Option<Session>, StoreError> {
-    let row: Option<Row> = on_db!(db, |c| sqlx::query_as(
+pub async fn get_live(
+    db: &Db,
+    token_hash: &str,
+    now_us: i64,
+) -> Result<Option<Session>, StoreError> {
+    let row: Option<Row> = on_db!(db, |c| {
+        sqlx::query_as(
         "SELECT user_id, csrf_token, expires_at_us FROM sessions WHERE token_hash = $1 AND expires_at_us > $2"
     )
     .bind(token_hash)
     .bind(now_us)
     .fetch_optional(c)
-    .await?);
+    .await?
+    });
     Ok(row.map(|r| Session {
         user_id: r.user_id,
         csrf_token: r.csrf_token,
@@ -56,26 +64,32 @@ pub async fn get_live(db: &Db, token_hash: &str, now_us: i64) -> Result<Option<S
 }
 
 pub async fn delete(tx: &mut Tx, token_hash: &str) -> Result<u64, StoreError> {
-    Ok(on_tx!(tx, |c| sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(token_hash)
-        .execute(&mut *c)
-        .await?
-        .rows_affected()))
+    Ok(on_tx!(tx, |c| sqlx::query(
+        "DELETE FROM sessions WHERE token_hash = $1"
+    )
+    .bind(token_hash)
+    .execute(&mut *c)
+    .await?
+    .rows_affected()))
 }
 
 /// Remove every session of a user (on deactivation or password change).
 pub async fn delete_for_user(tx: &mut Tx, user_id: i64) -> Result<u64, StoreError> {
-    Ok(on_tx!(tx, |c| sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&mut *c)
-        .await?
-        .rows_affected()))
+    Ok(on_tx!(tx, |c| sqlx::query(
+        "DELETE FROM sessions WHERE user_id = $1"
+    )
+    .bind(user_id)
+    .execute(&mut *c)
+    .await?
+    .rows_affected()))
 }
 
 pub async fn delete_expired(tx: &mut Tx, now_us: i64) -> Result<u64, StoreError> {
-    Ok(on_tx!(tx, |c| sqlx::query("DELETE FROM sessions WHERE expires_at_us <= $1")
-        .bind(now_us)
-        .execute(&mut *c)
-        .await?
-        .rows_affected()))
+    Ok(on_tx!(tx, |c| sqlx::query(
+        "DELETE FROM sessions WHERE expires_at_us <= $1"
+    )
+    .bind(now_us)
+    .execute(&mut *c)
+    .await?
+    .rows_affected()))
 }

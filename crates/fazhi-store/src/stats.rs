@@ -20,7 +20,10 @@ pub struct ScopeCounts {
 
 pub async fn scope_counts(db: &Db, scope: &AgencyPath) -> Result<ScopeCounts, StoreError> {
     let prefix = format!("{}%", scope.as_str());
-    let (agencies, users, active_users, officers, events): (i64, i64, i64, i64, i64) = on_db!(db, |c| sqlx::query_as(
+    let (agencies, users, active_users, officers, events): (i64, i64, i64, i64, i64) = on_db!(
+        db,
+        |c| {
+            sqlx::query_as(
         "SELECT \
            (SELECT COUNT(*) FROM agencies a WHERE a.path LIKE $1), \
            (SELECT COUNT(*) FROM users u JOIN agencies a ON a.id = u.agency_id WHERE a.path LIKE $1), \
@@ -31,7 +34,9 @@ pub async fn scope_counts(db: &Db, scope: &AgencyPath) -> Result<ScopeCounts, St
     .bind(&prefix)
     .bind(Role::Officer.code())
     .fetch_one(c)
-    .await?);
+    .await?
+        }
+    );
     Ok(ScopeCounts {
         agencies,
         users,
@@ -43,9 +48,14 @@ pub async fn scope_counts(db: &Db, scope: &AgencyPath) -> Result<ScopeCounts, St
 
 /// Events per Beijing-time day (days since 1970-01-01) in the scope, for days
 /// `>= since_day`, ascending. Days without events are absent.
-pub async fn events_by_day(db: &Db, scope: &AgencyPath, since_day: i64) -> Result<Vec<(i64, i64)>, StoreError> {
+pub async fn events_by_day(
+    db: &Db,
+    scope: &AgencyPath,
+    since_day: i64,
+) -> Result<Vec<(i64, i64)>, StoreError> {
     let prefix = format!("{}%", scope.as_str());
-    let rows: Vec<(i64, i64)> = on_db!(db, |c| sqlx::query_as(
+    let rows: Vec<(i64, i64)> = on_db!(db, |c| {
+        sqlx::query_as(
         "SELECT (e.at_us + $2) / $3 AS day, COUNT(*) FROM events e JOIN agencies a ON a.id = e.agency_id \
          WHERE a.path LIKE $1 AND e.at_us >= $4 GROUP BY 1 ORDER BY 1"
     )
@@ -54,6 +64,7 @@ pub async fn events_by_day(db: &Db, scope: &AgencyPath, since_day: i64) -> Resul
     .bind(DAY_US)
     .bind(since_day * DAY_US - CST_OFFSET_US)
     .fetch_all(c)
-    .await?);
+    .await?
+    });
     Ok(rows)
 }

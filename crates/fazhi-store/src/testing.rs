@@ -42,7 +42,9 @@ pub async fn sqlite() -> TestDb {
     let db = Db::open_sqlite(&dir)
         .await
         .unwrap_or_else(|e| panic!("open sqlite in {}: {e}", dir.display()));
-    db.migrate().await.unwrap_or_else(|e| panic!("migrate sqlite: {e}"));
+    db.migrate()
+        .await
+        .unwrap_or_else(|e| panic!("migrate sqlite: {e}"));
     TestDb {
         db,
         cleanup: Cleanup::Dir(dir),
@@ -53,15 +55,21 @@ pub async fn sqlite() -> TestDb {
 pub async fn postgres() -> TestDb {
     let admin_url = pg_admin_url();
     let name = format!("fazhi_t_{}", random_hex(8));
-    let url = crate::db::create_scratch_database(&admin_url, &name).await.unwrap_or_else(|e| {
-        panic!(
-            "PostgreSQL is required for store tests and did not answer at {}: {e}. \
+    let url = crate::db::create_scratch_database(&admin_url, &name)
+        .await
+        .unwrap_or_else(|e| {
+            panic!(
+                "PostgreSQL is required for store tests and did not answer at {}: {e}. \
              Run scripts/test (it starts one) or set FAZHI_TEST_SKIP_PG=1 to skip knowingly.",
-            crate::db::redact_url(&admin_url)
-        )
-    });
-    let db = Db::open_postgres(&url).await.unwrap_or_else(|e| panic!("connect test database: {e}"));
-    db.migrate().await.unwrap_or_else(|e| panic!("migrate postgres: {e}"));
+                crate::db::redact_url(&admin_url)
+            )
+        });
+    let db = Db::open_postgres(&url)
+        .await
+        .unwrap_or_else(|e| panic!("connect test database: {e}"));
+    db.migrate()
+        .await
+        .unwrap_or_else(|e| panic!("migrate postgres: {e}"));
     TestDb {
         db,
         cleanup: Cleanup::PgDatabase { admin_url, name },
@@ -84,7 +92,9 @@ pub fn database_url_with_name(url: &str, name: &str) -> String {
         None => (url, None),
     };
     let scheme_end = base.find("://").map_or(0, |i| i + 3);
-    let host_part_end = base[scheme_end..].find('/').map_or(base.len(), |i| scheme_end + i);
+    let host_part_end = base[scheme_end..]
+        .find('/')
+        .map_or(base.len(), |i| scheme_end + i);
     let mut out = format!("{}/{}", &base[..host_part_end], name);
     if let Some(q) = query {
         out.push('?');
@@ -104,7 +114,10 @@ impl Drop for TestDb {
                 let name = name.clone();
                 // Drop runs outside async context; use a private runtime on a thread.
                 let _ = std::thread::spawn(move || {
-                    let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+                    let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                    else {
                         return;
                     };
                     let _ = rt.block_on(crate::db::drop_scratch_database(&admin_url, &name));
@@ -129,6 +142,9 @@ mod tests {
             database_url_with_name("postgres://u:p@h/test?sslmode=disable", "y"),
             "postgres://u:p@h/y?sslmode=disable"
         );
-        assert_eq!(database_url_with_name("postgres://h", "z"), "postgres://h/z");
+        assert_eq!(
+            database_url_with_name("postgres://h", "z"),
+            "postgres://h/z"
+        );
     }
 }

@@ -36,11 +36,20 @@ impl From<Row> for ApiToken {
     }
 }
 
-pub async fn insert(tx: &mut Tx, user_id: i64, name: &str, token_hash: &str, now_us: i64) -> Result<i64, StoreError> {
-    let id: i64 = on_tx!(tx, |c| sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM api_tokens")
-        .fetch_one(&mut *c)
-        .await?);
-    on_tx!(tx, |c| sqlx::query(
+pub async fn insert(
+    tx: &mut Tx,
+    user_id: i64,
+    name: &str,
+    token_hash: &str,
+    now_us: i64,
+) -> Result<i64, StoreError> {
+    let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+        "SELECT COALESCE(MAX(id), 0) + 1 FROM api_tokens"
+    )
+    .fetch_one(&mut *c)
+    .await?);
+    on_tx!(tx, |c| {
+        sqlx::query(
         "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at_us) VALUES ($1, $2, $3, $4, $5)"
     )
     .bind(id)
@@ -50,7 +59,8 @@ pub async fn insert(tx: &mut Tx, user_id: i64, name: &str, token_hash: &str, now
     .bind(now_us)
     .execute(&mut *c)
     .await?
-    .rows_affected());
+    .rows_affected()
+    });
     Ok(id)
 }
 

@@ -38,7 +38,8 @@ struct Row {
 
 impl Row {
     fn into_credentials(self) -> Result<Credentials, StoreError> {
-        let role = Role::parse(&self.role).ok_or_else(|| StoreError::Corrupt(format!("user {} role {}", self.id, self.role)))?;
+        let role = Role::parse(&self.role)
+            .ok_or_else(|| StoreError::Corrupt(format!("user {} role {}", self.id, self.role)))?;
         let agency_path = AgencyPath::parse(&self.agency_path)
             .ok_or_else(|| StoreError::Corrupt(format!("user {} agency path", self.id)))?;
         Ok(Credentials {
@@ -70,10 +71,13 @@ pub struct NewUser<'a> {
 }
 
 pub async fn insert(tx: &mut Tx, new: &NewUser<'_>) -> Result<i64, StoreError> {
-    let id: i64 = on_tx!(tx, |c| sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM users")
-        .fetch_one(&mut *c)
-        .await?);
-    on_tx!(tx, |c| sqlx::query(
+    let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+        "SELECT COALESCE(MAX(id), 0) + 1 FROM users"
+    )
+    .fetch_one(&mut *c)
+    .await?);
+    on_tx!(tx, |c| {
+        sqlx::query(
         "INSERT INTO users (id, username, display_name, password_hash, role, agency_id, active, created_at_us) \
          VALUES ($1, $2, $3, $4, $5, $6, 1, $7)"
     )
@@ -86,46 +90,67 @@ pub async fn insert(tx: &mut Tx, new: &NewUser<'_>) -> Result<i64, StoreError> {
     .bind(new.at_us)
     .execute(&mut *c)
     .await?
-    .rows_affected());
+    .rows_affected()
+    });
     Ok(id)
 }
 
-pub async fn credentials_by_username(db: &Db, username: &str) -> Result<Option<Credentials>, StoreError> {
+pub async fn credentials_by_username(
+    db: &Db,
+    username: &str,
+) -> Result<Option<Credentials>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE u.username = $1"));
-    let row: Option<Row> = on_db!(db, |c| sqlx::query_as(sql).bind(username).fetch_optional(c).await?);
+    let row: Option<Row> = on_db!(db, |c| sqlx::query_as(sql)
+        .bind(username)
+        .fetch_optional(c)
+        .await?);
     row.map(Row::into_credentials).transpose()
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Option<User>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE u.id = $1"));
-    let row: Option<Row> = on_db!(db, |c| sqlx::query_as(sql).bind(id).fetch_optional(c).await?);
+    let row: Option<Row> = on_db!(db, |c| sqlx::query_as(sql)
+        .bind(id)
+        .fetch_optional(c)
+        .await?);
     Ok(row.map(Row::into_credentials).transpose()?.map(|c| c.user))
 }
 
 /// Users whose agency lies in `scope`, by agency path then username.
 pub async fn list_in_scope(db: &Db, scope: &AgencyPath) -> Result<Vec<User>, StoreError> {
-    let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE a.path LIKE $1 ORDER BY a.path, u.username"));
+    let sql = sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE a.path LIKE $1 ORDER BY a.path, u.username"
+    ));
     let prefix = format!("{}%", scope.as_str());
-    let rows: Vec<Row> = on_db!(db, |c| sqlx::query_as(sql).bind(&prefix).fetch_all(c).await?);
-    rows.into_iter().map(|r| r.into_credentials().map(|c| c.user)).collect()
+    let rows: Vec<Row> = on_db!(db, |c| sqlx::query_as(sql)
+        .bind(&prefix)
+        .fetch_all(c)
+        .await?);
+    rows.into_iter()
+        .map(|r| r.into_credentials().map(|c| c.user))
+        .collect()
 }
 
 pub async fn set_active(tx: &mut Tx, id: i64, active: bool) -> Result<(), StoreError> {
-    on_tx!(tx, |c| sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
-        .bind(i64::from(active))
-        .bind(id)
-        .execute(&mut *c)
-        .await?
-        .rows_affected());
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE users SET active = $1 WHERE id = $2"
+    )
+    .bind(i64::from(active))
+    .bind(id)
+    .execute(&mut *c)
+    .await?
+    .rows_affected());
     Ok(())
 }
 
 pub async fn set_password_hash(tx: &mut Tx, id: i64, hash: &str) -> Result<(), StoreError> {
-    on_tx!(tx, |c| sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-        .bind(hash)
-        .bind(id)
-        .execute(&mut *c)
-        .await?
-        .rows_affected());
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE users SET password_hash = $1 WHERE id = $2"
+    )
+    .bind(hash)
+    .bind(id)
+    .execute(&mut *c)
+    .await?
+    .rows_affected());
     Ok(())
 }

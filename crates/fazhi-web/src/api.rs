@@ -5,10 +5,10 @@
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, ErrorBody};
+use axum::Json;
 use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use fazhi_app::{AppError, accounts, home};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -58,7 +58,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 
 fn parse_path_id(text: &str) -> Result<i64, ApiError> {
     text.parse().map_err(|_| {
-        ApiError(AppError::invalid("id", format!("“{text}”不是有效的编号"), format!("'{text}' is not a valid id")))
+        ApiError(AppError::invalid(
+            "id",
+            format!("“{text}”不是有效的编号"),
+            format!("'{text}' is not a valid id"),
+        ))
     })
 }
 
@@ -112,7 +116,10 @@ pub struct HomeOut {
 /// Counts of the caller's scope, as on the home page.
 #[utoipa::path(get, path = "/api/v1/home", tag = "accounts",
     responses((status = 200, body = HomeOut), (status = 401, body = ErrorBody)))]
-async fn home_stats(State(state): State<AppState>, ApiUser(auth): ApiUser) -> Result<Json<HomeOut>, ApiError> {
+async fn home_stats(
+    State(state): State<AppState>,
+    ApiUser(auth): ApiUser,
+) -> Result<Json<HomeOut>, ApiError> {
     let s = home::home(&state.app, &auth.actor()).await?;
     Ok(Json(HomeOut {
         agency_name: s.agency_name,
@@ -153,7 +160,10 @@ impl From<&accounts::Agency> for AgencyOut {
 /// Agencies of the caller's scope (its own and those below).
 #[utoipa::path(get, path = "/api/v1/agencies", tag = "accounts",
     responses((status = 200, body = Vec<AgencyOut>), (status = 401, body = ErrorBody)))]
-async fn list_agencies(State(state): State<AppState>, ApiUser(auth): ApiUser) -> Result<Json<Vec<AgencyOut>>, ApiError> {
+async fn list_agencies(
+    State(state): State<AppState>,
+    ApiUser(auth): ApiUser,
+) -> Result<Json<Vec<AgencyOut>>, ApiError> {
     let list = accounts::list_agencies(&state.app, &auth.actor()).await?;
     Ok(Json(list.iter().map(AgencyOut::from).collect()))
 }
@@ -189,7 +199,10 @@ async fn create_agency(
 /// Accounts of the caller's scope.
 #[utoipa::path(get, path = "/api/v1/users", tag = "accounts",
     responses((status = 200, body = Vec<UserOut>), (status = 403, body = ErrorBody)))]
-async fn list_users(State(state): State<AppState>, ApiUser(auth): ApiUser) -> Result<Json<Vec<UserOut>>, ApiError> {
+async fn list_users(
+    State(state): State<AppState>,
+    ApiUser(auth): ApiUser,
+) -> Result<Json<Vec<UserOut>>, ApiError> {
     let list = accounts::list_users(&state.app, &auth.actor()).await?;
     Ok(Json(list.iter().map(UserOut::from).collect()))
 }
@@ -240,7 +253,8 @@ async fn set_user_active(
     ApiJson(body): ApiJson<ActiveIn>,
 ) -> Result<Json<UserOut>, ApiError> {
     let actor = auth.actor();
-    fazhi_domain::authz::authorize(&actor, fazhi_domain::authz::Action::ManageUsers, None).map_err(AppError::from)?;
+    fazhi_domain::authz::authorize(&actor, fazhi_domain::authz::Action::ManageUsers, None)
+        .map_err(AppError::from)?;
     let id = parse_path_id(&id)?;
     let user = accounts::set_user_active(&state.app, &actor, id, body.active).await?;
     Ok(Json(UserOut::from(&user)))
@@ -317,7 +331,10 @@ impl From<&accounts::ApiToken> for TokenOut {
 /// API tokens of the caller's scope (system admin only).
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts",
     responses((status = 200, body = Vec<TokenOut>), (status = 403, body = ErrorBody)))]
-async fn list_tokens(State(state): State<AppState>, ApiUser(auth): ApiUser) -> Result<Json<Vec<TokenOut>>, ApiError> {
+async fn list_tokens(
+    State(state): State<AppState>,
+    ApiUser(auth): ApiUser,
+) -> Result<Json<Vec<TokenOut>>, ApiError> {
     let list = accounts::list_api_tokens(&state.app, &auth.actor()).await?;
     Ok(Json(list.iter().map(TokenOut::from).collect()))
 }
@@ -343,7 +360,14 @@ async fn create_token(
     ApiJson(body): ApiJson<CreateTokenIn>,
 ) -> Result<Response, ApiError> {
     let (token, secret) = accounts::create_api_token(&state.app, &auth.actor(), &body.name).await?;
-    Ok((StatusCode::CREATED, Json(CreatedTokenOut { token: TokenOut::from(&token), secret })).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedTokenOut {
+            token: TokenOut::from(&token),
+            secret,
+        }),
+    )
+        .into_response())
 }
 
 /// Revoke a token.
@@ -356,7 +380,8 @@ async fn revoke_token(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let actor = auth.actor();
-    fazhi_domain::authz::authorize(&actor, fazhi_domain::authz::Action::ManageApiTokens, None).map_err(AppError::from)?;
+    fazhi_domain::authz::authorize(&actor, fazhi_domain::authz::Action::ManageApiTokens, None)
+        .map_err(AppError::from)?;
     let id = parse_path_id(&id)?;
     accounts::revoke_api_token(&state.app, &actor, id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -39,12 +39,16 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 pub fn lang_of(headers: &HeaderMap) -> Lang {
-    cookie(headers, Lang::COOKIE).and_then(|c| Lang::parse(&c)).unwrap_or(Lang::Zh)
+    cookie(headers, Lang::COOKIE)
+        .and_then(|c| Lang::parse(&c))
+        .unwrap_or(Lang::Zh)
 }
 
 fn bearer(headers: &HeaderMap) -> Option<String> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let token = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer "))?;
+    let token = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))?;
     Some(token.trim().to_owned())
 }
 
@@ -66,10 +70,16 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
     let path = parts.uri.path().to_owned();
     let lang = lang_of(&parts.headers);
     let session_token = cookie(&parts.headers, SESSION_COOKIE);
-    let bearer_token = if is_api(&path) { bearer(&parts.headers) } else { None };
+    let bearer_token = if is_api(&path) {
+        bearer(&parts.headers)
+    } else {
+        None
+    };
     let resolved = match (&bearer_token, &session_token) {
         (Some(t), _) => auth::resolve_bearer(&state.app, t).await.map(|a| (a, true)),
-        (None, Some(t)) => auth::resolve_session(&state.app, t).await.map(|a| (a, false)),
+        (None, Some(t)) => auth::resolve_session(&state.app, t)
+            .await
+            .map(|a| (a, false)),
         (None, None) => Ok((None, false)),
     };
     let (authenticated, via_bearer) = match resolved {
@@ -103,7 +113,11 @@ fn csrf_error() -> AppError {
 
 /// Origin must be ours when present; the token must match the session's
 /// (or, for the login form, the login cookie's: double submit).
-async fn check_csrf(request: Request, authenticated: Option<&Authenticated>, path: &str) -> Result<Request, AppError> {
+async fn check_csrf(
+    request: Request,
+    authenticated: Option<&Authenticated>,
+    path: &str,
+) -> Result<Request, AppError> {
     let headers = request.headers();
     if let (Some(origin), Some(host)) = (headers.get(header::ORIGIN), headers.get(header::HOST)) {
         let origin = origin.to_str().unwrap_or("");
@@ -122,7 +136,10 @@ async fn check_csrf(request: Request, authenticated: Option<&Authenticated>, pat
         let Some(expected) = expected.filter(|_| authenticated.is_some()) else {
             return Ok(request);
         };
-        let given = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let given = headers
+            .get(CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
         return if constant_time_eq(given.as_bytes(), expected.as_bytes()) {
             Ok(request)
         } else {
@@ -135,7 +152,9 @@ async fn check_csrf(request: Request, authenticated: Option<&Authenticated>, pat
         .map_err(|_| AppError::invalid("body", "表单内容过大", "form body too large"))?;
     let given = url_form_field(&bytes, CSRF_FIELD).unwrap_or_default();
     match expected {
-        Some(expected) if !expected.is_empty() && constant_time_eq(given.as_bytes(), expected.as_bytes()) => {
+        Some(expected)
+            if !expected.is_empty() && constant_time_eq(given.as_bytes(), expected.as_bytes()) =>
+        {
             Ok(Request::from_parts(parts, Body::from(bytes)))
         }
         _ => Err(csrf_error()),
@@ -160,8 +179,14 @@ pub struct PageUser {
 impl FromRequestParts<AppState> for PageUser {
     type Rejection = Response;
     async fn from_request_parts(parts: &mut Parts, _state: &AppState) -> Result<Self, Response> {
-        let tr = Tr { lang: lang_of(&parts.headers) };
-        match parts.extensions.get::<RequestAuth>().and_then(|r| r.auth.clone()) {
+        let tr = Tr {
+            lang: lang_of(&parts.headers),
+        };
+        match parts
+            .extensions
+            .get::<RequestAuth>()
+            .and_then(|r| r.auth.clone())
+        {
             Some(auth) => Ok(PageUser { auth, tr }),
             None => {
                 let next = parts.uri.path_and_query().map_or("/", |p| p.as_str());
@@ -193,14 +218,18 @@ pub struct PageLang(pub Tr);
 impl<S: Send + Sync> FromRequestParts<S> for PageLang {
     type Rejection = StatusCode;
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, StatusCode> {
-        Ok(PageLang(Tr { lang: lang_of(&parts.headers) }))
+        Ok(PageLang(Tr {
+            lang: lang_of(&parts.headers),
+        }))
     }
 }
 
 pub fn percent_encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             other => format!("%{other:02X}"),
         })
         .collect()
@@ -228,7 +257,10 @@ mod tests {
 
     #[test]
     fn form_fields_are_decoded() {
-        assert_eq!(url_form_field(b"a=1&csrf=ab%2Bc&b=2", "csrf").as_deref(), Some("ab+c"));
+        assert_eq!(
+            url_form_field(b"a=1&csrf=ab%2Bc&b=2", "csrf").as_deref(),
+            Some("ab+c")
+        );
         assert_eq!(url_form_field(b"a=1", "csrf"), None);
     }
 }

@@ -49,8 +49,9 @@ struct Entry {
 
 pub static MESSAGES_TOML: &str = include_str!("../i18n/messages.toml");
 
-static MESSAGES: LazyLock<HashMap<String, Entry>> =
-    LazyLock::new(|| toml::from_str(MESSAGES_TOML).unwrap_or_else(|e| panic!("i18n/messages.toml is invalid: {e}")));
+static MESSAGES: LazyLock<HashMap<String, Entry>> = LazyLock::new(|| {
+    toml::from_str(MESSAGES_TOML).unwrap_or_else(|e| panic!("i18n/messages.toml is invalid: {e}"))
+});
 
 /// A translator for one request's language.
 #[derive(Debug, Clone, Copy)]
@@ -85,7 +86,9 @@ impl Tr {
 }
 
 pub fn has_key(key: &str) -> bool {
-    MESSAGES.get(key).is_some_and(|e| !e.zh.is_empty() && !e.en.is_empty())
+    MESSAGES
+        .get(key)
+        .is_some_and(|e| !e.zh.is_empty() && !e.en.is_empty())
 }
 
 #[cfg(test)]
@@ -100,7 +103,10 @@ mod tests {
             let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
             for piece in text.split("t.get(\"").skip(1) {
                 let key = piece.split('"').next().unwrap();
-                assert!(has_key(key), "message '{key}' is missing or incomplete in i18n/messages.toml");
+                assert!(
+                    has_key(key),
+                    "message '{key}' is missing or incomplete in i18n/messages.toml"
+                );
                 checked += 1;
             }
         }

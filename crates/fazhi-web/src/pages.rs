@@ -1,7 +1,9 @@
 //! HTML pages. Each handler: extract → one use case → render a view.
 
 use crate::AppState;
-use crate::auth::{self, LOGIN_CSRF_COOKIE, PageLang, PageUser, RequestAuth, SESSION_COOKIE, safe_next, set_cookie};
+use crate::auth::{
+    self, LOGIN_CSRF_COOKIE, PageLang, PageUser, RequestAuth, SESSION_COOKIE, safe_next, set_cookie,
+};
 use crate::error::PageError;
 use crate::i18n::{Lang, Tr};
 use crate::views::*;
@@ -40,7 +42,9 @@ pub fn router() -> Router<AppState> {
 fn render(page: impl Template, status: StatusCode, lang: Lang) -> Response {
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => PageError::new(AppError::Internal(format!("template: {e}")), lang).into_response(),
+        Err(e) => {
+            PageError::new(AppError::Internal(format!("template: {e}")), lang).into_response()
+        }
     }
 }
 
@@ -60,7 +64,10 @@ async fn healthz(State(state): State<AppState>) -> Response {
 
 async fn stylesheet() -> Response {
     (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
         include_str!("../static/app.css"),
     )
         .into_response()
@@ -71,7 +78,11 @@ struct NextQuery {
     next: Option<String>,
 }
 
-async fn switch_language(State(state): State<AppState>, Path(code): Path<String>, Query(q): Query<NextQuery>) -> Response {
+async fn switch_language(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(q): Query<NextQuery>,
+) -> Response {
     let lang = Lang::parse(&code).unwrap_or(Lang::Zh);
     let cookie = format!(
         "{}={}; Path=/; Max-Age={LANG_COOKIE_MAX_AGE_S}; SameSite=Lax{}",
@@ -79,10 +90,19 @@ async fn switch_language(State(state): State<AppState>, Path(code): Path<String>
         lang.code(),
         if state.secure_cookies { "; Secure" } else { "" }
     );
-    ([(header::SET_COOKIE, cookie)], Redirect::to(&safe_next(q.next.as_deref()))).into_response()
+    (
+        [(header::SET_COOKIE, cookie)],
+        Redirect::to(&safe_next(q.next.as_deref())),
+    )
+        .into_response()
 }
 
-async fn login_form(State(state): State<AppState>, PageLang(tr): PageLang, headers: HeaderMap, Query(q): Query<NextQuery>) -> Response {
+async fn login_form(
+    State(state): State<AppState>,
+    PageLang(tr): PageLang,
+    headers: HeaderMap,
+    Query(q): Query<NextQuery>,
+) -> Response {
     let csrf = auth::cookie(&headers, LOGIN_CSRF_COOKIE)
         .filter(|c| c.len() == 64)
         .map_or_else(|| fazhi_app::random_token(32), Ok);
@@ -99,7 +119,11 @@ async fn login_form(State(state): State<AppState>, PageLang(tr): PageLang, heade
         error: None,
     };
     let cookie = set_cookie(LOGIN_CSRF_COOKIE, &csrf, 3600, state.secure_cookies);
-    ([(header::SET_COOKIE, cookie)], render(page, StatusCode::OK, tr.lang)).into_response()
+    (
+        [(header::SET_COOKIE, cookie)],
+        render(page, StatusCode::OK, tr.lang),
+    )
+        .into_response()
 }
 
 #[derive(Deserialize)]
@@ -132,7 +156,11 @@ async fn login_submit(
     form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let Ok(Form(form)) = form else {
-        return PageError::new(AppError::invalid("body", "表单格式错误", "malformed form"), tr.lang).into_response();
+        return PageError::new(
+            AppError::invalid("body", "表单格式错误", "malformed form"),
+            tr.lang,
+        )
+        .into_response();
     };
     let outcome = fazhi_app::auth::login(
         &state.app,
@@ -144,7 +172,12 @@ async fn login_submit(
     .await;
     match outcome {
         Ok(ok) => {
-            let cookie = set_cookie(SESSION_COOKIE, &ok.session_token, state.app.session_ttl_s, state.secure_cookies);
+            let cookie = set_cookie(
+                SESSION_COOKIE,
+                &ok.session_token,
+                state.app.session_ttl_s,
+                state.secure_cookies,
+            );
             let clear = set_cookie(LOGIN_CSRF_COOKIE, "", 0, state.secure_cookies);
             let mut response = Redirect::to(&safe_next(Some(&form.next))).into_response();
             for c in [cookie, clear] {
@@ -169,7 +202,11 @@ async fn login_submit(
     }
 }
 
-async fn logout(State(state): State<AppState>, Extension(request_auth): Extension<RequestAuth>, PageLang(tr): PageLang) -> Response {
+async fn logout(
+    State(state): State<AppState>,
+    Extension(request_auth): Extension<RequestAuth>,
+    PageLang(tr): PageLang,
+) -> Response {
     if let Some(token) = &request_auth.session_token
         && let Err(e) = fazhi_app::auth::logout(&state.app, token).await
     {
@@ -188,11 +225,31 @@ async fn home_page(State(state): State<AppState>, user: PageUser) -> Response {
     };
     let c = &stats.counts;
     let cards = vec![
-        StatCard { key: "agencies", label: tr.get("home.agencies"), value: c.agencies },
-        StatCard { key: "users", label: tr.get("home.users"), value: c.users },
-        StatCard { key: "active_users", label: tr.get("home.active_users"), value: c.active_users },
-        StatCard { key: "officers", label: tr.get("home.officers"), value: c.officers },
-        StatCard { key: "events", label: tr.get("home.events"), value: c.events },
+        StatCard {
+            key: "agencies",
+            label: tr.get("home.agencies"),
+            value: c.agencies,
+        },
+        StatCard {
+            key: "users",
+            label: tr.get("home.users"),
+            value: c.users,
+        },
+        StatCard {
+            key: "active_users",
+            label: tr.get("home.active_users"),
+            value: c.active_users,
+        },
+        StatCard {
+            key: "officers",
+            label: tr.get("home.officers"),
+            value: c.officers,
+        },
+        StatCard {
+            key: "events",
+            label: tr.get("home.events"),
+            value: c.events,
+        },
     ];
     let page = HomePage {
         t: tr,
@@ -200,7 +257,11 @@ async fn home_page(State(state): State<AppState>, user: PageUser) -> Response {
         agency_name: stats.agency_name,
         cards,
         chart_svg: bar_chart_svg(&stats.events_by_day, tr.get("home.events_by_day")),
-        recent: stats.recent_events.iter().map(|e| EventRow::new(e, tr.lang)).collect(),
+        recent: stats
+            .recent_events
+            .iter()
+            .map(|e| EventRow::new(e, tr.lang))
+            .collect(),
     };
     render(page, StatusCode::OK, tr.lang)
 }
@@ -230,7 +291,9 @@ async fn render_agencies(state: &AppState, user: &PageUser, error: Option<AppErr
         Err(e) => return PageError::new(e, tr.lang).into_response(),
     };
     let base_depth = actor.agency_path.depth();
-    let status = error.as_ref().map_or(StatusCode::OK, crate::error::status_of);
+    let status = error
+        .as_ref()
+        .map_or(StatusCode::OK, crate::error::status_of);
     let page = AgenciesPage {
         t: tr,
         nav: Nav::new(tr, Some(&user.auth), "/admin/agencies"),
@@ -269,9 +332,13 @@ struct AgencyForm {
 }
 
 fn parse_id(field: &'static str, text: &str) -> Result<i64, AppError> {
-    text.trim()
-        .parse::<i64>()
-        .map_err(|_| AppError::invalid(field, format!("“{text}”不是有效的编号"), format!("'{text}' is not a valid id")))
+    text.trim().parse::<i64>().map_err(|_| {
+        AppError::invalid(
+            field,
+            format!("“{text}”不是有效的编号"),
+            format!("'{text}' is not a valid id"),
+        )
+    })
 }
 
 async fn agencies_create(
@@ -280,7 +347,8 @@ async fn agencies_create(
     form: Result<Form<AgencyForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let result = async {
-        let Form(form) = form.map_err(|_| AppError::invalid("body", "表单格式错误", "malformed form"))?;
+        let Form(form) =
+            form.map_err(|_| AppError::invalid("body", "表单格式错误", "malformed form"))?;
         let actor = user.auth.actor();
         fazhi_domain::authz::authorize(&actor, Action::ManageAgencies, None)?;
         let input = accounts::CreateAgency {
@@ -306,8 +374,12 @@ async fn render_users(state: &AppState, user: &PageUser, error: Option<AppError>
         Ok(l) => l,
         Err(e) => return PageError::new(e, tr.lang).into_response(),
     };
-    let agencies = accounts::list_agencies(&state.app, &actor).await.unwrap_or_default();
-    let status = error.as_ref().map_or(StatusCode::OK, crate::error::status_of);
+    let agencies = accounts::list_agencies(&state.app, &actor)
+        .await
+        .unwrap_or_default();
+    let status = error
+        .as_ref()
+        .map_or(StatusCode::OK, crate::error::status_of);
     let page = UsersPage {
         t: tr,
         nav: Nav::new(tr, Some(&user.auth), "/admin/users"),
@@ -323,7 +395,10 @@ async fn render_users(state: &AppState, user: &PageUser, error: Option<AppError>
             })
             .collect(),
         can_manage: role_allows(actor.role, Action::ManageUsers),
-        roles: Role::ALL.iter().map(|r| (r.code(), tr.pick(r.name_zh(), r.name_en()))).collect(),
+        roles: Role::ALL
+            .iter()
+            .map(|r| (r.code(), tr.pick(r.name_zh(), r.name_en())))
+            .collect(),
         agencies: agencies.into_iter().map(|a| (a.id, a.name)).collect(),
         csrf: user.auth.csrf_token.clone().unwrap_or_default(),
         error: error.map(|e| message(tr, &e)),
@@ -355,7 +430,8 @@ async fn users_create(
     form: Result<Form<UserForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let result = async {
-        let Form(form) = form.map_err(|_| AppError::invalid("body", "表单格式错误", "malformed form"))?;
+        let Form(form) =
+            form.map_err(|_| AppError::invalid("body", "表单格式错误", "malformed form"))?;
         let actor = user.auth.actor();
         fazhi_domain::authz::authorize(&actor, Action::ManageUsers, None)?;
         let input = accounts::CreateUser {
@@ -391,7 +467,8 @@ async fn users_set_active(
         let actor = user.auth.actor();
         fazhi_domain::authz::authorize(&actor, Action::ManageUsers, None)?;
         let id = parse_id("id", &id)?;
-        let Form(form) = form.map_err(|_| AppError::invalid("body", "表单格式错误", "malformed form"))?;
+        let Form(form) =
+            form.map_err(|_| AppError::invalid("body", "表单格式错误", "malformed form"))?;
         let active = match form.active.as_str() {
             "true" => true,
             "false" => false,
@@ -408,19 +485,28 @@ async fn users_set_active(
     .await;
     match result {
         Ok(_) => Redirect::to("/admin/users").into_response(),
-        Err(e @ (AppError::Denied(_) | AppError::NotFound { .. })) => PageError::new(e, user.tr.lang).into_response(),
+        Err(e @ (AppError::Denied(_) | AppError::NotFound { .. })) => {
+            PageError::new(e, user.tr.lang).into_response()
+        }
         Err(e) => render_users(&state, &user, Some(e)).await,
     }
 }
 
-async fn render_tokens(state: &AppState, user: &PageUser, created: Option<String>, error: Option<AppError>) -> Response {
+async fn render_tokens(
+    state: &AppState,
+    user: &PageUser,
+    created: Option<String>,
+    error: Option<AppError>,
+) -> Response {
     let tr = user.tr;
     let actor = user.auth.actor();
     let list = match accounts::list_api_tokens(&state.app, &actor).await {
         Ok(l) => l,
         Err(e) => return PageError::new(e, tr.lang).into_response(),
     };
-    let status = error.as_ref().map_or(StatusCode::OK, crate::error::status_of);
+    let status = error
+        .as_ref()
+        .map_or(StatusCode::OK, crate::error::status_of);
     let page = TokensPage {
         t: tr,
         nav: Nav::new(tr, Some(&user.auth), "/admin/tokens"),
@@ -459,7 +545,8 @@ async fn tokens_create(
     let actor = user.auth.actor();
     let result = async {
         fazhi_domain::authz::authorize(&actor, Action::ManageApiTokens, None)?;
-        let Form(form) = form.map_err(|_| AppError::invalid("body", "表单格式错误", "malformed form"))?;
+        let Form(form) =
+            form.map_err(|_| AppError::invalid("body", "表单格式错误", "malformed form"))?;
         accounts::create_api_token(&state.app, &actor, &form.name).await
     }
     .await;
@@ -470,7 +557,11 @@ async fn tokens_create(
     }
 }
 
-async fn tokens_revoke(State(state): State<AppState>, user: PageUser, Path(id): Path<String>) -> Response {
+async fn tokens_revoke(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<String>,
+) -> Response {
     let actor = user.auth.actor();
     let result = async {
         fazhi_domain::authz::authorize(&actor, Action::ManageApiTokens, None)?;
@@ -483,4 +574,3 @@ async fn tokens_revoke(State(state): State<AppState>, user: PageUser, Path(id): 
         Err(e) => PageError::new(e, user.tr.lang).into_response(),
     }
 }
-

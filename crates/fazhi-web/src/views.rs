@@ -34,7 +34,11 @@ impl Nav {
         });
         Nav {
             user,
-            lang_href: format!("/lang/{}?next={}", tr.lang.other().code(), crate::auth::percent_encode(current_path)),
+            lang_href: format!(
+                "/lang/{}?next={}",
+                tr.lang.other().code(),
+                crate::auth::percent_encode(current_path)
+            ),
         }
     }
 }
@@ -206,7 +210,10 @@ pub fn bar_chart_svg(points: &[(String, i64)], title: &str) -> String {
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

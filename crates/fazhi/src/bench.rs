@@ -23,7 +23,11 @@ pub struct BenchArgs {
     #[arg(long, default_value_t = 3000)]
     rows: i64,
     /// PostgreSQL server for the PostgreSQL half (a scratch database is created and dropped).
-    #[arg(long, env = "FAZHI_BENCH_PG_URL", default_value = "postgres://postgres@127.0.0.1:5432/test")]
+    #[arg(
+        long,
+        env = "FAZHI_BENCH_PG_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/test"
+    )]
     pg_url: String,
     /// Skip PostgreSQL.
     #[arg(long)]
@@ -40,7 +44,8 @@ struct Measure {
 
 fn report(args: &BenchArgs, m: &Measure) {
     if args.json {
-        let mut obj = serde_json::json!({ "name": m.name, "value": round2(m.value), "unit": m.unit });
+        let mut obj =
+            serde_json::json!({ "name": m.name, "value": round2(m.value), "unit": m.unit });
         if let (Some(b), Some(r)) = (m.baseline, m.ratio) {
             obj["baseline"] = serde_json::json!(round2(b));
             obj["ratio"] = serde_json::json!((r * 1000.0).round() / 1000.0);
@@ -48,7 +53,10 @@ fn report(args: &BenchArgs, m: &Measure) {
         println!("{obj}");
     } else {
         match (m.baseline, m.ratio) {
-            (Some(b), Some(r)) => println!("{:<32} {:>12.0} {}  (baseline {:.0}, ratio {:.3})", m.name, m.value, m.unit, b, r),
+            (Some(b), Some(r)) => println!(
+                "{:<32} {:>12.0} {}  (baseline {:.0}, ratio {:.3})",
+                m.name, m.value, m.unit, b, r
+            ),
             _ => println!("{:<32} {:>12.0} {}", m.name, m.value, m.unit),
         }
     }
@@ -83,7 +91,10 @@ fn payload(i: i64) -> String {
 }
 
 async fn bench_log(args: &BenchArgs) -> Result<()> {
-    let dir = std::env::temp_dir().join(format!("fazhi-bench-{}", fazhi_app::random_token(6).map_err(|e| anyhow::anyhow!("{e}"))?));
+    let dir = std::env::temp_dir().join(format!(
+        "fazhi-bench-{}",
+        fazhi_app::random_token(6).map_err(|e| anyhow::anyhow!("{e}"))?
+    ));
     let sqlite = Db::open_sqlite(&dir).await?;
     sqlite.migrate().await?;
     bench_log_on(args, &sqlite, "sqlite").await?;
@@ -91,7 +102,10 @@ async fn bench_log(args: &BenchArgs) -> Result<()> {
     let _ = std::fs::remove_dir_all(&dir);
 
     if !args.no_postgres {
-        let name = format!("fazhi_bench_{}", fazhi_app::random_token(6).map_err(|e| anyhow::anyhow!("{e}"))?);
+        let name = format!(
+            "fazhi_bench_{}",
+            fazhi_app::random_token(6).map_err(|e| anyhow::anyhow!("{e}"))?
+        );
         let url = fazhi_store::db::create_scratch_database(&args.pg_url, &name)
             .await
             .with_context(|| "PostgreSQL for the benchmark (use --no-postgres to skip)")?;
@@ -107,7 +121,11 @@ async fn bench_log(args: &BenchArgs) -> Result<()> {
 
 async fn bench_log_on(args: &BenchArgs, db: &Db, backend: &str) -> Result<()> {
     raw::create_raw_table(db).await?;
-    let app = App::new(db.clone(), Arc::new(SystemClock), PasswordParams::FAST_FOR_TESTS);
+    let app = App::new(
+        db.clone(),
+        Arc::new(SystemClock),
+        PasswordParams::FAST_FOR_TESTS,
+    );
     let n = args.rows.max(10);
 
     // Baseline: the same row shape, one row per transaction, no log machinery.
@@ -115,7 +133,15 @@ async fn bench_log_on(args: &BenchArgs, db: &Db, backend: &str) -> Result<()> {
     let start = Instant::now();
     for i in 1..=n {
         let mut tx = db.begin().await?;
-        raw::insert_raw(&mut tx, i, app.now_us(), &format!("case:{i}"), &payload(i), &[7u8; EVENT_SALT_BYTES]).await?;
+        raw::insert_raw(
+            &mut tx,
+            i,
+            app.now_us(),
+            &format!("case:{i}"),
+            &payload(i),
+            &[7u8; EVENT_SALT_BYTES],
+        )
+        .await?;
         tx.commit().await?;
         bar.inc(1);
     }
@@ -147,7 +173,16 @@ async fn bench_log_on(args: &BenchArgs, db: &Db, backend: &str) -> Result<()> {
     let append_rate = n as f64 / start.elapsed().as_secs_f64();
     bar.finish_and_clear();
 
-    report(args, &Measure { name: format!("log.raw_insert.{backend}"), value: raw_rate, unit: "rows/s", baseline: None, ratio: None });
+    report(
+        args,
+        &Measure {
+            name: format!("log.raw_insert.{backend}"),
+            value: raw_rate,
+            unit: "rows/s",
+            baseline: None,
+            ratio: None,
+        },
+    );
     report(
         args,
         &Measure {

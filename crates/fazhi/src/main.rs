@@ -13,7 +13,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 #[derive(Parser)]
-#[command(name = "fazhi", version, about = "法治 · 卫生健康行政执法与法治政府建设平台 / Fazhi health enforcement platform")]
+#[command(
+    name = "fazhi",
+    version,
+    about = "法治 · 卫生健康行政执法与法治政府建设平台 / Fazhi health enforcement platform"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -142,7 +146,8 @@ fn print_error(e: &fazhi_app::AppError) -> anyhow::Error {
 async fn main() -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -154,14 +159,29 @@ async fn main() -> Result<()> {
         }
         Command::Demo(args) => {
             let app = open_app(&args.db, PasswordParams::PRODUCTION).await?;
-            let seeded = fazhi_app::demo::seed(&app).await.map_err(|e| print_error(&e))?;
+            let seeded = fazhi_app::demo::seed(&app)
+                .await
+                .map_err(|e| print_error(&e))?;
             println!(
                 "{}",
-                if seeded { "演示数据已生成 / demo data seeded" } else { "使用已有数据 / using existing data" }
+                if seeded {
+                    "演示数据已生成 / demo data seeded"
+                } else {
+                    "使用已有数据 / using existing data"
+                }
             );
-            println!("演示账号（密码均为 {} ）/ demo logins (password for all):", fazhi_app::demo::DEMO_PASSWORD);
+            println!(
+                "演示账号（密码均为 {} ）/ demo logins (password for all):",
+                fazhi_app::demo::DEMO_PASSWORD
+            );
             for a in fazhi_app::demo::ACCOUNTS {
-                println!("  {:<12} {:<8} {} · {}", a.username, a.display_name, a.role.name_zh(), a.agency);
+                println!(
+                    "  {:<12} {:<8} {} · {}",
+                    a.username,
+                    a.display_name,
+                    a.role.name_zh(),
+                    a.agency
+                );
             }
             serve(app, &args).await
         }
@@ -219,7 +239,13 @@ async fn main() -> Result<()> {
                 let app = open_app(&db, PasswordParams::PRODUCTION).await?;
                 let all = fazhi_store::agencies::list_all(&app.db).await?;
                 for a in all {
-                    println!("{:>4}  {}  {}  {}", a.id, a.path.as_str(), a.level.name_zh(), a.name);
+                    println!(
+                        "{:>4}  {}  {}  {}",
+                        a.id,
+                        a.path.as_str(),
+                        a.level.name_zh(),
+                        a.name
+                    );
                 }
                 Ok(())
             }
@@ -227,4 +253,3 @@ async fn main() -> Result<()> {
         Command::Bench(args) => bench::run(args).await,
     }
 }
-

@@ -7,7 +7,14 @@ use fazhi_store::users::{self, NewUser};
 use fazhi_store::{Db, events, sessions, stats, testing, tokens};
 
 /// province → city → two districts; returns (province, city, d1, d2).
-async fn tree(db: &Db) -> (agencies::Agency, agencies::Agency, agencies::Agency, agencies::Agency) {
+async fn tree(
+    db: &Db,
+) -> (
+    agencies::Agency,
+    agencies::Agency,
+    agencies::Agency,
+    agencies::Agency,
+) {
     let mut tx = db.begin().await.unwrap();
     let mk = |parent, name: &'static str, level| NewAgency {
         parent,
@@ -17,10 +24,18 @@ async fn tree(db: &Db) -> (agencies::Agency, agencies::Agency, agencies::Agency,
         region_code: "330000",
         at_us: 1,
     };
-    let p = agencies::insert(&mut tx, &mk(None, "省卫健委", AgencyLevel::Province)).await.unwrap();
-    let c = agencies::insert(&mut tx, &mk(Some(&p), "市卫健委", AgencyLevel::City)).await.unwrap();
-    let d1 = agencies::insert(&mut tx, &mk(Some(&c), "甲区卫健局", AgencyLevel::District)).await.unwrap();
-    let d2 = agencies::insert(&mut tx, &mk(Some(&c), "乙区卫健局", AgencyLevel::District)).await.unwrap();
+    let p = agencies::insert(&mut tx, &mk(None, "省卫健委", AgencyLevel::Province))
+        .await
+        .unwrap();
+    let c = agencies::insert(&mut tx, &mk(Some(&p), "市卫健委", AgencyLevel::City))
+        .await
+        .unwrap();
+    let d1 = agencies::insert(&mut tx, &mk(Some(&c), "甲区卫健局", AgencyLevel::District))
+        .await
+        .unwrap();
+    let d2 = agencies::insert(&mut tx, &mk(Some(&c), "乙区卫健局", AgencyLevel::District))
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     (p, c, d1, d2)
 }
@@ -40,7 +55,17 @@ async fn user(db: &Db, name: &str, role: Role, agency_id: i64) -> i64 {
     )
     .await
     .unwrap();
-    events::append(&mut tx, &event(EventKind::UserCreated, Some(agency_id), &format!("user:{id}"), 10)).await.unwrap();
+    events::append(
+        &mut tx,
+        &event(
+            EventKind::UserCreated,
+            Some(agency_id),
+            &format!("user:{id}"),
+            10,
+        ),
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     id
 }
@@ -53,13 +78,33 @@ async fn a_district_lists_only_itself_and_a_city_lists_its_districts() {
         user(&t.db, "b", Role::Officer, d2.id).await;
         user(&t.db, "c", Role::AgencyHead, c.id).await;
         let in_d1 = users::list_in_scope(&t.db, &d1.path).await.unwrap();
-        assert_eq!(in_d1.iter().map(|u| u.username.as_str()).collect::<Vec<_>>(), vec!["a"]);
+        assert_eq!(
+            in_d1
+                .iter()
+                .map(|u| u.username.as_str())
+                .collect::<Vec<_>>(),
+            vec!["a"]
+        );
         let in_city = users::list_in_scope(&t.db, &c.path).await.unwrap();
         assert_eq!(in_city.len(), 3);
         let agencies_d2 = agencies::list_in_scope(&t.db, &d2.path).await.unwrap();
-        assert_eq!(agencies_d2.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(), vec!["乙区卫健局"]);
+        assert_eq!(
+            agencies_d2
+                .iter()
+                .map(|a| a.name.as_str())
+                .collect::<Vec<_>>(),
+            vec!["乙区卫健局"]
+        );
         let counts = stats::scope_counts(&t.db, &c.path).await.unwrap();
-        assert_eq!((counts.agencies, counts.users, counts.officers, counts.events), (3, 3, 2, 3));
+        assert_eq!(
+            (
+                counts.agencies,
+                counts.users,
+                counts.officers,
+                counts.events
+            ),
+            (3, 3, 2, 3)
+        );
         let by_day = stats::events_by_day(&t.db, &d1.path, 0).await.unwrap();
         assert_eq!(by_day, vec![(0, 1)]);
     }
@@ -94,11 +139,23 @@ async fn sessions_expire_and_tokens_revoke() {
         let (p, ..) = tree(&t.db).await;
         let uid = user(&t.db, "s", Role::SystemAdmin, p.id).await;
         let mut tx = t.db.begin().await.unwrap();
-        sessions::insert(&mut tx, "h1", uid, "csrf", 100, 200).await.unwrap();
+        sessions::insert(&mut tx, "h1", uid, "csrf", 100, 200)
+            .await
+            .unwrap();
         let tid = tokens::insert(&mut tx, uid, "ci", "th", 100).await.unwrap();
         tx.commit().await.unwrap();
-        assert!(sessions::get_live(&t.db, "h1", 150).await.unwrap().is_some());
-        assert!(sessions::get_live(&t.db, "h1", 200).await.unwrap().is_none());
+        assert!(
+            sessions::get_live(&t.db, "h1", 150)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        assert!(
+            sessions::get_live(&t.db, "h1", 200)
+                .await
+                .unwrap()
+                .is_none()
+        );
         assert_eq!(tokens::user_for_hash(&t.db, "th").await.unwrap(), Some(uid));
         let mut tx = t.db.begin().await.unwrap();
         assert_eq!(tokens::revoke(&mut tx, tid, 300).await.unwrap(), 1);

@@ -1,6 +1,8 @@
 //! Store integration tests. Every test runs on SQLite and PostgreSQL
 //! (`fazhi_store::testing::both`).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
 mod action_log;
 mod agencies_users;
 mod schema_parity;

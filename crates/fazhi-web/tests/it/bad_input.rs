@@ -39,12 +39,23 @@ async fn a_form_without_the_csrf_token_is_refused_and_changes_nothing() {
         let mut admin = t.login_ok("dh.admin").await;
         let before = t.event_count().await;
         let r = t
-            .post_form(&mut admin, "/admin/tokens", &[("csrf", "forged"), ("name", "evil")])
+            .post_form(
+                &mut admin,
+                "/admin/tokens",
+                &[("csrf", "forged"), ("name", "evil")],
+            )
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
         assert!(r.body.contains("CSRF"), "{}", r.body);
         let r = t
-            .send(Some(&mut admin), Method::POST, "/api/v1/tokens", Some("application/json"), r#"{"name":"evil"}"#.into(), &[])
+            .send(
+                Some(&mut admin),
+                Method::POST,
+                "/api/v1/tokens",
+                Some("application/json"),
+                r#"{"name":"evil"}"#.into(),
+                &[],
+            )
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
         assert_eq!(r.json()["error"]["code"], "csrf_failed");
@@ -53,7 +64,14 @@ async fn a_form_without_the_csrf_token_is_refused_and_changes_nothing() {
         let csrf = admin.csrf.clone();
         let body = format!("csrf={csrf}&name=x");
         let r = t
-            .send(Some(&mut admin), Method::POST, "/admin/tokens", Some("application/x-www-form-urlencoded"), body, &[("origin", "https://evil.example")])
+            .send(
+                Some(&mut admin),
+                Method::POST,
+                "/admin/tokens",
+                Some("application/x-www-form-urlencoded"),
+                body,
+                &[("origin", "https://evil.example")],
+            )
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
     }
@@ -67,7 +85,12 @@ async fn an_expired_session_sends_the_user_back_to_login() {
         t.clock.advance_s(t.app.session_ttl_s + 1);
         let r = t.get(&mut officer, "/admin/agencies").await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
-        assert!(r.location().starts_with("/login?next=%2Fadmin%2Fagencies") || r.location().starts_with("/login?next=/admin/agencies"), "{}", r.location());
+        assert!(
+            r.location().starts_with("/login?next=%2Fadmin%2Fagencies")
+                || r.location().starts_with("/login?next=/admin/agencies"),
+            "{}",
+            r.location()
+        );
         let r = t.api(&mut officer, Method::GET, "/api/v1/me", None).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
         assert_eq!(r.json()["error"]["code"], "unauthenticated");
@@ -82,7 +105,14 @@ async fn malformed_api_bodies_get_a_bilingual_error_naming_the_problem() {
         for body in ["{not json", r#"{"username": 5}"#, ""] {
             let csrf = admin.csrf.clone();
             let r = t
-                .send(Some(&mut admin), Method::POST, "/api/v1/users", Some("application/json"), body.into(), &[("x-csrf-token", &csrf)])
+                .send(
+                    Some(&mut admin),
+                    Method::POST,
+                    "/api/v1/users",
+                    Some("application/json"),
+                    body.into(),
+                    &[("x-csrf-token", &csrf)],
+                )
                 .await;
             assert!(r.status.is_client_error(), "{body}: {}", r.status);
             let e = r.json();
@@ -90,7 +120,11 @@ async fn malformed_api_bodies_get_a_bilingual_error_naming_the_problem() {
             assert!(e["error"]["message_zh"].as_str().unwrap().contains("JSON"));
         }
         let agency = t.user_id("dh.admin").await;
-        let agency = fazhi_store::users::get(&t.app.db, agency).await.unwrap().unwrap().agency_id;
+        let agency = fazhi_store::users::get(&t.app.db, agency)
+            .await
+            .unwrap()
+            .unwrap()
+            .agency_id;
         let r = t
             .api(&mut admin, Method::POST, "/api/v1/users", Some(serde_json::json!({"username": "ok.name", "display_name": "x", "password": "short", "role": "officer", "agency_id": agency})))
             .await;
@@ -100,12 +134,32 @@ async fn malformed_api_bodies_get_a_bilingual_error_naming_the_problem() {
             .api(&mut admin, Method::POST, "/api/v1/users", Some(serde_json::json!({"username": "dh.officer1", "display_name": "x", "password": "long-enough-pw", "role": "officer", "agency_id": agency})))
             .await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
-        let r = t.api(&mut admin, Method::POST, "/api/v1/users/abc/active", Some(serde_json::json!({"active": true}))).await;
+        let r = t
+            .api(
+                &mut admin,
+                Method::POST,
+                "/api/v1/users/abc/active",
+                Some(serde_json::json!({"active": true})),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(r.json()["error"]["field"], "id");
-        let r = t.send(None, Method::GET, "/api/v1/me", None, String::new(), &[("authorization", "Bearer fz_wrong")]).await;
+        let r = t
+            .send(
+                None,
+                Method::GET,
+                "/api/v1/me",
+                None,
+                String::new(),
+                &[("authorization", "Bearer fz_wrong")],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
-        assert_eq!(t.event_count().await, before, "no bad request changed anything");
+        assert_eq!(
+            t.event_count().await,
+            before,
+            "no bad request changed anything"
+        );
     }
 }
 
@@ -113,17 +167,59 @@ async fn malformed_api_bodies_get_a_bilingual_error_naming_the_problem() {
 async fn a_bearer_token_works_without_csrf_and_stops_working_when_revoked() {
     for t in apps().await {
         let mut admin = t.login_ok("dh.admin").await;
-        let created = t.api(&mut admin, Method::POST, "/api/v1/tokens", Some(serde_json::json!({"name": "ci"}))).await.json();
+        let created = t
+            .api(
+                &mut admin,
+                Method::POST,
+                "/api/v1/tokens",
+                Some(serde_json::json!({"name": "ci"})),
+            )
+            .await
+            .json();
         let secret = created["secret"].as_str().unwrap().to_owned();
         let id = created["token"]["id"].as_i64().unwrap();
         let auth = format!("Bearer {secret}");
-        let me = t.send(None, Method::GET, "/api/v1/me", None, String::new(), &[("authorization", &auth)]).await;
+        let me = t
+            .send(
+                None,
+                Method::GET,
+                "/api/v1/me",
+                None,
+                String::new(),
+                &[("authorization", &auth)],
+            )
+            .await;
         assert_eq!(me.json()["username"], "dh.admin");
-        let r = t.send(None, Method::POST, "/api/v1/tokens", Some("application/json"), r#"{"name":"second"}"#.into(), &[("authorization", &auth)]).await;
+        let r = t
+            .send(
+                None,
+                Method::POST,
+                "/api/v1/tokens",
+                Some("application/json"),
+                r#"{"name":"second"}"#.into(),
+                &[("authorization", &auth)],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::CREATED);
-        let r = t.api(&mut admin, Method::DELETE, &format!("/api/v1/tokens/{id}"), None).await;
+        let r = t
+            .api(
+                &mut admin,
+                Method::DELETE,
+                &format!("/api/v1/tokens/{id}"),
+                None,
+            )
+            .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT);
-        let me = t.send(None, Method::GET, "/api/v1/me", None, String::new(), &[("authorization", &auth)]).await;
+        let me = t
+            .send(
+                None,
+                Method::GET,
+                "/api/v1/me",
+                None,
+                String::new(),
+                &[("authorization", &auth)],
+            )
+            .await;
         assert_eq!(me.status, StatusCode::UNAUTHORIZED);
     }
 }
@@ -138,7 +234,11 @@ async fn the_language_switch_sets_a_cookie_and_pages_follow_it() {
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         assert_eq!(r.location(), "/login");
         let en = t.get(&mut c, "/login").await;
-        assert!(en.body.contains("lang=\"en\"") && en.body.contains("Log in"), "{}", en.body);
+        assert!(
+            en.body.contains("lang=\"en\"") && en.body.contains("Log in"),
+            "{}",
+            en.body
+        );
         let r = t.get(&mut c, "/lang/en?next=https://evil.example").await;
         assert_eq!(r.location(), "/");
         let _ = extract_csrf(&en.body);

@@ -26,7 +26,10 @@ impl Resp {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
     pub fn location(&self) -> &str {
-        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
 }
 
@@ -39,11 +42,17 @@ pub struct Client {
 
 impl Client {
     fn cookie_header(&self) -> String {
-        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
     fn absorb(&mut self, headers: &axum::http::HeaderMap) {
         for v in headers.get_all(header::SET_COOKIE) {
-            let Some((pair, _)) = v.to_str().unwrap().split_once(';') else { continue };
+            let Some((pair, _)) = v.to_str().unwrap().split_once(';') else {
+                continue;
+            };
             let (k, val) = pair.split_once('=').unwrap();
             self.cookies.retain(|(name, _)| name != k);
             if !val.is_empty() {
@@ -71,30 +80,53 @@ impl TestApp {
             app: app.clone(),
             secure_cookies: false,
         });
-        TestApp { router, app, clock, _db: db }
+        TestApp {
+            router,
+            app,
+            clock,
+            _db: db,
+        }
     }
 
     pub fn backend(&self) -> &'static str {
         self.app.db.backend().name()
     }
 
-    pub async fn send(&self, client: Option<&mut Client>, method: Method, uri: &str, content_type: Option<&str>, body: String, extra: &[(&str, &str)]) -> Resp {
-        let mut req = Request::builder().method(method).uri(uri).header(header::HOST, "localhost");
+    pub async fn send(
+        &self,
+        client: Option<&mut Client>,
+        method: Method,
+        uri: &str,
+        content_type: Option<&str>,
+        body: String,
+        extra: &[(&str, &str)],
+    ) -> Resp {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::HOST, "localhost");
         if let Some(ct) = content_type {
             req = req.header(header::CONTENT_TYPE, ct);
         }
-        if let Some(c) = &client {
-            if !c.cookies.is_empty() {
-                req = req.header(header::COOKIE, c.cookie_header());
-            }
+        if let Some(c) = &client
+            && !c.cookies.is_empty()
+        {
+            req = req.header(header::COOKIE, c.cookie_header());
         }
         for (k, v) in extra {
             req = req.header(*k, *v);
         }
-        let response = self.router.clone().oneshot(req.body(Body::from(body)).unwrap()).await.unwrap();
+        let response = self
+            .router
+            .clone()
+            .oneshot(req.body(Body::from(body)).unwrap())
+            .await
+            .unwrap();
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024).await.unwrap();
+        let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024)
+            .await
+            .unwrap();
         if let Some(c) = client {
             c.absorb(&headers);
         }
@@ -106,24 +138,50 @@ impl TestApp {
     }
 
     pub async fn get(&self, client: &mut Client, uri: &str) -> Resp {
-        self.send(Some(client), Method::GET, uri, None, String::new(), &[]).await
+        self.send(Some(client), Method::GET, uri, None, String::new(), &[])
+            .await
     }
 
     /// POST a form; the client's CSRF token is added unless the body has one.
     pub async fn post_form(&self, client: &mut Client, uri: &str, fields: &[(&str, &str)]) -> Resp {
-        let mut pairs: Vec<(String, String)> = fields.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let mut pairs: Vec<(String, String)> = fields
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
         if !fields.iter().any(|(k, _)| *k == "csrf") {
             pairs.push(("csrf".into(), client.csrf.clone()));
         }
         let body = serde_urlencoded::to_string(&pairs).unwrap();
-        self.send(Some(client), Method::POST, uri, Some("application/x-www-form-urlencoded"), body, &[]).await
+        self.send(
+            Some(client),
+            Method::POST,
+            uri,
+            Some("application/x-www-form-urlencoded"),
+            body,
+            &[],
+        )
+        .await
     }
 
     /// An API call with the session cookie and the CSRF header.
-    pub async fn api(&self, client: &mut Client, method: Method, uri: &str, body: Option<serde_json::Value>) -> Resp {
+    pub async fn api(
+        &self,
+        client: &mut Client,
+        method: Method,
+        uri: &str,
+        body: Option<serde_json::Value>,
+    ) -> Resp {
         let csrf = client.csrf.clone();
         let body_text = body.map(|b| b.to_string()).unwrap_or_default();
-        self.send(Some(client), method, uri, Some("application/json"), body_text, &[("x-csrf-token", &csrf)]).await
+        self.send(
+            Some(client),
+            method,
+            uri,
+            Some("application/json"),
+            body_text,
+            &[("x-csrf-token", &csrf)],
+        )
+        .await
     }
 
     /// Log in through the login form, as a browser does.
@@ -133,7 +191,16 @@ impl TestApp {
         assert_eq!(page.status, StatusCode::OK);
         let csrf = extract_csrf(&page.body);
         let resp = self
-            .post_form(&mut client, "/login", &[("csrf", &csrf), ("username", username), ("password", password), ("next", "/")])
+            .post_form(
+                &mut client,
+                "/login",
+                &[
+                    ("csrf", &csrf),
+                    ("username", username),
+                    ("password", password),
+                    ("next", "/"),
+                ],
+            )
             .await;
         if resp.status == StatusCode::SEE_OTHER {
             let home = self.get(&mut client, "/").await;
@@ -145,12 +212,22 @@ impl TestApp {
 
     pub async fn login_ok(&self, username: &str) -> Client {
         let (client, resp) = self.login(username, fazhi_app::demo::DEMO_PASSWORD).await;
-        assert_eq!(resp.status, StatusCode::SEE_OTHER, "login {username}: {}", resp.body);
+        assert_eq!(
+            resp.status,
+            StatusCode::SEE_OTHER,
+            "login {username}: {}",
+            resp.body
+        );
         client
     }
 
     pub async fn user_id(&self, username: &str) -> i64 {
-        fazhi_store::users::credentials_by_username(&self.app.db, username).await.unwrap().unwrap().user.id
+        fazhi_store::users::credentials_by_username(&self.app.db, username)
+            .await
+            .unwrap()
+            .unwrap()
+            .user
+            .id
     }
 
     pub async fn event_count(&self) -> i64 {
@@ -160,6 +237,9 @@ impl TestApp {
 
 pub fn extract_csrf(html: &str) -> String {
     let marker = "name=\"csrf\" value=\"";
-    let start = html.find(marker).unwrap_or_else(|| panic!("no csrf field in page")) + marker.len();
+    let start = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("no csrf field in page"))
+        + marker.len();
     html[start..].split('"').next().unwrap().to_owned()
 }

@@ -10,17 +10,35 @@ async fn each_state_change_appends_exactly_one_event() {
         let mut admin = t.login_ok("dh.admin").await;
         assert_eq!(t.event_count().await, n0 + 1, "login");
         let agency = t.user_id("dh.admin").await;
-        let agency = fazhi_store::users::get(&t.app.db, agency).await.unwrap().unwrap().agency_id;
+        let agency = fazhi_store::users::get(&t.app.db, agency)
+            .await
+            .unwrap()
+            .unwrap()
+            .agency_id;
         let r = t
             .api(&mut admin, Method::POST, "/api/v1/users", Some(serde_json::json!({"username": "new.officer", "display_name": "新人", "password": "long-enough-pw", "role": "officer", "agency_id": agency})))
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         assert_eq!(t.event_count().await, n0 + 2, "user created");
         let id = r.json()["id"].as_i64().unwrap();
-        let r = t.api(&mut admin, Method::POST, &format!("/api/v1/users/{id}/active"), Some(serde_json::json!({"active": false}))).await;
+        let r = t
+            .api(
+                &mut admin,
+                Method::POST,
+                &format!("/api/v1/users/{id}/active"),
+                Some(serde_json::json!({"active": false})),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::OK);
         assert_eq!(t.event_count().await, n0 + 3, "user deactivated");
-        let r = t.api(&mut admin, Method::POST, &format!("/api/v1/users/{id}/active"), Some(serde_json::json!({"active": false}))).await;
+        let r = t
+            .api(
+                &mut admin,
+                Method::POST,
+                &format!("/api/v1/users/{id}/active"),
+                Some(serde_json::json!({"active": false})),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::OK);
         assert_eq!(t.event_count().await, n0 + 3, "no change, no event");
         let r = t
@@ -28,9 +46,25 @@ async fn each_state_change_appends_exactly_one_event() {
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         assert_eq!(t.event_count().await, n0 + 4, "agency created");
-        let events = t.api(&mut admin, Method::GET, "/api/v1/events?limit=4", None).await.json();
-        let kinds: Vec<&str> = events.as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
-        assert_eq!(kinds, vec!["agency.created", "user.deactivated", "user.created", "session.login"]);
+        let events = t
+            .api(&mut admin, Method::GET, "/api/v1/events?limit=4", None)
+            .await
+            .json();
+        let kinds: Vec<&str> = events
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                "agency.created",
+                "user.deactivated",
+                "user.created",
+                "session.login"
+            ]
+        );
         // The deactivated user cannot log in.
         let (_, r) = t.login("new.officer", "long-enough-pw").await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
@@ -48,10 +82,17 @@ async fn the_home_page_shows_real_counts_of_the_scope() {
         assert_eq!(home.status, StatusCode::OK);
         // City scope: city + 2 districts × (bureau + institute) = 5 agencies; 11 accounts below the province.
         assert!(home.body.contains(r#"data-key="agencies"><span class="label">机构数</span><span class="value">5</span>"#), "{}", home.body);
-        assert!(home.body.contains(r#"data-key="users"><span class="label">用户数</span><span class="value">11</span>"#));
-        assert!(home.body.contains(r#"data-key="officers"><span class="label">执法人员</span><span class="value">3</span>"#));
+        assert!(home.body.contains(
+            r#"data-key="users"><span class="label">用户数</span><span class="value">11</span>"#
+        ));
+        assert!(home.body.contains(
+            r#"data-key="officers"><span class="label">执法人员</span><span class="value">3</span>"#
+        ));
         assert!(home.body.contains("<svg"));
-        let api = t.api(&mut head, Method::GET, "/api/v1/home", None).await.json();
+        let api = t
+            .api(&mut head, Method::GET, "/api/v1/home", None)
+            .await
+            .json();
         assert_eq!(api["agencies"], 5);
         assert_eq!(api["events_by_day"].as_array().unwrap().len(), 14);
     }

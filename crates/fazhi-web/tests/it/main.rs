@@ -1,6 +1,8 @@
 //! HTTP tests: the router driven in-process (tower `oneshot`), on SQLite and
 //! PostgreSQL, with the demo agency tree and accounts.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
 mod bad_input;
 mod helpers;
 mod log_events;

@@ -18,7 +18,14 @@ const ROLE_ACCOUNTS: &[(Role, &str)] = &[
     (Role::ReadOnly, "dh.readonly"),
 ];
 
-async fn call(t: &TestApp, client: &mut Client, spec: &RouteSpec, user_id: i64, token_id: i64, agency_id: i64) -> StatusCode {
+async fn call(
+    t: &TestApp,
+    client: &mut Client,
+    spec: &RouteSpec,
+    user_id: i64,
+    token_id: i64,
+    agency_id: i64,
+) -> StatusCode {
     let path = spec
         .pattern
         .replace("/users/{id}", &format!("/users/{user_id}"))
@@ -29,8 +36,12 @@ async fn call(t: &TestApp, client: &mut Client, spec: &RouteSpec, user_id: i64, 
         // Well-shaped bodies with invalid values: an allowed role gets past
         // authorization to validation (422); a refused one gets 403.
         let body = match (spec.method, spec.pattern) {
-            ("POST", "/api/v1/agencies") => Some(serde_json::json!({"parent_id": agency_id, "name": "", "kind": "", "region_code": ""})),
-            ("POST", "/api/v1/users") => Some(serde_json::json!({"username": "", "display_name": "", "password": "", "role": "", "agency_id": agency_id})),
+            ("POST", "/api/v1/agencies") => Some(
+                serde_json::json!({"parent_id": agency_id, "name": "", "kind": "", "region_code": ""}),
+            ),
+            ("POST", "/api/v1/users") => Some(
+                serde_json::json!({"username": "", "display_name": "", "password": "", "role": "", "agency_id": agency_id}),
+            ),
             ("POST", "/api/v1/users/{id}/active") => Some(serde_json::json!({"active": true})),
             ("POST", "/api/v1/tokens") => Some(serde_json::json!({"name": ""})),
             _ => None,
@@ -54,11 +65,22 @@ async fn call(t: &TestApp, client: &mut Client, spec: &RouteSpec, user_id: i64, 
 async fn every_route_allows_exactly_the_roles_the_policy_allows() {
     for t in apps().await {
         let mut admin = t.login_ok("dh.admin").await;
-        let created = t.api(&mut admin, Method::POST, "/api/v1/tokens", Some(serde_json::json!({"name": "matrix"}))).await;
+        let created = t
+            .api(
+                &mut admin,
+                Method::POST,
+                "/api/v1/tokens",
+                Some(serde_json::json!({"name": "matrix"})),
+            )
+            .await;
         assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
         let token_id = created.json()["token"]["id"].as_i64().unwrap();
         let user_id = t.user_id("dh.officer2").await;
-        let district = fazhi_store::users::get(&t.app.db, user_id).await.unwrap().unwrap().agency_id;
+        let district = fazhi_store::users::get(&t.app.db, user_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .agency_id;
         let mut checked = 0;
         for (role, username) in ROLE_ACCOUNTS {
             for spec in ROUTES {
@@ -67,14 +89,18 @@ async fn every_route_allows_exactly_the_roles_the_policy_allows() {
                 let status = call(&t, &mut client, spec, user_id, token_id, district).await;
                 match spec.action {
                     None => assert!(
-                        status != StatusCode::FORBIDDEN && status != StatusCode::UNAUTHORIZED && status.as_u16() < 500,
+                        status != StatusCode::FORBIDDEN
+                            && status != StatusCode::UNAUTHORIZED
+                            && status.as_u16() < 500,
                         "{} {} {} as {role:?}: public route answered {status}",
                         t.backend(),
                         spec.method,
                         spec.pattern
                     ),
                     Some(action) if role_allows(*role, action) => assert!(
-                        status != StatusCode::FORBIDDEN && status != StatusCode::UNAUTHORIZED && status.as_u16() < 500,
+                        status != StatusCode::FORBIDDEN
+                            && status != StatusCode::UNAUTHORIZED
+                            && status.as_u16() < 500,
                         "{} {} {} as {role:?}: allowed but answered {status}",
                         t.backend(),
                         spec.method,
@@ -103,12 +129,30 @@ async fn protected_routes_without_login_redirect_pages_and_refuse_api() {
             let mut anonymous = Client::default();
             let status = call(&t, &mut anonymous, spec, 1, 1, 1).await;
             if spec.pattern.starts_with("/api/") {
-                assert_eq!(status, StatusCode::UNAUTHORIZED, "{} {}", spec.method, spec.pattern);
+                assert_eq!(
+                    status,
+                    StatusCode::UNAUTHORIZED,
+                    "{} {}",
+                    spec.method,
+                    spec.pattern
+                );
             } else if spec.method == "GET" {
-                assert_eq!(status, StatusCode::SEE_OTHER, "{} {}", spec.method, spec.pattern);
+                assert_eq!(
+                    status,
+                    StatusCode::SEE_OTHER,
+                    "{} {}",
+                    spec.method,
+                    spec.pattern
+                );
             } else {
                 // A form post without a session has no valid CSRF token.
-                assert_eq!(status, StatusCode::FORBIDDEN, "{} {}", spec.method, spec.pattern);
+                assert_eq!(
+                    status,
+                    StatusCode::FORBIDDEN,
+                    "{} {}",
+                    spec.method,
+                    spec.pattern
+                );
             }
         }
     }
