@@ -167,6 +167,15 @@ impl Event {
     }
 }
 
+/// RFC 6962 interior node hash: `SHA-256(0x01 ‖ left ‖ right)`.
+pub fn interior_hash(left: &[u8; 32], right: &[u8; 32]) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hasher.update([1u8]);
+    hasher.update(left);
+    hasher.update(right);
+    hasher.finalize().into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,8 @@
 //! The action log (执法全过程记录): append and read. Nothing else writes `events`.
 
+use crate::log_tree;
 use crate::{Db, StoreError, Tx, on_db, on_tx};
-use fazhi_domain::action_log::{Event, NewEvent, payload_text};
+use fazhi_domain::action_log::{Event, NewEvent, interior_hash, payload_text};
 use fazhi_domain::agency::AgencyPath;
 
 #[derive(sqlx::FromRow)]
@@ -35,8 +36,8 @@ impl From<Row> for Event {
 /// is serialised (SQLite's single writer, PostgreSQL's advisory lock), so
 /// `max + 1` is the next position.
 ///
-/// This is the seam where the Merkle leaf will be appended in the same
-/// transaction (see ARCHITECTURE.md).
+/// The event's Merkle leaf, and every interior node it completes, are
+/// written in the same transaction (see [`append_tree_nodes`]).
 pub async fn append(tx: &mut Tx, new: &NewEvent) -> Result<Event, StoreError> {
     let size: i64 = on_tx!(tx, |c| sqlx::query_scalar(
         "SELECT COALESCE(MAX(id), 0) FROM events"
@@ -70,7 +71,51 @@ pub async fn append(tx: &mut Tx, new: &NewEvent) -> Result<Event, StoreError> {
     .await?
     .rows_affected()
     });
+    append_tree_nodes(tx, &event).await?;
     Ok(event)
+}
+
+/// Write the leaf of `event` (index `id - 1`) and each interior node it
+/// completes: a node at index `i` is a right child when `i` is odd, and then
+/// its parent `(level + 1, i / 2)` becomes complete.
+pub async fn append_tree_nodes(tx: &mut Tx, event: &Event) -> Result<(), StoreError> {
+    let mut index = event.id - 1;
+    let mut level = 0i64;
+    let mut hash = event.leaf_hash();
+    log_tree::insert_node(tx, level, index, &hash).await?;
+    while index % 2 == 1 {
+        let left = log_tree::node_in_tx(tx, level, index - 1)
+            .await?
+            .ok_or_else(|| {
+                StoreError::Corrupt(format!("log node ({level}, {}) missing", index - 1))
+            })?;
+        hash = interior_hash(&left, &hash);
+        level += 1;
+        index /= 2;
+        log_tree::insert_node(tx, level, index, &hash).await?;
+    }
+    Ok(())
+}
+
+/// Events appended before the tree existed (databases made before migration
+/// 0002) get their leaves and nodes now, oldest first. Returns how many.
+pub async fn catch_up_tree(db: &Db) -> Result<i64, StoreError> {
+    const BATCH_ROWS: i64 = 1000;
+    let mut added = 0;
+    loop {
+        let mut tx = db.begin().await?;
+        let leaves = log_tree::leaf_count_in_tx(&mut tx).await?;
+        let batch = range(db, leaves + 1, BATCH_ROWS).await?;
+        if batch.is_empty() {
+            tx.rollback().await?;
+            return Ok(added);
+        }
+        for event in &batch {
+            append_tree_nodes(&mut tx, event).await?;
+        }
+        tx.commit().await?;
+        added += i64::try_from(batch.len()).unwrap_or(0);
+    }
 }
 
 /// Number of events in the whole log (the tree size).

@@ -11,6 +11,7 @@ pub mod agencies;
 pub mod bench;
 pub mod db;
 pub mod events;
+pub mod log_tree;
 pub mod schema;
 pub mod sessions;
 pub mod stats;

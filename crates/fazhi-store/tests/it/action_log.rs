@@ -96,3 +96,52 @@ async fn a_rolled_back_transaction_leaves_no_event() {
         assert_eq!(n, 0);
     }
 }
+
+/// RFC 6962 §2.1 MTH, written from the definition, as an oracle.
+fn mth(leaves: &[[u8; 32]]) -> [u8; 32] {
+    use fazhi_domain::action_log::interior_hash;
+    match leaves.len() {
+        0 => panic!("not used for empty trees"),
+        1 => leaves[0],
+        n => {
+            // k: the largest power of two smaller than n.
+            let mut k = 1;
+            while k * 2 < n {
+                k *= 2;
+            }
+            interior_hash(&mth(&leaves[..k]), &mth(&leaves[k..]))
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_append_stores_its_leaf_and_the_interior_nodes_it_completes() {
+    for t in testing::both().await {
+        seed(&t.db, 37).await;
+        let events = events::range(&t.db, 1, 100).await.unwrap();
+        let leaves: Vec<[u8; 32]> = events.iter().map(|e| e.leaf_hash()).collect();
+        assert_eq!(fazhi_store::log_tree::leaf_count(&t.db).await.unwrap(), 37);
+        // Every complete subtree (level, idx) is stored with the hash the definition gives.
+        for level in 0..6i64 {
+            let width = 1usize << level;
+            let stored = fazhi_store::log_tree::level_range(&t.db, level, 0, 1000)
+                .await
+                .unwrap();
+            assert_eq!(stored.len(), 37 / width, "level {level}");
+            for (idx, hash) in stored {
+                let start = usize::try_from(idx).unwrap() * width;
+                assert_eq!(
+                    hash,
+                    mth(&leaves[start..start + width]),
+                    "node ({level}, {idx})"
+                );
+            }
+        }
+        // A batched read returns exactly the nodes asked for.
+        let got = fazhi_store::log_tree::nodes(&t.db, &[(5, 0), (2, 8), (0, 36), (3, 9)])
+            .await
+            .unwrap();
+        assert_eq!(got.len(), 3, "(3, 9) is incomplete and absent");
+        assert_eq!(got[&(5, 0)], mth(&leaves[..32]));
+    }
+}
