@@ -12,6 +12,7 @@ pub mod auth;
 pub mod clock;
 pub mod demo;
 pub mod error;
+pub mod evidence;
 pub mod home;
 pub mod password;
 pub mod throttle;
@@ -32,19 +33,28 @@ pub struct App {
     pub throttle: Arc<throttle::LoginThrottle>,
     /// Session lifetime after login.
     pub session_ttl_s: i64,
+    /// Where evidence files are kept.
+    pub evidence: evidence::EvidenceStore,
 }
 
 /// Default session lifetime: one working day (8 hours).
 pub const SESSION_TTL_S_DEFAULT: i64 = 8 * 3600;
 
 impl App {
-    pub fn new(db: Db, clock: Arc<dyn Clock>, password_params: password::PasswordParams) -> Self {
+    /// `data_dir` holds the files the database does not: evidence, keys.
+    pub fn new(
+        db: Db,
+        clock: Arc<dyn Clock>,
+        password_params: password::PasswordParams,
+        data_dir: &std::path::Path,
+    ) -> Self {
         App {
             db,
             clock,
             password_params,
             throttle: Arc::new(throttle::LoginThrottle::default()),
             session_ttl_s: SESSION_TTL_S_DEFAULT,
+            evidence: evidence::EvidenceStore::new(data_dir.join("evidence")),
         }
     }
 

@@ -27,10 +27,12 @@ pub enum EventKind {
     ApiTokenRevoked,
     HolidayCalendarImported,
     DemoSeeded,
+    EvidenceAdded,
+    CosignatureAdded,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 11] = [
+    pub const ALL: [EventKind; 13] = [
         EventKind::AgencyCreated,
         EventKind::UserCreated,
         EventKind::UserActivated,
@@ -42,6 +44,8 @@ impl EventKind {
         EventKind::ApiTokenRevoked,
         EventKind::HolidayCalendarImported,
         EventKind::DemoSeeded,
+        EventKind::EvidenceAdded,
+        EventKind::CosignatureAdded,
     ];
 
     pub fn code(self) -> &'static str {
@@ -57,6 +61,8 @@ impl EventKind {
             EventKind::ApiTokenRevoked => "api_token.revoked",
             EventKind::HolidayCalendarImported => "calendar.imported",
             EventKind::DemoSeeded => "demo.seeded",
+            EventKind::EvidenceAdded => "evidence.added",
+            EventKind::CosignatureAdded => "log.cosignature_added",
         }
     }
 
@@ -77,6 +83,8 @@ impl EventKind {
             EventKind::ApiTokenRevoked => "吊销接口令牌",
             EventKind::HolidayCalendarImported => "导入节假日安排",
             EventKind::DemoSeeded => "生成演示数据",
+            EventKind::EvidenceAdded => "添加证据",
+            EventKind::CosignatureAdded => "添加见证签名",
         }
     }
 }

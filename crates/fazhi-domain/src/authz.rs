@@ -29,10 +29,14 @@ pub enum Action {
     ManageApiTokens,
     /// Read the action log (执法全过程记录) of the scope.
     ViewActionLog,
+    /// Upload evidence (photos, recorder video, scans) for a record.
+    AddEvidence,
+    /// Download evidence of the scope.
+    ViewEvidence,
 }
 
 impl Action {
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 9] = [
         Action::ViewHome,
         Action::ViewAgencies,
         Action::ManageAgencies,
@@ -40,6 +44,8 @@ impl Action {
         Action::ManageUsers,
         Action::ManageApiTokens,
         Action::ViewActionLog,
+        Action::AddEvidence,
+        Action::ViewEvidence,
     ];
 }
 
@@ -71,12 +77,19 @@ pub fn role_allows(role: Role, action: Action) -> bool {
     match role {
         Role::SystemAdmin => true,
         Role::AgencyHead | Role::SectionHead => match action {
-            ViewHome | ViewAgencies | ViewUsers | ViewActionLog => true,
+            ViewHome | ViewAgencies | ViewUsers | ViewActionLog | AddEvidence | ViewEvidence => {
+                true
+            }
             ManageAgencies | ManageUsers | ManageApiTokens => false,
         },
-        Role::Officer | Role::LegalReviewer | Role::LegalAdviser | Role::ReadOnly => match action {
-            ViewHome | ViewAgencies | ViewActionLog => true,
+        Role::Officer => match action {
+            ViewHome | ViewAgencies | ViewActionLog | AddEvidence | ViewEvidence => true,
             ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens => false,
+        },
+        // Reviewers and advisers read the record; they do not collect evidence.
+        Role::LegalReviewer | Role::LegalAdviser | Role::ReadOnly => match action {
+            ViewHome | ViewAgencies | ViewActionLog | ViewEvidence => true,
+            ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | AddEvidence => false,
         },
     }
 }

@@ -8,6 +8,7 @@
 //! - This crate knows nothing of HTTP.
 
 pub mod agencies;
+pub mod attachments;
 pub mod bench;
 pub mod db;
 pub mod events;

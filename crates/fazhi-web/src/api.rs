@@ -34,6 +34,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_events))
         .routes(routes!(list_tokens, create_token))
         .routes(routes!(revoke_token))
+        .routes(routes!(upload_evidence))
+        .routes(routes!(download_evidence))
 }
 
 /// A JSON body whose parse errors become our bilingual 400/422 error.
@@ -385,4 +387,124 @@ async fn revoke_token(
     let id = parse_path_id(&id)?;
     accounts::revoke_api_token(&state.app, &actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AttachmentOut {
+    pub id: i64,
+    pub sha256: String,
+    pub size_bytes: i64,
+    pub media_type: String,
+    pub file_name: String,
+    pub device_id: Option<String>,
+    pub captured_at_us: Option<i64>,
+    pub subject: String,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct EvidenceQuery {
+    /// The record the evidence belongs to, `kind:id` (e.g. `case:12`).
+    pub subject: Option<String>,
+    /// e.g. `image/jpeg`, `video/mp4`.
+    pub media_type: Option<String>,
+    pub file_name: Option<String>,
+    /// Recorder (执法记录仪) or camera id.
+    pub device_id: Option<String>,
+    /// RFC 3339 capture time.
+    pub captured_at: Option<String>,
+}
+
+/// Upload one evidence file as the raw request body (streamed to disk, hashed
+/// with SHA-256 on the way; never held in memory whole).
+#[utoipa::path(post, path = "/api/v1/evidence", tag = "log", params(EvidenceQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = AttachmentOut), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn upload_evidence(
+    State(state): State<AppState>,
+    ApiUser(auth): ApiUser,
+    Query(q): Query<EvidenceQuery>,
+    body: axum::body::Body,
+) -> Result<Response, ApiError> {
+    use futures_util::StreamExt;
+    let meta = fazhi_app::evidence::EvidenceMeta {
+        subject: q.subject.unwrap_or_default(),
+        media_type: q.media_type.unwrap_or_default(),
+        file_name: q.file_name.unwrap_or_default(),
+        device_id: q.device_id,
+        captured_at: q.captured_at,
+    };
+    let mut upload = fazhi_app::evidence::begin_upload(&state.app, &auth.actor(), &meta).await?;
+    let mut stream = body.into_data_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk
+            .map_err(|_| AppError::invalid("body", "上传中断", "the upload was interrupted"))?;
+        upload.write(&chunk).await?;
+    }
+    let a = upload.finish(&state.app).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(AttachmentOut {
+            id: a.id,
+            sha256: a.sha256,
+            size_bytes: a.size_bytes,
+            media_type: a.media_type,
+            file_name: a.file_name,
+            device_id: a.device_id,
+            captured_at_us: a.captured_at_us,
+            subject: a.subject,
+        }),
+    )
+        .into_response())
+}
+
+/// Download an evidence file by its SHA-256 (streamed).
+#[utoipa::path(get, path = "/api/v1/evidence/{sha256}", tag = "log",
+    params(("sha256" = String, Path, description = "hex SHA-256 of the file")),
+    responses((status = 200, content_type = "application/octet-stream"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn download_evidence(
+    State(state): State<AppState>,
+    ApiUser(auth): ApiUser,
+    Path(sha256): Path<String>,
+) -> Result<Response, ApiError> {
+    fazhi_domain::authz::authorize(
+        &auth.actor(),
+        fazhi_domain::authz::Action::ViewEvidence,
+        None,
+    )
+    .map_err(AppError::from)?;
+    if sha256.len() != 64
+        || !sha256
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    {
+        return Err(ApiError(AppError::invalid(
+            "sha256",
+            "须为 64 位小写十六进制",
+            "must be 64 lowercase hex digits",
+        )));
+    }
+    let (record, path) = fazhi_app::evidence::open(&state.app, &auth.actor(), &sha256).await?;
+    let file = tokio::fs::File::open(&path).await.map_err(|_| {
+        ApiError(AppError::NotFound {
+            zh: "证据文件",
+            en: "evidence file",
+        })
+    })?;
+    let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file));
+    let disposition = format!(
+        "attachment; filename*=UTF-8''{}",
+        crate::auth::percent_encode(&record.file_name)
+    );
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, record.media_type),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+            (
+                axum::http::header::HeaderName::from_static("x-content-sha256"),
+                record.sha256,
+            ),
+        ],
+        body,
+    )
+        .into_response())
 }

@@ -20,10 +20,9 @@ pub mod views;
 use axum::Router;
 use axum::http::{HeaderValue, header};
 use fazhi_app::App;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-/// Largest request body accepted by any route (forms and JSON).
+/// Largest body an extractor buffers (forms and JSON).
 pub const REQUEST_BODY_BYTES_MAX: usize = 1024 * 1024;
 
 #[derive(Clone)]
@@ -49,7 +48,9 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             auth::middleware,
         ))
-        .layer(RequestBodyLimitLayer::new(REQUEST_BODY_BYTES_MAX))
+        // Limits what extractors (JSON, forms) buffer; streamed evidence uploads
+        // are limited by the evidence store instead.
+        .layer(axum::extract::DefaultBodyLimit::max(REQUEST_BODY_BYTES_MAX))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -21,6 +21,7 @@ const fn r(method: &'static str, pattern: &'static str, action: Option<Action>) 
     }
 }
 
+#[rustfmt::skip]
 pub const ROUTES: &[RouteSpec] = &[
     r("GET", "/healthz", None),
     r("GET", "/static/app.css", None),
@@ -36,35 +37,21 @@ pub const ROUTES: &[RouteSpec] = &[
     r("POST", "/admin/agencies", Some(Action::ManageAgencies)),
     r("GET", "/admin/users", Some(Action::ViewUsers)),
     r("POST", "/admin/users", Some(Action::ManageUsers)),
-    r(
-        "POST",
-        "/admin/users/{id}/active",
-        Some(Action::ManageUsers),
-    ),
+    r("POST", "/admin/users/{id}/active", Some(Action::ManageUsers)),
     r("GET", "/admin/tokens", Some(Action::ManageApiTokens)),
     r("POST", "/admin/tokens", Some(Action::ManageApiTokens)),
-    r(
-        "POST",
-        "/admin/tokens/{id}/revoke",
-        Some(Action::ManageApiTokens),
-    ),
+    r("POST", "/admin/tokens/{id}/revoke", Some(Action::ManageApiTokens)),
     r("GET", "/api/v1/me", Some(Action::ViewHome)),
     r("GET", "/api/v1/home", Some(Action::ViewHome)),
     r("GET", "/api/v1/agencies", Some(Action::ViewAgencies)),
     r("POST", "/api/v1/agencies", Some(Action::ManageAgencies)),
     r("GET", "/api/v1/users", Some(Action::ViewUsers)),
     r("POST", "/api/v1/users", Some(Action::ManageUsers)),
-    r(
-        "POST",
-        "/api/v1/users/{id}/active",
-        Some(Action::ManageUsers),
-    ),
+    r("POST", "/api/v1/users/{id}/active", Some(Action::ManageUsers)),
     r("GET", "/api/v1/events", Some(Action::ViewActionLog)),
     r("GET", "/api/v1/tokens", Some(Action::ManageApiTokens)),
     r("POST", "/api/v1/tokens", Some(Action::ManageApiTokens)),
-    r(
-        "DELETE",
-        "/api/v1/tokens/{id}",
-        Some(Action::ManageApiTokens),
-    ),
+    r("DELETE", "/api/v1/tokens/{id}", Some(Action::ManageApiTokens)),
+    r("POST", "/api/v1/evidence", Some(Action::AddEvidence)),
+    r("GET", "/api/v1/evidence/{sha256}", Some(Action::ViewEvidence)),
 ];

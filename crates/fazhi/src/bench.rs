@@ -125,6 +125,7 @@ async fn bench_log_on(args: &BenchArgs, db: &Db, backend: &str) -> Result<()> {
         db.clone(),
         Arc::new(SystemClock),
         PasswordParams::FAST_FOR_TESTS,
+        &std::env::temp_dir(),
     );
     let n = args.rows.max(10);
 

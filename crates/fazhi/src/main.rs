@@ -117,7 +117,12 @@ async fn open_app(db: &DbArgs, params: PasswordParams) -> Result<App> {
         .await
         .with_context(|| format!("opening the database (data dir {})", db.data_dir.display()))?;
     database.migrate().await.context("applying migrations")?;
-    Ok(App::new(database, Arc::new(SystemClock), params))
+    Ok(App::new(
+        database,
+        Arc::new(SystemClock),
+        params,
+        &db.data_dir,
+    ))
 }
 
 async fn serve(app: App, args: &ServeArgs) -> Result<()> {

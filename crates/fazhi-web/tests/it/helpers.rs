@@ -74,7 +74,16 @@ pub async fn apps() -> Vec<TestApp> {
 impl TestApp {
     pub async fn with_db(db: TestDb) -> Self {
         let clock = Arc::new(FixedClock::new(NOW_US));
-        let app = App::new(db.db.clone(), clock.clone(), PasswordParams::FAST_FOR_TESTS);
+        let files = std::env::temp_dir().join(format!(
+            "fazhi-web-test-{}",
+            fazhi_app::random_token(8).unwrap()
+        ));
+        let app = App::new(
+            db.db.clone(),
+            clock.clone(),
+            PasswordParams::FAST_FOR_TESTS,
+            &files,
+        );
         assert!(fazhi_app::demo::seed(&app).await.unwrap());
         let router = fazhi_web::router(fazhi_web::AppState {
             app: app.clone(),

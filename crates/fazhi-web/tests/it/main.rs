@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 mod bad_input;
+mod evidence;
 mod helpers;
 mod log_events;
 mod openapi;
