@@ -148,3 +148,41 @@ mod tests {
         );
     }
 }
+
+/// Run `sql` as an attacker with direct database access would: around the
+/// append-only triggers (SQLite: drops them; PostgreSQL: replica mode).
+/// Only for tamper-detection tests.
+pub async fn as_attacker(db: &Db, sql: &str) -> Result<(), crate::StoreError> {
+    match db {
+        Db::Sqlite { writer, .. } => {
+            for trigger in [
+                "events_no_update",
+                "events_no_delete",
+                "log_nodes_no_update",
+                "log_nodes_no_delete",
+            ] {
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "DROP TRIGGER IF EXISTS {trigger}"
+                )))
+                .execute(writer)
+                .await?;
+            }
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+                .execute(writer)
+                .await?;
+        }
+        Db::Postgres(pool) => {
+            let mut conn = pool.acquire().await?;
+            sqlx::query("SET session_replication_role = replica")
+                .execute(&mut *conn)
+                .await?;
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query("SET session_replication_role = origin")
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,171 @@
+//! `fazhi log verify` finds every kind of tampering an attacker with database
+//! or disk access could do, on both backends, and names the record.
+
+use fazhi_app::log_verify::{Problem, verify};
+use fazhi_app::password::PasswordParams;
+use fazhi_app::{App, FixedClock};
+use fazhi_store::testing::{self, TestDb, as_attacker};
+use std::sync::Arc;
+
+async fn seeded(db: TestDb) -> (App, TestDb) {
+    let files = std::env::temp_dir().join(format!(
+        "fazhi-app-test-{}",
+        fazhi_app::random_token(8).unwrap()
+    ));
+    let app = App::new(
+        db.db.clone(),
+        Arc::new(FixedClock::new(1_795_000_000_000_000)),
+        PasswordParams::FAST_FOR_TESTS,
+        &files,
+    );
+    fazhi_app::demo::seed(&app).await.unwrap();
+    (app, db)
+}
+
+async fn upload(app: &App, bytes: &[u8]) -> fazhi_store::attachments::Attachment {
+    let user = fazhi_store::users::credentials_by_username(&app.db, "dh.officer1")
+        .await
+        .unwrap()
+        .unwrap()
+        .user;
+    let actor = fazhi_app::auth::actor_of(&user);
+    let meta = fazhi_app::evidence::EvidenceMeta {
+        subject: "inspection:1".into(),
+        media_type: "image/jpeg".into(),
+        file_name: "现场.jpg".into(),
+        ..Default::default()
+    };
+    let mut up = fazhi_app::evidence::begin_upload(app, &actor, &meta)
+        .await
+        .unwrap();
+    up.write(bytes).await.unwrap();
+    up.finish(app).await.unwrap()
+}
+
+fn quiet(_: &str, _: u64, _: u64) {}
+
+#[tokio::test]
+async fn an_untouched_log_verifies_completely() {
+    for t in testing::both().await {
+        let (app, _db) = seeded(t).await;
+        upload(&app, b"photo bytes").await;
+        let report = verify(&app, &quiet).await.unwrap();
+        assert_eq!(report.problem, None);
+        let size = fazhi_store::events::size(&app.db).await.unwrap();
+        assert_eq!(report.events, size);
+        assert_eq!(
+            report.nodes,
+            size - i64::from(u32::try_from(size).unwrap().count_ones()),
+            "n - popcount(n) interior nodes"
+        );
+        assert_eq!(report.attachments, 1);
+    }
+}
+
+#[tokio::test]
+async fn one_changed_byte_in_an_event_payload_is_found_and_named() {
+    for t in testing::both().await {
+        let (app, _db) = seeded(t).await;
+        as_attacker(&app.db, "UPDATE events SET payload_json = REPLACE(payload_json, 'dh.officer1', 'dh.officer9') WHERE kind = 'user.created' AND payload_json LIKE '%dh.officer1%'").await.unwrap();
+        let victim = fazhi_store::users::credentials_by_username(&app.db, "dh.officer1")
+            .await
+            .unwrap()
+            .unwrap()
+            .user
+            .id;
+        let report = verify(&app, &quiet).await.unwrap();
+        match report.problem {
+            Some(Problem::LeafMismatch { id, .. }) => {
+                let e = fazhi_store::events::range(&app.db, id, 1)
+                    .await
+                    .unwrap()
+                    .remove(0);
+                assert_eq!(
+                    e.subject,
+                    format!("user:{victim}"),
+                    "{:?}",
+                    app.db.backend()
+                );
+            }
+            other => panic!(
+                "{:?}: expected a leaf mismatch, got {other:?}",
+                app.db.backend()
+            ),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_deleted_event_row_is_found_by_its_position() {
+    for t in testing::both().await {
+        let (app, _db) = seeded(t).await;
+        as_attacker(&app.db, "DELETE FROM events WHERE id = 5")
+            .await
+            .unwrap();
+        let report = verify(&app, &quiet).await.unwrap();
+        assert_eq!(
+            report.problem,
+            Some(Problem::EventMissing { id: 5 }),
+            "{:?}",
+            app.db.backend()
+        );
+    }
+}
+
+#[tokio::test]
+async fn two_reordered_events_are_found() {
+    for t in testing::both().await {
+        let (app, _db) = seeded(t).await;
+        // Swap the contents of positions 3 and 4 (same columns, other order).
+        as_attacker(
+            &app.db,
+            "UPDATE events SET id = -3 WHERE id = 3; UPDATE events SET id = 3 WHERE id = 4; UPDATE events SET id = 4 WHERE id = -3;",
+        )
+        .await
+        .unwrap();
+        let report = verify(&app, &quiet).await.unwrap();
+        assert!(
+            matches!(report.problem, Some(Problem::LeafMismatch { id: 3, .. })),
+            "{:?}: {:?}",
+            app.db.backend(),
+            report.problem
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_rewritten_tree_node_is_found() {
+    for t in testing::both().await {
+        let (app, _db) = seeded(t).await;
+        as_attacker(&app.db, "UPDATE log_nodes SET hash = (SELECT hash FROM log_nodes WHERE level = 1 AND idx = 0) WHERE level = 1 AND idx = 1").await.unwrap();
+        let report = verify(&app, &quiet).await.unwrap();
+        assert_eq!(
+            report.problem,
+            Some(Problem::NodeMismatch { level: 1, index: 1 }),
+            "{:?}",
+            app.db.backend()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_swapped_evidence_file_is_found() {
+    for t in testing::both().await {
+        let (app, _db) = seeded(t).await;
+        let a = upload(&app, b"the original photo").await;
+        std::fs::write(app.evidence.path_of(&a.sha256), b"a different photo").unwrap();
+        let report = verify(&app, &quiet).await.unwrap();
+        assert!(
+            matches!(&report.problem, Some(Problem::AttachmentMismatch { id, .. }) if *id == a.id),
+            "{:?}",
+            report.problem
+        );
+        std::fs::remove_file(app.evidence.path_of(&a.sha256)).unwrap();
+        let report = verify(&app, &quiet).await.unwrap();
+        assert!(
+            matches!(&report.problem, Some(Problem::AttachmentMissing { .. })),
+            "{:?}",
+            report.problem
+        );
+    }
+}

@@ -1,0 +1,5 @@
+//! Use-case tests on both backends.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+mod log_verify;
