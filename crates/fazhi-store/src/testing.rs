@@ -128,27 +128,6 @@ impl Drop for TestDb {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::database_url_with_name;
-
-    #[test]
-    fn database_url_with_name_replaces_only_the_path() {
-        assert_eq!(
-            database_url_with_name("postgres://postgres@127.0.0.1:5432/test", "x"),
-            "postgres://postgres@127.0.0.1:5432/x"
-        );
-        assert_eq!(
-            database_url_with_name("postgres://u:p@h/test?sslmode=disable", "y"),
-            "postgres://u:p@h/y?sslmode=disable"
-        );
-        assert_eq!(
-            database_url_with_name("postgres://h", "z"),
-            "postgres://h/z"
-        );
-    }
-}
-
 /// Run `sql` as an attacker with direct database access would: around the
 /// append-only triggers (SQLite: drops them; PostgreSQL: replica mode).
 /// Only for tamper-detection tests.
@@ -185,4 +164,25 @@ pub async fn as_attacker(db: &Db, sql: &str) -> Result<(), crate::StoreError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::database_url_with_name;
+
+    #[test]
+    fn database_url_with_name_replaces_only_the_path() {
+        assert_eq!(
+            database_url_with_name("postgres://postgres@127.0.0.1:5432/test", "x"),
+            "postgres://postgres@127.0.0.1:5432/x"
+        );
+        assert_eq!(
+            database_url_with_name("postgres://u:p@h/test?sslmode=disable", "y"),
+            "postgres://u:p@h/y?sslmode=disable"
+        );
+        assert_eq!(
+            database_url_with_name("postgres://h", "z"),
+            "postgres://h/z"
+        );
+    }
 }
