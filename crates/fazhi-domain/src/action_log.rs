@@ -168,11 +168,16 @@ impl Event {
 
     /// RFC 6962 leaf hash: `SHA-256(0x00 ‖ canonical_bytes)`.
     pub fn leaf_hash(&self) -> [u8; 32] {
-        let mut hasher = Sha256::new();
-        hasher.update([0u8]);
-        hasher.update(self.canonical_bytes());
-        hasher.finalize().into()
+        leaf_hash_of(&self.canonical_bytes())
     }
+}
+
+/// RFC 6962 leaf hash of some entry bytes: `SHA-256(0x00 ‖ entry)`.
+pub fn leaf_hash_of(entry: &[u8]) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hasher.update([0u8]);
+    hasher.update(entry);
+    hasher.finalize().into()
 }
 
 /// RFC 6962 interior node hash: `SHA-256(0x01 ‖ left ‖ right)`.
