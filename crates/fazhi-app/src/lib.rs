@@ -14,6 +14,7 @@ pub mod demo;
 pub mod error;
 pub mod evidence;
 pub mod home;
+pub mod log_key;
 pub mod log_verify;
 pub mod password;
 pub mod throttle;
