@@ -13,5 +13,6 @@ pub mod deadline;
 pub mod ident;
 pub mod merkle;
 pub mod money;
+pub mod registry;
 pub mod role;
 pub mod rules;
