@@ -128,8 +128,18 @@ pub const ACCOUNTS: &[DemoAccount] = &[
     },
 ];
 
-/// Seed the demo unless the database already has agencies. Returns whether it seeded.
+/// Seed the whole demo (agencies, accounts, registries) unless the database
+/// already has agencies. Returns whether it seeded.
 pub async fn seed(app: &App) -> Result<bool, AppError> {
+    if !seed_accounts(app).await? {
+        return Ok(false);
+    }
+    seed_registries(app).await?;
+    Ok(true)
+}
+
+/// Only the agency tree and the accounts (fast; what most tests need).
+pub async fn seed_accounts(app: &App) -> Result<bool, AppError> {
     if agencies::count(&app.db).await? > 0 {
         return Ok(false);
     }
@@ -181,4 +191,208 @@ pub async fn seed(app: &App) -> Result<bool, AppError> {
     .await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// A small deterministic generator (LCG, Knuth's MMIX constants): demo data
+/// must be the same on every machine, and the domain crate's rules forbid
+/// ambient randomness anyway.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        let n = u64::try_from(items.len()).unwrap_or(1).max(1);
+        items[usize::try_from(self.next() % n).unwrap_or(0)]
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+const WORDS: &[&str] = &[
+    "金桥", "锦绣", "华康", "仁和", "博爱", "康宁", "明德", "惠民", "安泰", "福瑞", "新桥", "东升",
+    "春晖", "百川", "嘉禾", "长青", "瑞丰", "永安", "恒信", "同济", "清源", "德馨", "和美", "益民",
+    "正阳", "瑞华", "天成", "世纪", "蓝天", "阳光",
+];
+
+/// (domain, kinds of establishment) for generated entity names.
+const KINDS: &[(&str, &[&str])] = &[
+    (
+        "医疗卫生",
+        &["诊所", "口腔门诊部", "中医诊所", "社区卫生服务站", "医院"],
+    ),
+    (
+        "公共场所卫生",
+        &["宾馆", "游泳馆", "美容美发店", "足浴店", "健身中心", "酒店"],
+    ),
+    ("生活饮用水卫生", &["供水站", "二次供水管理处", "水厂"]),
+    ("学校卫生", &["小学", "中学", "幼儿园", "职业学校"]),
+    (
+        "职业卫生",
+        &["机械有限公司", "化工有限公司", "家具厂", "印刷有限公司"],
+    ),
+    ("放射卫生", &["影像诊断中心", "口腔医院", "体检中心"]),
+    ("消毒产品", &["消毒用品有限公司", "卫生用品厂"]),
+    ("传染病防治", &["医学检验所", "门诊部"]),
+];
+
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "林",
+];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "娜", "敏", "静", "磊", "洋", "勇", "艳", "杰", "军", "涛", "明", "超", "霞", "平",
+    "刚", "桂英", "建华", "晓东",
+];
+
+/// Entities CSV (import layout) for one district.
+pub fn demo_entities_csv(district: &str, region_code: &str, rows: usize, seed: u64) -> String {
+    let mut rng = Lcg(seed);
+    let mut out = String::from(
+        "统一社会信用代码,单位名称,法定代表人,地址,行政区划代码,专业,风险等级,信用等级,经营状态,许可证号,许可项目,许可有效期至\n",
+    );
+    for i in 0..rows {
+        let (domain, kinds) = KINDS[i % KINDS.len()];
+        let name = format!(
+            "示范市{district}{}{}{}",
+            rng.pick(WORDS),
+            rng.pick(WORDS),
+            rng.pick(kinds)
+        );
+        // GB 32100: 9 (工商) 1 (企业), region, 9-character organisation code, check character.
+        let prefix = format!(
+            "91{region_code}MA{:07}",
+            seed % 97 * 100_000 + u64::try_from(i).unwrap_or(0)
+        );
+        let check = fazhi_domain::ident::Uscc::check_character(&prefix).unwrap_or('0');
+        let person = format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN));
+        let road = rng.pick(WORDS);
+        let number = rng.below(300) + 1;
+        let risk = ["低", "中", "中", "高"][usize::try_from(rng.below(4)).unwrap_or(0)];
+        let credit =
+            ["A", "A", "B", "B", "B", "C", "D"][usize::try_from(rng.below(7)).unwrap_or(0)];
+        let status = if rng.below(40) == 0 {
+            "停业"
+        } else {
+            "在营"
+        };
+        let (permit_no, permit_item, permit_to) = match domain {
+            "公共场所卫生" => (
+                format!("{district}卫公字〔{}〕第{:04}号", 2022 + rng.below(4), i),
+                "公共场所卫生许可",
+                format!("{}-12-31", 2026 + rng.below(4)),
+            ),
+            "医疗卫生" | "放射卫生" => (
+                format!("PDY{:08}", i),
+                "医疗机构执业许可",
+                format!("{}-06-30", 2026 + rng.below(5)),
+            ),
+            _ => (String::new(), "", String::new()),
+        };
+        out.push_str(&format!(
+            "{prefix}{check},{name},{person},示范市{district}{road}路{number}号,{region_code},{domain},{risk},{credit},{status},{permit_no},{permit_item},{permit_to}\n"
+        ));
+    }
+    out
+}
+
+/// Officers CSV for one supervision body: most credentials valid, a few
+/// expiring within 30 days of `today`, a few expired, a few with last year's
+/// annual review missing.
+pub fn demo_officers_csv(
+    prefix: &str,
+    area: &str,
+    rows: usize,
+    today: jiff::civil::Date,
+    seed: u64,
+) -> String {
+    let mut rng = Lcg(seed);
+    let domains = [
+        "医疗卫生；传染病防治",
+        "公共场所卫生；生活饮用水卫生",
+        "学校卫生；传染病防治",
+        "职业卫生；放射卫生",
+        "消毒产品；公共场所卫生",
+    ];
+    let mut out = String::from(
+        "工号,姓名,岗位,执法领域,执法证号,发证机关,执法区域,有效期起,有效期止,年审年度,培训学时\n",
+    );
+    for i in 0..rows {
+        let name = format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN));
+        let post = rng.pick(&["监督员", "科员", "副科长", "科长"]);
+        let domain = domains[i % domains.len()];
+        let shift = |days: i64| {
+            today
+                .checked_add(jiff::Span::new().days(days))
+                .unwrap_or(today)
+        };
+        let (from, to, review) = match i % 20 {
+            0 => (shift(-1080), shift(12), today.year() - 1), // expiring
+            1 => (shift(-1200), shift(-20), today.year() - 1), // expired
+            2 => (shift(-700), shift(400), today.year() - 2), // review overdue
+            _ => (
+                shift(-400 - i64::try_from(rng.below(600)).unwrap_or(0)),
+                shift(300 + i64::try_from(rng.below(900)).unwrap_or(0)),
+                today.year() - 1,
+            ),
+        };
+        let hours = 20 + rng.below(60);
+        out.push_str(&format!(
+            "{prefix}-{:04},{name},{post},{domain},99{:010},示范省人民政府,{area},{from},{to},{review},{hours}\n",
+            i + 1,
+            seed * 1000 + u64::try_from(i).unwrap_or(0)
+        ));
+    }
+    out
+}
+
+/// The registries of the demo: ~2,000 entities and 60 officers across the two districts.
+pub async fn seed_registries(app: &App) -> Result<(), AppError> {
+    let today = crate::registry::today_cst(app);
+    let quiet = |_: usize, _: usize| {};
+    let plan = [
+        (
+            "dh.section",
+            "东湖区",
+            "990102",
+            1200usize,
+            40usize,
+            "DH",
+            11u64,
+        ),
+        ("xs.admin", "西山区", "990103", 800, 20, "XS", 23),
+    ];
+    for (username, district, region, entities, officers, prefix, seed) in plan {
+        let user = fazhi_store::users::credentials_by_username(&app.db, username)
+            .await?
+            .ok_or_else(|| AppError::Internal(format!("demo user {username} missing")))?
+            .user;
+        let actor = crate::auth::actor_of(&user);
+        for (kind, csv) in [
+            (
+                crate::registry::ImportKind::Entities,
+                demo_entities_csv(district, region, entities, seed),
+            ),
+            (
+                crate::registry::ImportKind::Officers,
+                demo_officers_csv(prefix, &format!("示范市{district}"), officers, today, seed),
+            ),
+        ] {
+            crate::registry::import(app, &actor, kind, "demo.csv", csv.as_bytes(), &quiet)
+                .await
+                .map_err(|e| match e {
+                    crate::registry::ImportFailure::Rejected(rows) => {
+                        AppError::Internal(format!("demo data rejected: {rows:?}"))
+                    }
+                    crate::registry::ImportFailure::App(e) => e,
+                })?;
+        }
+    }
+    Ok(())
 }

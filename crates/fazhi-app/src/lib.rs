@@ -17,6 +17,7 @@ pub mod home;
 pub mod log_key;
 pub mod log_verify;
 pub mod password;
+pub mod registry;
 pub mod throttle;
 
 pub use clock::{Clock, FixedClock, SystemClock};

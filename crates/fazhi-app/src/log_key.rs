@@ -25,13 +25,17 @@ pub fn key_path(data_dir: &Path) -> PathBuf {
 pub fn load_or_create(path: &Path) -> Result<Seed, AppError> {
     match std::fs::read_to_string(path) {
         Ok(text) => parse_seed(text.trim()).ok_or_else(|| {
-            AppError::Internal(format!("{} is not a 64-hex-digit Ed25519 seed", path.display()))
+            AppError::Internal(format!(
+                "{} is not a 64-hex-digit Ed25519 seed",
+                path.display()
+            ))
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let mut seed = [0u8; 32];
             random_fill(&mut seed)?;
             if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| AppError::Internal(format!("{}: {e}", parent.display())))?;
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| AppError::Internal(format!("{}: {e}", parent.display())))?;
             }
             write_private(path, &hex::encode(seed))?;
             Ok(Seed(seed))
@@ -54,7 +58,9 @@ fn write_private(path: &Path, text: &str) -> Result<(), AppError> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options.open(path).map_err(|e| AppError::Internal(format!("{}: {e}", path.display())))?;
+    let mut file = options
+        .open(path)
+        .map_err(|e| AppError::Internal(format!("{}: {e}", path.display())))?;
     file.write_all(text.as_bytes())
         .and_then(|()| file.sync_all())
         .map_err(|e| AppError::Internal(format!("{}: {e}", path.display())))
@@ -66,7 +72,8 @@ mod tests {
 
     #[test]
     fn the_key_is_created_once_and_read_back_unchanged() {
-        let dir = std::env::temp_dir().join(format!("fazhi-key-{}", crate::random_token(6).unwrap()));
+        let dir =
+            std::env::temp_dir().join(format!("fazhi-key-{}", crate::random_token(6).unwrap()));
         let path = key_path(&dir);
         let first = load_or_create(&path).unwrap();
         let second = load_or_create(&path).unwrap();
@@ -74,7 +81,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(
+                std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
         }
         std::fs::write(&path, "zz").unwrap();
         assert!(load_or_create(&path).is_err());

@@ -29,10 +29,11 @@ pub enum EventKind {
     DemoSeeded,
     EvidenceAdded,
     CosignatureAdded,
+    RegistryImported,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 13] = [
+    pub const ALL: [EventKind; 14] = [
         EventKind::AgencyCreated,
         EventKind::UserCreated,
         EventKind::UserActivated,
@@ -46,6 +47,7 @@ impl EventKind {
         EventKind::DemoSeeded,
         EventKind::EvidenceAdded,
         EventKind::CosignatureAdded,
+        EventKind::RegistryImported,
     ];
 
     pub fn code(self) -> &'static str {
@@ -63,6 +65,7 @@ impl EventKind {
             EventKind::DemoSeeded => "demo.seeded",
             EventKind::EvidenceAdded => "evidence.added",
             EventKind::CosignatureAdded => "log.cosignature_added",
+            EventKind::RegistryImported => "registry.imported",
         }
     }
 
@@ -85,6 +88,7 @@ impl EventKind {
             EventKind::DemoSeeded => "生成演示数据",
             EventKind::EvidenceAdded => "添加证据",
             EventKind::CosignatureAdded => "添加见证签名",
+            EventKind::RegistryImported => "导入名录",
         }
     }
 }

@@ -33,10 +33,14 @@ pub enum Action {
     AddEvidence,
     /// Download evidence of the scope.
     ViewEvidence,
+    /// See the registries (officers, entities) of the scope.
+    ViewRegistry,
+    /// Import and edit registry records.
+    ManageRegistry,
 }
 
 impl Action {
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 11] = [
         Action::ViewHome,
         Action::ViewAgencies,
         Action::ManageAgencies,
@@ -46,6 +50,8 @@ impl Action {
         Action::ViewActionLog,
         Action::AddEvidence,
         Action::ViewEvidence,
+        Action::ViewRegistry,
+        Action::ManageRegistry,
     ];
 }
 
@@ -77,19 +83,21 @@ pub fn role_allows(role: Role, action: Action) -> bool {
     match role {
         Role::SystemAdmin => true,
         Role::AgencyHead | Role::SectionHead => match action {
-            ViewHome | ViewAgencies | ViewUsers | ViewActionLog | AddEvidence | ViewEvidence => {
-                true
-            }
+            ViewHome | ViewAgencies | ViewUsers | ViewActionLog | AddEvidence | ViewEvidence
+            | ViewRegistry | ManageRegistry => true,
             ManageAgencies | ManageUsers | ManageApiTokens => false,
         },
         Role::Officer => match action {
-            ViewHome | ViewAgencies | ViewActionLog | AddEvidence | ViewEvidence => true,
-            ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens => false,
+            ViewHome | ViewAgencies | ViewActionLog | AddEvidence | ViewEvidence | ViewRegistry => {
+                true
+            }
+            ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | ManageRegistry => false,
         },
         // Reviewers and advisers read the record; they do not collect evidence.
         Role::LegalReviewer | Role::LegalAdviser | Role::ReadOnly => match action {
-            ViewHome | ViewAgencies | ViewActionLog | ViewEvidence => true,
-            ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | AddEvidence => false,
+            ViewHome | ViewAgencies | ViewActionLog | ViewEvidence | ViewRegistry => true,
+            ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | AddEvidence
+            | ManageRegistry => false,
         },
     }
 }

@@ -74,13 +74,19 @@ impl SupervisionDomain {
         if t == "医疗机构" {
             return Some(SupervisionDomain::Medical);
         }
-        Self::ALL.into_iter().find(|d| d.code() == t || d.name_zh() == t)
+        Self::ALL
+            .into_iter()
+            .find(|d| d.code() == t || d.name_zh() == t)
     }
 
     /// A list separated by `;`, `；`, `、`, `,` or `，`; empty items ignored; no duplicates.
     pub fn parse_list(text: &str) -> Result<Vec<Self>, String> {
         let mut out = Vec::new();
-        for item in text.split([';', '；', '、', ',', '，', '|']).map(str::trim).filter(|s| !s.is_empty()) {
+        for item in text
+            .split([';', '；', '、', ',', '，', '|'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             let d = Self::parse(item).ok_or_else(|| item.to_owned())?;
             if !out.contains(&d) {
                 out.push(d);
@@ -142,7 +148,12 @@ impl CredentialStatus {
 /// Status of a credential valid `[valid_from, valid_to]` (both inclusive) whose
 /// last passed annual review covered `last_review_year`, on `today`.
 /// The annual review of year Y is due by the end of Y + 1's first quarter.
-pub fn credential_status(valid_from: Date, valid_to: Date, last_review_year: Option<i16>, today: Date) -> CredentialStatus {
+pub fn credential_status(
+    valid_from: Date,
+    valid_to: Date,
+    last_review_year: Option<i16>,
+    today: Date,
+) -> CredentialStatus {
     if today < valid_from || today > valid_to {
         return CredentialStatus::Expired;
     }
@@ -265,26 +276,62 @@ mod tests {
 
     #[test]
     fn domains_parse_from_codes_and_chinese_names() {
-        assert_eq!(SupervisionDomain::parse("公共场所卫生"), Some(SupervisionDomain::PublicPlaces));
-        assert_eq!(SupervisionDomain::parse("医疗机构"), Some(SupervisionDomain::Medical));
+        assert_eq!(
+            SupervisionDomain::parse("公共场所卫生"),
+            Some(SupervisionDomain::PublicPlaces)
+        );
+        assert_eq!(
+            SupervisionDomain::parse("医疗机构"),
+            Some(SupervisionDomain::Medical)
+        );
         assert_eq!(
             SupervisionDomain::parse_list("职业卫生；放射卫生、职业卫生").unwrap(),
-            vec![SupervisionDomain::Occupational, SupervisionDomain::Radiation]
+            vec![
+                SupervisionDomain::Occupational,
+                SupervisionDomain::Radiation
+            ]
         );
-        assert_eq!(SupervisionDomain::parse_list("食品安全").unwrap_err(), "食品安全");
+        assert_eq!(
+            SupervisionDomain::parse_list("食品安全").unwrap_err(),
+            "食品安全"
+        );
     }
 
     #[test]
     fn credential_status_follows_dates_expiry_window_and_annual_review() {
         let from = date(2024, 1, 10);
         let to = date(2027, 1, 9);
-        assert_eq!(credential_status(from, to, Some(2025), date(2026, 6, 1)), CredentialStatus::Valid);
-        assert_eq!(credential_status(from, to, Some(2025), date(2026, 12, 20)), CredentialStatus::Expiring);
-        assert_eq!(credential_status(from, to, Some(2026), date(2027, 1, 9)), CredentialStatus::Expiring, "the last day is inclusive");
-        assert_eq!(credential_status(from, to, Some(2026), date(2027, 1, 10)), CredentialStatus::Expired);
-        assert_eq!(credential_status(from, to, Some(2024), date(2026, 6, 1)), CredentialStatus::ReviewOverdue);
-        assert_eq!(credential_status(from, to, Some(2024), date(2026, 3, 31)), CredentialStatus::Valid, "grace until 31 March");
-        assert_eq!(credential_status(from, to, None, date(2024, 12, 1)), CredentialStatus::Valid, "nothing owed in the first year");
+        assert_eq!(
+            credential_status(from, to, Some(2025), date(2026, 6, 1)),
+            CredentialStatus::Valid
+        );
+        assert_eq!(
+            credential_status(from, to, Some(2025), date(2026, 12, 20)),
+            CredentialStatus::Expiring
+        );
+        assert_eq!(
+            credential_status(from, to, Some(2026), date(2027, 1, 9)),
+            CredentialStatus::Expiring,
+            "the last day is inclusive"
+        );
+        assert_eq!(
+            credential_status(from, to, Some(2026), date(2027, 1, 10)),
+            CredentialStatus::Expired
+        );
+        assert_eq!(
+            credential_status(from, to, Some(2024), date(2026, 6, 1)),
+            CredentialStatus::ReviewOverdue
+        );
+        assert_eq!(
+            credential_status(from, to, Some(2024), date(2026, 3, 31)),
+            CredentialStatus::Valid,
+            "grace until 31 March"
+        );
+        assert_eq!(
+            credential_status(from, to, None, date(2024, 12, 1)),
+            CredentialStatus::Valid,
+            "nothing owed in the first year"
+        );
         assert!(!CredentialStatus::ReviewOverdue.may_enforce());
         assert!(CredentialStatus::Expiring.may_enforce());
     }

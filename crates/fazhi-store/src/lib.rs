@@ -13,6 +13,7 @@ pub mod bench;
 pub mod db;
 pub mod events;
 pub mod log_tree;
+pub mod registry;
 pub mod schema;
 pub mod sessions;
 pub mod stats;

@@ -146,6 +146,28 @@ async fn check_csrf(
             Err(csrf_error())
         };
     }
+    let is_multipart = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if is_multipart {
+        // File uploads carry the token in the form's action URL, so the
+        // (possibly large) body is not buffered here.
+        let given = request
+            .uri()
+            .query()
+            .and_then(|q| url_form_field(q.as_bytes(), CSRF_FIELD))
+            .unwrap_or_default();
+        return match expected {
+            Some(expected)
+                if !expected.is_empty()
+                    && constant_time_eq(given.as_bytes(), expected.as_bytes()) =>
+            {
+                Ok(request)
+            }
+            _ => Err(csrf_error()),
+        };
+    }
     let (parts, body) = request.into_parts();
     let bytes = axum::body::to_bytes(body, FORM_BYTES_MAX)
         .await

@@ -14,6 +14,7 @@ pub mod auth;
 pub mod error;
 pub mod i18n;
 pub mod pages;
+pub mod registry_pages;
 pub mod routes;
 pub mod views;
 
@@ -38,6 +39,7 @@ pub fn router(state: AppState) -> Router {
     let openapi_json = openapi.clone();
     Router::new()
         .merge(pages::router())
+        .merge(registry_pages::router())
         .merge(api_router)
         .route(
             "/api/openapi.json",

@@ -18,7 +18,7 @@ async fn seeded(db: TestDb) -> (App, TestDb) {
         PasswordParams::FAST_FOR_TESTS,
         &files,
     );
-    fazhi_app::demo::seed(&app).await.unwrap();
+    fazhi_app::demo::seed_accounts(&app).await.unwrap();
     (app, db)
 }
 

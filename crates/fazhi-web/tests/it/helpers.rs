@@ -84,7 +84,7 @@ impl TestApp {
             PasswordParams::FAST_FOR_TESTS,
             &files,
         );
-        assert!(fazhi_app::demo::seed(&app).await.unwrap());
+        assert!(fazhi_app::demo::seed_accounts(&app).await.unwrap());
         let router = fazhi_web::router(fazhi_web::AppState {
             app: app.clone(),
             secure_cookies: false,

@@ -1,0 +1,1015 @@
+//! Registry imports (CSV, UTF-8 with or without BOM, or GB18030) and lists.
+//!
+//! An import validates every row first and reports each problem with its row,
+//! column and rule; only a file without problems is written, all rows in one
+//! transaction with one action-log event. Rows are upserted by natural key
+//! (officers by staff number, credentials by number, entities by USCC), so
+//! importing the same file again changes nothing and logs nothing.
+
+use crate::{App, AppError};
+use fazhi_domain::action_log::EventKind;
+use fazhi_domain::authz::{Action, Actor, authorize};
+use fazhi_domain::registry::{CreditGrade, EntityStatus, RiskLevel, SupervisionDomain};
+use fazhi_store::registry::{self, Change, CredentialRow, EntityRow, OfficerRow};
+use sha2::Digest;
+use std::collections::HashMap;
+
+/// Largest import file: 64 MiB (≈ 300,000 entity rows).
+pub const IMPORT_BYTES_MAX: usize = 64 * 1024 * 1024;
+/// Problems listed in one report before it stops counting.
+pub const ROW_ERRORS_MAX: usize = 500;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportKind {
+    Entities,
+    Officers,
+}
+
+impl ImportKind {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "entities" => Some(ImportKind::Entities),
+            "officers" => Some(ImportKind::Officers),
+            _ => None,
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            ImportKind::Entities => "entities",
+            ImportKind::Officers => "officers",
+        }
+    }
+}
+
+/// One problem in an import file. `row` counts lines as a spreadsheet shows
+/// them (the header is row 1).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RowError {
+    pub row: usize,
+    pub column: String,
+    pub message_zh: String,
+    pub message_en: String,
+}
+
+#[derive(Debug)]
+pub enum ImportFailure {
+    /// The file has problems; nothing was written.
+    Rejected(Vec<RowError>),
+    App(AppError),
+}
+
+impl From<AppError> for ImportFailure {
+    fn from(e: AppError) -> Self {
+        ImportFailure::App(e)
+    }
+}
+
+impl From<fazhi_store::StoreError> for ImportFailure {
+    fn from(e: fazhi_store::StoreError) -> Self {
+        ImportFailure::App(e.into())
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ImportOutcome {
+    pub rows: usize,
+    pub inserted: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+fn row_error(row: usize, column: &str, zh: impl Into<String>, en: impl Into<String>) -> RowError {
+    RowError {
+        row,
+        column: column.to_owned(),
+        message_zh: zh.into(),
+        message_en: en.into(),
+    }
+}
+
+/// Text of a CSV file: UTF-8 (a BOM is dropped), else GB18030. A byte sequence
+/// valid in neither is reported with the line it is on.
+pub fn decode_text(bytes: &[u8]) -> Result<String, RowError> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Ok(text) = std::str::from_utf8(body) {
+        return Ok(text.to_owned());
+    }
+    let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
+    let capacity = decoder
+        .max_utf8_buffer_length_without_replacement(body.len())
+        .unwrap_or(body.len() * 3);
+    let mut out = String::with_capacity(capacity);
+    let (result, read) = decoder.decode_to_string_without_replacement(body, &mut out, true);
+    match result {
+        encoding_rs::DecoderResult::InputEmpty => Ok(out),
+        encoding_rs::DecoderResult::Malformed(..) | encoding_rs::DecoderResult::OutputFull => {
+            let line = 1 + body[..read.min(body.len())]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
+            Err(row_error(
+                line,
+                "",
+                format!("第 {line} 行含有既非 UTF-8 也非 GB18030 的字节，文件编码无法识别"),
+                format!("line {line} has bytes that are neither UTF-8 nor GB18030"),
+            ))
+        }
+    }
+}
+
+/// Column headers accepted for each field: the Chinese header, then the code.
+struct Column {
+    code: &'static str,
+    headers: &'static [&'static str],
+    required: bool,
+}
+
+const ENTITY_COLUMNS: &[Column] = &[
+    Column {
+        code: "uscc",
+        headers: &["统一社会信用代码", "uscc"],
+        required: true,
+    },
+    Column {
+        code: "name",
+        headers: &["单位名称", "名称", "name"],
+        required: true,
+    },
+    Column {
+        code: "legal_rep",
+        headers: &["法定代表人", "负责人", "legal_rep"],
+        required: true,
+    },
+    Column {
+        code: "address",
+        headers: &["地址", "经营地址", "address"],
+        required: true,
+    },
+    Column {
+        code: "region_code",
+        headers: &["行政区划代码", "region_code"],
+        required: true,
+    },
+    Column {
+        code: "domains",
+        headers: &["专业", "监管专业", "domains"],
+        required: true,
+    },
+    Column {
+        code: "risk_level",
+        headers: &["风险等级", "risk_level"],
+        required: false,
+    },
+    Column {
+        code: "credit_grade",
+        headers: &["信用等级", "credit_grade"],
+        required: false,
+    },
+    Column {
+        code: "status",
+        headers: &["经营状态", "status"],
+        required: false,
+    },
+    Column {
+        code: "permit_no",
+        headers: &["许可证号", "permit_no"],
+        required: false,
+    },
+    Column {
+        code: "permit_item",
+        headers: &["许可项目", "permit_item"],
+        required: false,
+    },
+    Column {
+        code: "permit_valid_to",
+        headers: &["许可有效期至", "permit_valid_to"],
+        required: false,
+    },
+];
+
+const OFFICER_COLUMNS: &[Column] = &[
+    Column {
+        code: "staff_no",
+        headers: &["工号", "staff_no"],
+        required: true,
+    },
+    Column {
+        code: "name",
+        headers: &["姓名", "name"],
+        required: true,
+    },
+    Column {
+        code: "posts",
+        headers: &["岗位", "posts"],
+        required: false,
+    },
+    Column {
+        code: "domains",
+        headers: &["执法领域", "专业", "domains"],
+        required: true,
+    },
+    Column {
+        code: "credential_number",
+        headers: &["执法证号", "credential_number"],
+        required: false,
+    },
+    Column {
+        code: "issuing_body",
+        headers: &["发证机关", "issuing_body"],
+        required: false,
+    },
+    Column {
+        code: "area",
+        headers: &["执法区域", "area"],
+        required: false,
+    },
+    Column {
+        code: "valid_from",
+        headers: &["有效期起", "valid_from"],
+        required: false,
+    },
+    Column {
+        code: "valid_to",
+        headers: &["有效期止", "valid_to"],
+        required: false,
+    },
+    Column {
+        code: "last_review_year",
+        headers: &["年审年度", "last_review_year"],
+        required: false,
+    },
+    Column {
+        code: "training_hours",
+        headers: &["培训学时", "training_hours"],
+        required: false,
+    },
+];
+
+/// A parsed CSV: the column index of each field code, and the records.
+struct Table {
+    index: HashMap<&'static str, usize>,
+    headers: Vec<String>,
+    records: Vec<csv::StringRecord>,
+}
+
+impl Table {
+    fn get<'a>(&self, record: &'a csv::StringRecord, code: &str) -> &'a str {
+        self.index
+            .get(code)
+            .and_then(|i| record.get(*i))
+            .map_or("", str::trim)
+    }
+    fn header(&self, code: &str) -> String {
+        self.index
+            .get(code)
+            .and_then(|i| self.headers.get(*i))
+            .cloned()
+            .unwrap_or_else(|| code.to_owned())
+    }
+}
+
+fn parse_table(text: &str, columns: &'static [Column]) -> Result<Table, Vec<RowError>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .has_headers(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|s| s.trim().to_owned()).collect(),
+        Err(e) => {
+            return Err(vec![row_error(
+                1,
+                "",
+                format!("表头无法读取：{e}"),
+                format!("cannot read the header: {e}"),
+            )]);
+        }
+    };
+    let mut index = HashMap::new();
+    let mut errors = Vec::new();
+    for col in columns {
+        match headers
+            .iter()
+            .position(|h| col.headers.contains(&h.as_str()))
+        {
+            Some(i) => {
+                index.insert(col.code, i);
+            }
+            None if col.required => errors.push(row_error(
+                1,
+                col.headers[0],
+                format!("缺少必需的列“{}”", col.headers[0]),
+                format!(
+                    "required column '{}' ({}) is missing",
+                    col.headers[0], col.code
+                ),
+            )),
+            None => {}
+        }
+    }
+    let mut records = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        match record {
+            Ok(r) => records.push(r),
+            Err(e) => {
+                let row = e
+                    .position()
+                    .map_or(i + 2, |p| usize::try_from(p.line()).unwrap_or(i + 2));
+                errors.push(row_error(
+                    row,
+                    "",
+                    format!("第 {row} 行格式错误：{e}"),
+                    format!("row {row} is malformed: {e}"),
+                ));
+            }
+        }
+        if errors.len() >= ROW_ERRORS_MAX {
+            break;
+        }
+    }
+    if errors.is_empty() {
+        Ok(Table {
+            index,
+            headers,
+            records,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+/// `YYYY-MM-DD` (also `YYYY/MM/DD` and `YYYY.MM.DD`), a real calendar date.
+fn parse_date(text: &str) -> Option<jiff::civil::Date> {
+    let normalized: String = text.trim().replace(['/', '.'], "-");
+    let mut parts = normalized.split('-');
+    let (Some(y), Some(m), Some(d), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return None;
+    };
+    jiff::civil::Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()
+}
+
+fn text_field(
+    errors: &mut Vec<RowError>,
+    t: &Table,
+    r: &csv::StringRecord,
+    row: usize,
+    code: &str,
+    max_chars: usize,
+    required: bool,
+) -> String {
+    let v = t.get(r, code);
+    let n = v.chars().count();
+    if (required && n == 0) || n > max_chars || v.chars().any(char::is_control) {
+        let h = t.header(code);
+        errors.push(row_error(
+            row,
+            &h,
+            if required {
+                format!("“{h}”必填，且不超过 {max_chars} 个字符")
+            } else {
+                format!("“{h}”不超过 {max_chars} 个字符")
+            },
+            format!(
+                "'{h}' must be {}at most {max_chars} characters",
+                if required { "present and " } else { "" }
+            ),
+        ));
+    }
+    v.to_owned()
+}
+
+fn domains_field(
+    errors: &mut Vec<RowError>,
+    t: &Table,
+    r: &csv::StringRecord,
+    row: usize,
+) -> String {
+    let h = t.header("domains");
+    match SupervisionDomain::parse_list(t.get(r, "domains")) {
+        Ok(list) if !list.is_empty() => SupervisionDomain::join_codes(&list),
+        Ok(_) => {
+            errors.push(row_error(
+                row,
+                &h,
+                format!("“{h}”至少填写一个专业"),
+                format!("'{h}' needs at least one domain"),
+            ));
+            String::new()
+        }
+        Err(unknown) => {
+            errors.push(row_error(
+                row,
+                &h,
+                format!("未知专业“{unknown}”（可用：医疗卫生、传染病防治、公共场所卫生、生活饮用水卫生、学校卫生、职业卫生、放射卫生、消毒产品、母婴保健与计划生育、中医服务、血液安全）"),
+                format!("unknown domain '{unknown}'"),
+            ));
+            String::new()
+        }
+    }
+}
+
+fn parse_entities(t: &Table, agency_id: i64) -> Result<Vec<EntityRow>, Vec<RowError>> {
+    let mut errors = Vec::new();
+    let mut rows = Vec::with_capacity(t.records.len());
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (i, r) in t.records.iter().enumerate() {
+        let row = i + 2;
+        let uscc_text = t.get(r, "uscc").to_ascii_uppercase();
+        if let Err(e) = fazhi_domain::ident::Uscc::parse(&uscc_text) {
+            errors.push(row_error(
+                row,
+                &t.header("uscc"),
+                format!("{e}"),
+                format!("USCC '{uscc_text}': {e}"),
+            ));
+        }
+        let uscc = uscc_text;
+        if let Some(first) = seen.insert(uscc.clone(), row) {
+            errors.push(row_error(
+                row,
+                &t.header("uscc"),
+                format!("统一社会信用代码 {uscc} 与第 {first} 行重复"),
+                format!("USCC {uscc} repeats row {first}"),
+            ));
+        }
+        let name = text_field(&mut errors, t, r, row, "name", 100, true);
+        let legal_rep = text_field(&mut errors, t, r, row, "legal_rep", 50, true);
+        let address = text_field(&mut errors, t, r, row, "address", 200, true);
+        let region_code = t.get(r, "region_code").to_owned();
+        if region_code.len() != 6 || !region_code.bytes().all(|b| b.is_ascii_digit()) {
+            errors.push(row_error(
+                row,
+                &t.header("region_code"),
+                "行政区划代码须为 6 位数字（GB/T 2260）",
+                "region code must be 6 digits (GB/T 2260)",
+            ));
+        }
+        let domains = domains_field(&mut errors, t, r, row);
+        let risk = match t.get(r, "risk_level") {
+            "" => Some(RiskLevel::Medium),
+            v => RiskLevel::parse(v),
+        };
+        let credit = match t.get(r, "credit_grade") {
+            "" => Some(CreditGrade::B),
+            v => CreditGrade::parse(v),
+        };
+        let status = match t.get(r, "status") {
+            "" => Some(EntityStatus::Operating),
+            v => EntityStatus::parse(v),
+        };
+        if risk.is_none() {
+            errors.push(row_error(
+                row,
+                &t.header("risk_level"),
+                "风险等级须为 低/中/高",
+                "risk level must be low, medium or high",
+            ));
+        }
+        if credit.is_none() {
+            errors.push(row_error(
+                row,
+                &t.header("credit_grade"),
+                "信用等级须为 A/B/C/D",
+                "credit grade must be A, B, C or D",
+            ));
+        }
+        if status.is_none() {
+            errors.push(row_error(
+                row,
+                &t.header("status"),
+                "经营状态须为 在营/停业/注销",
+                "status must be operating, suspended or closed",
+            ));
+        }
+        let permit_no = t.get(r, "permit_no");
+        let permits_json = if permit_no.is_empty() {
+            "[]".to_owned()
+        } else {
+            let valid_to = t.get(r, "permit_valid_to");
+            let date = parse_date(valid_to);
+            if date.is_none() {
+                errors.push(row_error(
+                    row,
+                    &t.header("permit_valid_to"),
+                    format!("许可有效期“{valid_to}”不是有效日期（YYYY-MM-DD）"),
+                    format!("permit valid-to '{valid_to}' is not a real date (YYYY-MM-DD)"),
+                ));
+            }
+            serde_json::json!([{ "number": permit_no, "item": t.get(r, "permit_item"), "valid_to": date.map(|d| d.to_string()) }]).to_string()
+        };
+        rows.push(EntityRow {
+            agency_id,
+            uscc,
+            name,
+            legal_rep,
+            address,
+            region_code,
+            domains,
+            risk_level: risk.map_or("", RiskLevel::code).to_owned(),
+            credit_grade: credit.map_or("", CreditGrade::code).to_owned(),
+            status: status.map_or("", EntityStatus::code).to_owned(),
+            permits_json,
+        });
+        if errors.len() >= ROW_ERRORS_MAX {
+            break;
+        }
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
+}
+
+fn parse_officers(
+    t: &Table,
+    agency_id: i64,
+) -> Result<Vec<(OfficerRow, Option<CredentialRow>)>, Vec<RowError>> {
+    let mut errors = Vec::new();
+    let mut rows = Vec::with_capacity(t.records.len());
+    let mut seen_staff: HashMap<String, usize> = HashMap::new();
+    let mut seen_credential: HashMap<String, usize> = HashMap::new();
+    for (i, r) in t.records.iter().enumerate() {
+        let row = i + 2;
+        let staff_no = t.get(r, "staff_no").to_owned();
+        if staff_no.is_empty()
+            || staff_no.len() > 32
+            || !staff_no
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
+            errors.push(row_error(
+                row,
+                &t.header("staff_no"),
+                "工号须为 1–32 位字母、数字或 -",
+                "staff number must be 1–32 of A-Z, 0-9, '-'",
+            ));
+        } else if let Some(first) = seen_staff.insert(staff_no.clone(), row) {
+            errors.push(row_error(
+                row,
+                &t.header("staff_no"),
+                format!("工号 {staff_no} 与第 {first} 行重复"),
+                format!("staff number {staff_no} repeats row {first}"),
+            ));
+        }
+        let name = text_field(&mut errors, t, r, row, "name", 20, true);
+        let posts = text_field(&mut errors, t, r, row, "posts", 50, false);
+        let domains = domains_field(&mut errors, t, r, row);
+        let number = t.get(r, "credential_number").to_owned();
+        let credential = if number.is_empty() {
+            None
+        } else {
+            if let Some(first) = seen_credential.insert(number.clone(), row) {
+                errors.push(row_error(
+                    row,
+                    &t.header("credential_number"),
+                    format!("执法证号 {number} 与第 {first} 行重复"),
+                    format!("credential number {number} repeats row {first}"),
+                ));
+            }
+            let issuing_body = text_field(&mut errors, t, r, row, "issuing_body", 60, true);
+            let area = text_field(&mut errors, t, r, row, "area", 60, true);
+            let mut date = |code: &str| {
+                let v = t.get(r, code);
+                let d = parse_date(v);
+                if d.is_none() {
+                    let h = t.header(code);
+                    errors.push(row_error(
+                        row,
+                        &h,
+                        format!("“{h}”的值“{v}”不是有效日期（YYYY-MM-DD）"),
+                        format!("'{h}' value '{v}' is not a real date (YYYY-MM-DD)"),
+                    ));
+                }
+                d
+            };
+            let from = date("valid_from");
+            let to = date("valid_to");
+            if let (Some(f), Some(t2)) = (from, to)
+                && t2 < f
+            {
+                errors.push(row_error(
+                    row,
+                    &t.header("valid_to"),
+                    format!("有效期止 {t2} 早于有效期起 {f}"),
+                    format!("credential ends ({t2}) before it starts ({f})"),
+                ));
+            }
+            let review = match t.get(r, "last_review_year") {
+                "" => None,
+                v => match v.parse::<i64>() {
+                    Ok(y) if (2000..=2100).contains(&y) => Some(y),
+                    _ => {
+                        errors.push(row_error(
+                            row,
+                            &t.header("last_review_year"),
+                            format!("年审年度“{v}”须为 2000–2100 的年份"),
+                            format!("review year '{v}' must be a year 2000–2100"),
+                        ));
+                        None
+                    }
+                },
+            };
+            let hours = match t.get(r, "training_hours") {
+                "" => 0,
+                v => match v.parse::<i64>() {
+                    Ok(h) if (0..=2000).contains(&h) => h,
+                    _ => {
+                        errors.push(row_error(
+                            row,
+                            &t.header("training_hours"),
+                            format!("培训学时“{v}”须为 0–2000 的整数"),
+                            format!("training hours '{v}' must be a whole number 0–2000"),
+                        ));
+                        0
+                    }
+                },
+            };
+            Some(CredentialRow {
+                number,
+                issuing_body,
+                area,
+                valid_from: from.map(|d| d.to_string()).unwrap_or_default(),
+                valid_to: to.map(|d| d.to_string()).unwrap_or_default(),
+                last_review_year: review,
+                training_hours: hours,
+            })
+        };
+        rows.push((
+            OfficerRow {
+                agency_id,
+                staff_no,
+                name,
+                posts,
+                domains,
+            },
+            credential,
+        ));
+        if errors.len() >= ROW_ERRORS_MAX {
+            break;
+        }
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Import a file for the actor's agency. `progress(done, total)` is called as rows are written.
+pub async fn import(
+    app: &App,
+    actor: &Actor,
+    kind: ImportKind,
+    file_name: &str,
+    bytes: &[u8],
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<ImportOutcome, ImportFailure> {
+    authorize(actor, Action::ManageRegistry, None).map_err(AppError::from)?;
+    if bytes.len() > IMPORT_BYTES_MAX {
+        return Err(AppError::invalid(
+            "file",
+            format!("文件超过 {IMPORT_BYTES_MAX} 字节"),
+            format!("file exceeds {IMPORT_BYTES_MAX} bytes"),
+        )
+        .into());
+    }
+    let text = decode_text(bytes).map_err(|e| ImportFailure::Rejected(vec![e]))?;
+    let file_sha256 = hex::encode(sha2::Sha256::digest(bytes));
+    let now = app.now_us();
+    let mut outcome = ImportOutcome::default();
+    let count = |change: Change, outcome: &mut ImportOutcome| match change {
+        Change::Inserted => outcome.inserted += 1,
+        Change::Updated => outcome.updated += 1,
+        Change::Unchanged => outcome.unchanged += 1,
+    };
+    let mut tx = app.db.begin().await?;
+    match kind {
+        ImportKind::Entities => {
+            let table = parse_table(&text, ENTITY_COLUMNS).map_err(ImportFailure::Rejected)?;
+            let rows = parse_entities(&table, actor.agency_id).map_err(ImportFailure::Rejected)?;
+            outcome.rows = rows.len();
+            for (i, row) in rows.iter().enumerate() {
+                let (_, change) = registry::upsert_entity(&mut tx, row, now).await?;
+                count(change, &mut outcome);
+                if i % 1000 == 0 {
+                    progress(i, rows.len());
+                }
+            }
+        }
+        ImportKind::Officers => {
+            let table = parse_table(&text, OFFICER_COLUMNS).map_err(ImportFailure::Rejected)?;
+            let rows = parse_officers(&table, actor.agency_id).map_err(ImportFailure::Rejected)?;
+            outcome.rows = rows.len();
+            for (i, (officer, credential)) in rows.iter().enumerate() {
+                let (id, mut change) = registry::upsert_officer(&mut tx, officer, now).await?;
+                if let Some(cr) = credential {
+                    let c = registry::upsert_credential(&mut tx, id, cr, now).await?;
+                    if change == Change::Unchanged && c != Change::Unchanged {
+                        change = Change::Updated;
+                    }
+                }
+                count(change, &mut outcome);
+                if i % 1000 == 0 {
+                    progress(i, rows.len());
+                }
+            }
+        }
+    }
+    progress(outcome.rows, outcome.rows);
+    if outcome.inserted + outcome.updated == 0 {
+        tx.rollback().await?;
+        return Ok(outcome);
+    }
+    app.log(
+        &mut tx,
+        Some(actor.user_id),
+        Some(actor.agency_id),
+        EventKind::RegistryImported,
+        format!("registry:{}", kind.code()),
+        serde_json::json!({
+            "kind": kind.code(), "file_name": file_name, "file_sha256": file_sha256,
+            "rows": outcome.rows, "inserted": outcome.inserted, "updated": outcome.updated, "unchanged": outcome.unchanged,
+        }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// Rows per page on registry lists.
+pub const REGISTRY_PAGE_ROWS: i64 = 50;
+
+pub async fn list_entities(
+    app: &App,
+    actor: &Actor,
+    search: &str,
+    domain: Option<SupervisionDomain>,
+    page: i64,
+) -> Result<(Vec<registry::EntityListed>, i64), AppError> {
+    authorize(actor, Action::ViewRegistry, None)?;
+    let offset = (page.max(1) - 1) * REGISTRY_PAGE_ROWS;
+    Ok(registry::list_entities(
+        &app.db,
+        &actor.agency_path,
+        search.trim(),
+        domain.map(|d| d.code()),
+        offset,
+        REGISTRY_PAGE_ROWS,
+    )
+    .await?)
+}
+
+pub async fn list_officers(
+    app: &App,
+    actor: &Actor,
+    search: &str,
+    page: i64,
+) -> Result<(Vec<registry::OfficerListed>, i64), AppError> {
+    authorize(actor, Action::ViewRegistry, None)?;
+    let offset = (page.max(1) - 1) * REGISTRY_PAGE_ROWS;
+    Ok(registry::list_officers(
+        &app.db,
+        &actor.agency_path,
+        search.trim(),
+        offset,
+        REGISTRY_PAGE_ROWS,
+    )
+    .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_with_bom_and_gb18030_decode_and_a_stray_byte_names_its_line() {
+        assert_eq!(
+            decode_text("\u{feff}名称\n甲".as_bytes()).unwrap(),
+            "名称\n甲"
+        );
+        let (gbk, _, _) = encoding_rs::GB18030.encode("工号,姓名\nA1,张三\n");
+        assert_eq!(decode_text(&gbk).unwrap(), "工号,姓名\nA1,张三\n");
+        let mut broken = gbk.to_vec();
+        broken.extend_from_slice(b"A2,\xff\xff\n");
+        let e = decode_text(&broken).unwrap_err();
+        assert_eq!(e.row, 3, "{e:?}");
+    }
+
+    #[test]
+    fn dates_must_exist_on_the_calendar() {
+        assert_eq!(
+            parse_date("2024-02-29").map(|d| d.to_string()).as_deref(),
+            Some("2024-02-29")
+        );
+        assert_eq!(
+            parse_date("2024/2/9").map(|d| d.to_string()).as_deref(),
+            Some("2024-02-09")
+        );
+        assert!(parse_date("2023-02-30").is_none());
+        assert!(parse_date("2023-02").is_none());
+    }
+}
+
+/// Beijing-time civil date of now (credential status is decided per day).
+pub fn today_cst(app: &App) -> jiff::civil::Date {
+    let offset = jiff::tz::Offset::constant(8);
+    jiff::Timestamp::from_microsecond(app.now_us())
+        .map(|ts| ts.to_zoned(jiff::tz::TimeZone::fixed(offset)).date())
+        .unwrap_or(jiff::civil::Date::ZERO)
+}
+
+/// 持证率 and average training hours of the officers in scope.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OfficerStats {
+    pub officers: usize,
+    /// Officers whose newest credential lets them enforce today.
+    pub certified: usize,
+    pub average_training_hours: f64,
+}
+
+impl OfficerStats {
+    pub fn certified_rate(&self) -> f64 {
+        if self.officers == 0 {
+            0.0
+        } else {
+            self.certified as f64 / self.officers as f64
+        }
+    }
+}
+
+pub fn credential_status_of(
+    valid_from: Option<&str>,
+    valid_to: Option<&str>,
+    last_review_year: Option<i64>,
+    today: jiff::civil::Date,
+) -> Option<fazhi_domain::registry::CredentialStatus> {
+    let from = parse_date(valid_from?)?;
+    let to = parse_date(valid_to?)?;
+    let review = last_review_year.and_then(|y| i16::try_from(y).ok());
+    Some(fazhi_domain::registry::credential_status(
+        from, to, review, today,
+    ))
+}
+
+pub async fn officer_stats(app: &App, actor: &Actor) -> Result<OfficerStats, AppError> {
+    authorize(actor, Action::ViewRegistry, None)?;
+    let today = today_cst(app);
+    let rows = registry::credential_summary(&app.db, &actor.agency_path).await?;
+    let certified = rows
+        .iter()
+        .filter(|(from, to, review, _)| {
+            credential_status_of(from.as_deref(), to.as_deref(), *review, today)
+                .is_some_and(|s| s.may_enforce())
+        })
+        .count();
+    let hours: i64 = rows.iter().map(|r| r.3.unwrap_or(0)).sum();
+    Ok(OfficerStats {
+        officers: rows.len(),
+        certified,
+        average_training_hours: if rows.is_empty() {
+            0.0
+        } else {
+            hours as f64 / rows.len() as f64
+        },
+    })
+}
+
+/// Rows exported at most in one file.
+pub const EXPORT_ROWS_MAX: i64 = 1_000_000;
+
+fn csv_bytes(
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> Result<Vec<u8>, AppError> {
+    // UTF-8 with BOM so that Excel opens Chinese text correctly.
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut w = csv::Writer::from_writer(&mut out);
+        w.write_record(header)
+            .map_err(|e| AppError::Internal(format!("csv: {e}")))?;
+        for r in rows {
+            w.write_record(&r)
+                .map_err(|e| AppError::Internal(format!("csv: {e}")))?;
+        }
+        w.flush()
+            .map_err(|e| AppError::Internal(format!("csv: {e}")))?;
+    }
+    Ok(out)
+}
+
+fn domain_names(codes: &str) -> String {
+    codes
+        .split(',')
+        .filter_map(SupervisionDomain::parse)
+        .map(|d| d.name_zh())
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// The filtered entity list as CSV with the import's column names (so the
+/// file can be edited and imported again).
+pub async fn export_entities_csv(
+    app: &App,
+    actor: &Actor,
+    search: &str,
+    domain: Option<SupervisionDomain>,
+) -> Result<Vec<u8>, AppError> {
+    authorize(actor, Action::ViewRegistry, None)?;
+    let (rows, _) = registry::list_entities(
+        &app.db,
+        &actor.agency_path,
+        search.trim(),
+        domain.map(|d| d.code()),
+        0,
+        EXPORT_ROWS_MAX,
+    )
+    .await?;
+    csv_bytes(
+        &[
+            "统一社会信用代码",
+            "单位名称",
+            "法定代表人",
+            "地址",
+            "行政区划代码",
+            "专业",
+            "风险等级",
+            "信用等级",
+            "经营状态",
+            "所属机构",
+        ],
+        rows.into_iter().map(|e| {
+            vec![
+                e.uscc,
+                e.name,
+                e.legal_rep,
+                e.address,
+                e.region_code,
+                domain_names(&e.domains),
+                RiskLevel::parse(&e.risk_level)
+                    .map_or(e.risk_level.clone(), |r| r.name_zh().to_owned()),
+                e.credit_grade,
+                EntityStatus::parse(&e.status).map_or(e.status.clone(), |s| s.name_zh().to_owned()),
+                e.agency_name,
+            ]
+        }),
+    )
+}
+
+pub async fn export_officers_csv(
+    app: &App,
+    actor: &Actor,
+    search: &str,
+) -> Result<Vec<u8>, AppError> {
+    authorize(actor, Action::ViewRegistry, None)?;
+    let (rows, _) = registry::list_officers(
+        &app.db,
+        &actor.agency_path,
+        search.trim(),
+        0,
+        EXPORT_ROWS_MAX,
+    )
+    .await?;
+    let today = today_cst(app);
+    csv_bytes(
+        &[
+            "工号",
+            "姓名",
+            "岗位",
+            "执法领域",
+            "执法证号",
+            "有效期起",
+            "有效期止",
+            "年审年度",
+            "培训学时",
+            "证件状态",
+            "所属机构",
+        ],
+        rows.into_iter().map(|o| {
+            let status = credential_status_of(
+                o.valid_from.as_deref(),
+                o.valid_to.as_deref(),
+                o.last_review_year,
+                today,
+            )
+            .map_or("无证", |s| s.name_zh());
+            vec![
+                o.staff_no,
+                o.name,
+                o.posts,
+                domain_names(&o.domains),
+                o.credential_number.unwrap_or_default(),
+                o.valid_from.unwrap_or_default(),
+                o.valid_to.unwrap_or_default(),
+                o.last_review_year
+                    .map(|y| y.to_string())
+                    .unwrap_or_default(),
+                o.training_hours.map(|h| h.to_string()).unwrap_or_default(),
+                status.to_owned(),
+                o.agency_name,
+            ]
+        }),
+    )
+}

@@ -1,0 +1,245 @@
+//! Registry imports on both backends: all-or-nothing, row/column/rule errors,
+//! idempotent re-import, GB18030 files.
+
+use fazhi_app::password::PasswordParams;
+use fazhi_app::registry::{ImportFailure, ImportKind, import};
+use fazhi_app::{App, FixedClock};
+use fazhi_domain::authz::Actor;
+use fazhi_store::testing::{self, TestDb};
+use std::sync::Arc;
+
+async fn setup(db: TestDb) -> (App, Actor, TestDb) {
+    let files = std::env::temp_dir().join(format!(
+        "fazhi-app-test-{}",
+        fazhi_app::random_token(8).unwrap()
+    ));
+    // 2026-11-18, Beijing time.
+    let app = App::new(
+        db.db.clone(),
+        Arc::new(FixedClock::new(1_795_000_000_000_000)),
+        PasswordParams::FAST_FOR_TESTS,
+        &files,
+    );
+    fazhi_app::demo::seed_accounts(&app).await.unwrap();
+    let user = fazhi_store::users::credentials_by_username(&app.db, "dh.section")
+        .await
+        .unwrap()
+        .unwrap()
+        .user;
+    (app.clone(), fazhi_app::auth::actor_of(&user), db)
+}
+
+fn quiet(_: usize, _: usize) {}
+
+const ENTITIES_OK: &str = "统一社会信用代码,单位名称,法定代表人,地址,行政区划代码,专业,风险等级,信用等级,经营状态\n\
+91350100M000100Y43,示范市东湖区金桥诊所,张三,东湖路1号,990102,医疗卫生,中,B,在营\n\
+91990102MA00000015,示范市东湖区锦绣宾馆,李四,东湖路2号,990102,公共场所卫生；生活饮用水卫生,低,A,在营\n";
+
+fn uscc(prefix: &str) -> String {
+    format!(
+        "{prefix}{}",
+        fazhi_domain::ident::Uscc::check_character(prefix).unwrap()
+    )
+}
+
+#[tokio::test]
+async fn an_entity_file_imports_and_importing_it_again_changes_nothing() {
+    for t in testing::both().await {
+        let (app, actor, _db) = setup(t).await;
+        let file = ENTITIES_OK.replace("91990102MA00000015", &uscc("91990102MA0000001"));
+        let before = fazhi_store::events::size(&app.db).await.unwrap();
+        let first = import(
+            &app,
+            &actor,
+            ImportKind::Entities,
+            "a.csv",
+            file.as_bytes(),
+            &quiet,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            (first.rows, first.inserted, first.updated, first.unchanged),
+            (2, 2, 0, 0)
+        );
+        assert_eq!(
+            fazhi_store::events::size(&app.db).await.unwrap(),
+            before + 1,
+            "one event for the whole import"
+        );
+        let again = import(
+            &app,
+            &actor,
+            ImportKind::Entities,
+            "a.csv",
+            file.as_bytes(),
+            &quiet,
+        )
+        .await
+        .unwrap();
+        assert_eq!((again.inserted, again.updated, again.unchanged), (0, 0, 2));
+        assert_eq!(
+            fazhi_store::events::size(&app.db).await.unwrap(),
+            before + 1,
+            "no change, no event"
+        );
+        let changed = file.replace("张三", "张三丰");
+        let third = import(
+            &app,
+            &actor,
+            ImportKind::Entities,
+            "a.csv",
+            changed.as_bytes(),
+            &quiet,
+        )
+        .await
+        .unwrap();
+        assert_eq!((third.inserted, third.updated, third.unchanged), (0, 1, 1));
+        let (rows, total) = fazhi_app::registry::list_entities(&app, &actor, "宾馆", None, 1)
+            .await
+            .unwrap();
+        assert_eq!(total, 1);
+        assert_eq!(rows[0].domains, "public_places,drinking_water");
+    }
+}
+
+async fn rejected(
+    app: &App,
+    actor: &Actor,
+    kind: ImportKind,
+    bytes: &[u8],
+) -> Vec<(usize, String, String)> {
+    match import(app, actor, kind, "bad.csv", bytes, &quiet).await {
+        Err(ImportFailure::Rejected(errors)) => errors
+            .into_iter()
+            .map(|e| (e.row, e.column, e.message_zh))
+            .collect(),
+        other => panic!("expected a rejected file, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn every_bad_row_is_reported_with_row_column_and_rule_and_nothing_is_written() {
+    for t in testing::both().await {
+        let (app, actor, _db) = setup(t).await;
+        let before = fazhi_store::events::size(&app.db).await.unwrap();
+        let file = format!(
+            "统一社会信用代码,单位名称,法定代表人,地址,行政区划代码,专业\n\
+             91350100M000100Y43,甲诊所,张三,东湖路1号,990102,医疗卫生\n\
+             91350100M000100Y44,乙诊所,李四,东湖路2号,990102,医疗卫生\n\
+             91350100M000100Y43,丙诊所,王五,东湖路3号,990102,医疗卫生\n\
+             {},丁公司,赵六,东湖路4号,990102,食品安全\n",
+            uscc("91990102MA0000002")
+        );
+        let errors = rejected(&app, &actor, ImportKind::Entities, file.as_bytes()).await;
+        assert!(
+            errors
+                .iter()
+                .any(|(r, c, m)| *r == 3 && c == "统一社会信用代码" && m.contains("校验位")),
+            "{errors:?}"
+        );
+        assert!(
+            errors
+                .iter()
+                .any(|(r, _, m)| *r == 4 && m.contains("与第 2 行重复")),
+            "{errors:?}"
+        );
+        assert!(
+            errors
+                .iter()
+                .any(|(r, c, m)| *r == 5 && c == "专业" && m.contains("食品安全")),
+            "{errors:?}"
+        );
+        assert_eq!(errors.len(), 3, "{errors:?}");
+
+        let officers = "工号,姓名,执法领域,执法证号,发证机关,执法区域,有效期起,有效期止\n\
+                        DH-1,张三,医疗卫生,9901,示范省人民政府,东湖区,2023-02-30,2027-01-01\n\
+                        DH-2,李四,医疗卫生,9902,示范省人民政府,东湖区,2026-05-01,2025-05-01\n";
+        let errors = rejected(&app, &actor, ImportKind::Officers, officers.as_bytes()).await;
+        assert!(
+            errors
+                .iter()
+                .any(|(r, c, m)| *r == 2 && c == "有效期起" && m.contains("2023-02-30")),
+            "{errors:?}"
+        );
+        assert!(
+            errors
+                .iter()
+                .any(|(r, c, m)| *r == 3 && c == "有效期止" && m.contains("早于")),
+            "{errors:?}"
+        );
+
+        let (mut gbk, _, _) =
+            encoding_rs::GB18030.encode("工号,姓名,执法领域\nDH-3,王五,医疗卫生\n");
+        let mut bytes = gbk.to_mut().clone();
+        bytes.extend_from_slice(b"DH-4,\xff\xfe,\xd5\n");
+        let errors = rejected(&app, &actor, ImportKind::Officers, &bytes).await;
+        assert_eq!(errors[0].0, 3, "{errors:?}");
+
+        let missing = rejected(
+            &app,
+            &actor,
+            ImportKind::Officers,
+            "姓名\n张三\n".as_bytes(),
+        )
+        .await;
+        assert!(
+            missing.iter().any(|(r, c, _)| *r == 1 && c == "工号"),
+            "{missing:?}"
+        );
+
+        assert_eq!(
+            fazhi_store::events::size(&app.db).await.unwrap(),
+            before,
+            "nothing written"
+        );
+        let (_, total) = fazhi_app::registry::list_entities(&app, &actor, "", None, 1)
+            .await
+            .unwrap();
+        assert_eq!(total, 0);
+    }
+}
+
+#[tokio::test]
+async fn a_gb18030_officer_file_imports_and_the_certified_rate_counts_valid_credentials() {
+    for t in testing::both().await {
+        let (app, actor, _db) = setup(t).await;
+        let text = "工号,姓名,岗位,执法领域,执法证号,发证机关,执法区域,有效期起,有效期止,年审年度,培训学时\n\
+                    DH-1,张三,监督员,医疗卫生,9901,示范省人民政府,东湖区,2024-01-01,2028-12-31,2025,40\n\
+                    DH-2,李四,监督员,公共场所卫生,9902,示范省人民政府,东湖区,2022-01-01,2026-11-01,2025,20\n\
+                    DH-3,王五,科员,学校卫生,,,,,,,\n";
+        let (gbk, _, _) = encoding_rs::GB18030.encode(text);
+        let outcome = import(&app, &actor, ImportKind::Officers, "o.csv", &gbk, &quiet)
+            .await
+            .unwrap();
+        assert_eq!(outcome.inserted, 3);
+        let stats = fazhi_app::registry::officer_stats(&app, &actor)
+            .await
+            .unwrap();
+        assert_eq!(
+            (stats.officers, stats.certified),
+            (3, 1),
+            "expired and missing credentials are not certified"
+        );
+        assert!((stats.average_training_hours - 20.0).abs() < 1e-9);
+        // An officer may not import.
+        let officer = fazhi_store::users::credentials_by_username(&app.db, "dh.officer1")
+            .await
+            .unwrap()
+            .unwrap()
+            .user;
+        let refused = import(
+            &app,
+            &fazhi_app::auth::actor_of(&officer),
+            ImportKind::Officers,
+            "o.csv",
+            &gbk,
+            &quiet,
+        )
+        .await;
+        assert!(matches!(
+            refused,
+            Err(ImportFailure::App(fazhi_app::AppError::Denied(_)))
+        ));
+    }
+}

@@ -1,0 +1,423 @@
+//! Officers, credentials and regulated entities: upserts by natural key (so a
+//! re-import changes nothing) and scoped, searchable, paged lists.
+
+use crate::{Db, StoreError, Tx, on_db, on_tx};
+use fazhi_domain::agency::AgencyPath;
+use serde::Serialize;
+
+/// Rows one list query returns at most (a page, or a whole export).
+pub const ROWS_PER_QUERY_MAX: i64 = 1_000_000;
+
+/// What an upsert did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Inserted,
+    Updated,
+    Unchanged,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct OfficerRow {
+    pub agency_id: i64,
+    pub staff_no: String,
+    pub name: String,
+    pub posts: String,
+    /// Comma-separated domain codes.
+    pub domains: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct CredentialRow {
+    pub number: String,
+    pub issuing_body: String,
+    pub area: String,
+    /// `YYYY-MM-DD`
+    pub valid_from: String,
+    pub valid_to: String,
+    pub last_review_year: Option<i64>,
+    pub training_hours: i64,
+}
+
+/// Insert or update an officer by staff number; returns its id and what changed.
+pub async fn upsert_officer(
+    tx: &mut Tx,
+    o: &OfficerRow,
+    now_us: i64,
+) -> Result<(i64, Change), StoreError> {
+    let existing: Option<(i64, i64, String, String, String)> = on_tx!(tx, |c| sqlx::query_as(
+        "SELECT id, agency_id, name, posts, domains FROM officers WHERE staff_no = $1"
+    )
+    .bind(&o.staff_no)
+    .fetch_optional(&mut *c)
+    .await?);
+    match existing {
+        Some((id, agency_id, name, posts, domains)) => {
+            if (agency_id, name.as_str(), posts.as_str(), domains.as_str())
+                == (
+                    o.agency_id,
+                    o.name.as_str(),
+                    o.posts.as_str(),
+                    o.domains.as_str(),
+                )
+            {
+                return Ok((id, Change::Unchanged));
+            }
+            on_tx!(tx, |c| {
+                sqlx::query(
+                "UPDATE officers SET agency_id = $1, name = $2, posts = $3, domains = $4, updated_at_us = $5 WHERE id = $6"
+            )
+            .bind(o.agency_id)
+            .bind(&o.name)
+            .bind(&o.posts)
+            .bind(&o.domains)
+            .bind(now_us)
+            .bind(id)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+            });
+            Ok((id, Change::Updated))
+        }
+        None => {
+            let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+                "SELECT COALESCE(MAX(id), 0) + 1 FROM officers"
+            )
+            .fetch_one(&mut *c)
+            .await?);
+            on_tx!(tx, |c| {
+                sqlx::query(
+                "INSERT INTO officers (id, agency_id, staff_no, name, posts, domains, created_at_us, updated_at_us) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7)"
+            )
+            .bind(id)
+            .bind(o.agency_id)
+            .bind(&o.staff_no)
+            .bind(&o.name)
+            .bind(&o.posts)
+            .bind(&o.domains)
+            .bind(now_us)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+            });
+            Ok((id, Change::Inserted))
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct StoredCredential {
+    id: i64,
+    officer_id: i64,
+    #[sqlx(flatten)]
+    row: CredentialRow,
+}
+
+#[derive(sqlx::FromRow)]
+struct StoredEntity {
+    id: i64,
+    #[sqlx(flatten)]
+    row: EntityRow,
+}
+
+/// Insert or update a credential by its number, attached to `officer_id`.
+pub async fn upsert_credential(
+    tx: &mut Tx,
+    officer_id: i64,
+    cr: &CredentialRow,
+    now_us: i64,
+) -> Result<Change, StoreError> {
+    let existing: Option<StoredCredential> = on_tx!(tx, |c| {
+        sqlx::query_as(
+        "SELECT id, officer_id, number, issuing_body, area, valid_from, valid_to, last_review_year, training_hours \
+         FROM credentials WHERE number = $1"
+    )
+    .bind(&cr.number)
+    .fetch_optional(&mut *c)
+    .await?
+    });
+    let existing = existing.map(|s| (s.id, s.officer_id, s.row));
+    match existing {
+        Some((_, oid, ref row)) if oid == officer_id && row == cr => Ok(Change::Unchanged),
+        Some((id, ..)) => {
+            on_tx!(tx, |c| {
+                sqlx::query(
+                "UPDATE credentials SET officer_id = $1, issuing_body = $2, area = $3, valid_from = $4, valid_to = $5, \
+                 last_review_year = $6, training_hours = $7, updated_at_us = $8 WHERE id = $9"
+            )
+            .bind(officer_id)
+            .bind(&cr.issuing_body)
+            .bind(&cr.area)
+            .bind(&cr.valid_from)
+            .bind(&cr.valid_to)
+            .bind(cr.last_review_year)
+            .bind(cr.training_hours)
+            .bind(now_us)
+            .bind(id)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+            });
+            Ok(Change::Updated)
+        }
+        None => {
+            let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+                "SELECT COALESCE(MAX(id), 0) + 1 FROM credentials"
+            )
+            .fetch_one(&mut *c)
+            .await?);
+            on_tx!(tx, |c| {
+                sqlx::query(
+                "INSERT INTO credentials (id, officer_id, number, issuing_body, area, valid_from, valid_to, last_review_year, \
+                 training_hours, updated_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+            )
+            .bind(id)
+            .bind(officer_id)
+            .bind(&cr.number)
+            .bind(&cr.issuing_body)
+            .bind(&cr.area)
+            .bind(&cr.valid_from)
+            .bind(&cr.valid_to)
+            .bind(cr.last_review_year)
+            .bind(cr.training_hours)
+            .bind(now_us)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+            });
+            Ok(Change::Inserted)
+        }
+    }
+}
+
+/// An officer as listed, with the newest credential if any.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct OfficerListed {
+    pub id: i64,
+    pub agency_id: i64,
+    pub agency_name: String,
+    pub staff_no: String,
+    pub name: String,
+    pub posts: String,
+    pub domains: String,
+    pub credential_number: Option<String>,
+    pub valid_from: Option<String>,
+    pub valid_to: Option<String>,
+    pub last_review_year: Option<i64>,
+    pub training_hours: Option<i64>,
+}
+
+/// Officers in scope whose name, staff number or credential number contains `search`.
+pub async fn list_officers(
+    db: &Db,
+    scope: &AgencyPath,
+    search: &str,
+    offset_rows: i64,
+    limit_rows: i64,
+) -> Result<(Vec<OfficerListed>, i64), StoreError> {
+    let prefix = format!("{}%", scope.as_str());
+    let pattern = format!("%{}%", escape_like(search));
+    let rows: Vec<OfficerListed> = on_db!(db, |c| {
+        sqlx::query_as(
+        "SELECT o.id, o.agency_id, a.name AS agency_name, o.staff_no, o.name, o.posts, o.domains, \
+                cr.number AS credential_number, cr.valid_from, cr.valid_to, cr.last_review_year, cr.training_hours \
+         FROM officers o JOIN agencies a ON a.id = o.agency_id \
+         LEFT JOIN credentials cr ON cr.id = (SELECT MAX(id) FROM credentials WHERE officer_id = o.id) \
+         WHERE a.path LIKE $1 AND (o.name LIKE $2 ESCAPE '\\' OR o.staff_no LIKE $2 ESCAPE '\\' OR cr.number LIKE $2 ESCAPE '\\') \
+         ORDER BY o.staff_no LIMIT $3 OFFSET $4"
+    )
+    .bind(&prefix)
+    .bind(&pattern)
+    .bind(limit_rows.clamp(1, ROWS_PER_QUERY_MAX))
+    .bind(offset_rows.max(0))
+    .fetch_all(c)
+    .await?
+    });
+    let total: i64 = on_db!(db, |c| {
+        sqlx::query_scalar(
+        "SELECT COUNT(*) FROM officers o JOIN agencies a ON a.id = o.agency_id \
+         LEFT JOIN credentials cr ON cr.id = (SELECT MAX(id) FROM credentials WHERE officer_id = o.id) \
+         WHERE a.path LIKE $1 AND (o.name LIKE $2 ESCAPE '\\' OR o.staff_no LIKE $2 ESCAPE '\\' OR cr.number LIKE $2 ESCAPE '\\')"
+    )
+    .bind(&prefix)
+    .bind(&pattern)
+    .fetch_one(c)
+    .await?
+    });
+    Ok((rows, total))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct EntityRow {
+    pub agency_id: i64,
+    pub uscc: String,
+    pub name: String,
+    pub legal_rep: String,
+    pub address: String,
+    pub region_code: String,
+    pub domains: String,
+    pub risk_level: String,
+    pub credit_grade: String,
+    pub status: String,
+    pub permits_json: String,
+}
+
+pub async fn upsert_entity(
+    tx: &mut Tx,
+    e: &EntityRow,
+    now_us: i64,
+) -> Result<(i64, Change), StoreError> {
+    let existing: Option<StoredEntity> = on_tx!(tx, |c| {
+        sqlx::query_as(
+        "SELECT id, agency_id, uscc, name, legal_rep, address, region_code, domains, risk_level, credit_grade, status, \
+         permits_json FROM entities WHERE uscc = $1"
+    )
+    .bind(&e.uscc)
+    .fetch_optional(&mut *c)
+    .await?
+    });
+    let existing = existing.map(|s| (s.id, s.row));
+    match existing {
+        Some((id, ref row)) if row == e => Ok((id, Change::Unchanged)),
+        Some((id, _)) => {
+            on_tx!(tx, |c| {
+                sqlx::query(
+                "UPDATE entities SET agency_id = $1, name = $2, legal_rep = $3, address = $4, region_code = $5, domains = $6, \
+                 risk_level = $7, credit_grade = $8, status = $9, permits_json = $10, updated_at_us = $11 WHERE id = $12"
+            )
+            .bind(e.agency_id)
+            .bind(&e.name)
+            .bind(&e.legal_rep)
+            .bind(&e.address)
+            .bind(&e.region_code)
+            .bind(&e.domains)
+            .bind(&e.risk_level)
+            .bind(&e.credit_grade)
+            .bind(&e.status)
+            .bind(&e.permits_json)
+            .bind(now_us)
+            .bind(id)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+            });
+            Ok((id, Change::Updated))
+        }
+        None => {
+            let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+                "SELECT COALESCE(MAX(id), 0) + 1 FROM entities"
+            )
+            .fetch_one(&mut *c)
+            .await?);
+            on_tx!(tx, |c| {
+                sqlx::query(
+                "INSERT INTO entities (id, agency_id, uscc, name, legal_rep, address, region_code, domains, risk_level, \
+                 credit_grade, status, permits_json, created_at_us, updated_at_us) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)"
+            )
+            .bind(id)
+            .bind(e.agency_id)
+            .bind(&e.uscc)
+            .bind(&e.name)
+            .bind(&e.legal_rep)
+            .bind(&e.address)
+            .bind(&e.region_code)
+            .bind(&e.domains)
+            .bind(&e.risk_level)
+            .bind(&e.credit_grade)
+            .bind(&e.status)
+            .bind(&e.permits_json)
+            .bind(now_us)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+            });
+            Ok((id, Change::Inserted))
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct EntityListed {
+    pub id: i64,
+    pub agency_name: String,
+    pub uscc: String,
+    pub name: String,
+    pub legal_rep: String,
+    pub address: String,
+    pub region_code: String,
+    pub domains: String,
+    pub risk_level: String,
+    pub credit_grade: String,
+    pub status: String,
+}
+
+/// Entities in scope matching `search` (name, USCC or address) and, if given, one domain code.
+pub async fn list_entities(
+    db: &Db,
+    scope: &AgencyPath,
+    search: &str,
+    domain: Option<&str>,
+    offset_rows: i64,
+    limit_rows: i64,
+) -> Result<(Vec<EntityListed>, i64), StoreError> {
+    let prefix = format!("{}%", scope.as_str());
+    let pattern = format!("%{}%", escape_like(search));
+    let domain_pattern = domain.map_or_else(|| "%".to_owned(), |d| format!("%{}%", escape_like(d)));
+    let rows: Vec<EntityListed> = on_db!(db, |c| {
+        sqlx::query_as(
+        "SELECT e.id, a.name AS agency_name, e.uscc, e.name, e.legal_rep, e.address, e.region_code, e.domains, e.risk_level, e.credit_grade, e.status \
+         FROM entities e JOIN agencies a ON a.id = e.agency_id \
+         WHERE a.path LIKE $1 AND (e.name LIKE $2 ESCAPE '\\' OR e.uscc LIKE $2 ESCAPE '\\' OR e.address LIKE $2 ESCAPE '\\') \
+           AND e.domains LIKE $3 ESCAPE '\\' \
+         ORDER BY e.name LIMIT $4 OFFSET $5"
+    )
+    .bind(&prefix)
+    .bind(&pattern)
+    .bind(&domain_pattern)
+    .bind(limit_rows.clamp(1, ROWS_PER_QUERY_MAX))
+    .bind(offset_rows.max(0))
+    .fetch_all(c)
+    .await?
+    });
+    let total: i64 = on_db!(db, |c| {
+        sqlx::query_scalar(
+        "SELECT COUNT(*) FROM entities e JOIN agencies a ON a.id = e.agency_id \
+         WHERE a.path LIKE $1 AND (e.name LIKE $2 ESCAPE '\\' OR e.uscc LIKE $2 ESCAPE '\\' OR e.address LIKE $2 ESCAPE '\\') \
+           AND e.domains LIKE $3 ESCAPE '\\'"
+    )
+    .bind(&prefix)
+    .bind(&pattern)
+    .bind(&domain_pattern)
+    .fetch_one(c)
+    .await?
+    });
+    Ok((rows, total))
+}
+
+/// `LIKE` treats `%` and `_` as wildcards: escape them (and the escape) in user text.
+pub fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// For every officer in scope: its newest credential's dates, review year and
+/// training hours (all `None` without a credential).
+pub async fn credential_summary(
+    db: &Db,
+    scope: &AgencyPath,
+) -> Result<Vec<(Option<String>, Option<String>, Option<i64>, Option<i64>)>, StoreError> {
+    let prefix = format!("{}%", scope.as_str());
+    Ok(on_db!(db, |c| {
+        sqlx::query_as(
+        "SELECT cr.valid_from, cr.valid_to, cr.last_review_year, cr.training_hours \
+         FROM officers o JOIN agencies a ON a.id = o.agency_id \
+         LEFT JOIN credentials cr ON cr.id = (SELECT MAX(id) FROM credentials WHERE officer_id = o.id) \
+         WHERE a.path LIKE $1"
+    )
+    .bind(&prefix)
+    .fetch_all(c)
+    .await?
+    }))
+}
