@@ -65,6 +65,17 @@ enum Command {
     },
     /// Run benchmarks (e.g. `fazhi bench log --json`).
     Bench(bench::BenchArgs),
+    /// Import a registry file (CSV, UTF-8 or GB18030): `fazhi import entities FILE --user NAME`.
+    Import {
+        #[command(flatten)]
+        db: DbArgs,
+        /// `entities` or `officers`.
+        kind: String,
+        file: PathBuf,
+        /// The account the import is done as (recorded in the action log; needs the right to manage registries).
+        #[arg(long)]
+        user: String,
+    },
     /// The action log (执法全过程记录): verification.
     Log {
         #[command(subcommand)]
@@ -271,6 +282,7 @@ async fn main() -> Result<()> {
             }
         },
         Command::Bench(args) => bench::run(args).await,
+        Command::Import { db, kind, file, user } => import_file(&db, &kind, &file, &user).await,
         Command::Log { command } => match command {
             LogCommand::Verify { db } => log_verify(&db).await,
         },
@@ -315,5 +327,50 @@ async fn log_verify(db: &DbArgs) -> Result<()> {
             eprintln!("校验失败 / verification FAILED: {problem}");
             std::process::exit(1);
         }
+    }
+}
+
+async fn import_file(db: &DbArgs, kind: &str, file: &std::path::Path, username: &str) -> Result<()> {
+    use fazhi_app::registry::{ImportFailure, ImportKind};
+    use indicatif::{ProgressBar, ProgressStyle};
+    let Some(kind) = ImportKind::parse(kind) else {
+        anyhow::bail!("未知的名录“{kind}” / unknown registry '{kind}': use entities or officers");
+    };
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let app = open_app(db, PasswordParams::PRODUCTION).await?;
+    let user = fazhi_store::users::credentials_by_username(&app.db, username)
+        .await?
+        .with_context(|| format!("no user '{username}'"))?
+        .user;
+    let actor = fazhi_app::auth::actor_of(&user);
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("导入 / import [{bar:30}] {pos}/{len} rows {per_sec} {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let progress = |done: usize, total: usize| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    };
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let started = std::time::Instant::now();
+    let result = fazhi_app::registry::import(&app, &actor, kind, &name, &bytes, &progress).await;
+    bar.finish_and_clear();
+    match result {
+        Ok(o) => {
+            println!(
+                "已导入 {} 行：新增 {}，更新 {}，未变 {}（{:.1} s） / imported {} rows: {} new, {} updated, {} unchanged",
+                o.rows, o.inserted, o.updated, o.unchanged, started.elapsed().as_secs_f64(), o.rows, o.inserted, o.updated, o.unchanged
+            );
+            Ok(())
+        }
+        Err(ImportFailure::Rejected(errors)) => {
+            eprintln!("文件未导入，共 {} 处问题 / nothing imported, {} problems:", errors.len(), errors.len());
+            for e in &errors {
+                eprintln!("  第 {} 行 / row {}  [{}]  {} / {}", e.row, e.row, e.column, e.message_zh, e.message_en);
+            }
+            std::process::exit(2);
+        }
+        Err(ImportFailure::App(e)) => Err(print_error(&e)),
     }
 }
