@@ -208,12 +208,25 @@ const IMPORT_BENCH_ROWS: usize = 100_000;
 /// Import of 100,000 entity rows from CSV on SQLite, with validation, against
 /// a raw insert of the same rows in one transaction in the same run.
 async fn bench_import(args: &BenchArgs) -> Result<()> {
-    let dir = std::env::temp_dir().join(format!("fazhi-bench-{}", fazhi_app::random_token(6).map_err(|e| anyhow::anyhow!("{e}"))?));
+    let dir = std::env::temp_dir().join(format!(
+        "fazhi-bench-{}",
+        fazhi_app::random_token(6).map_err(|e| anyhow::anyhow!("{e}"))?
+    ));
     let db = Db::open_sqlite(&dir).await?;
     db.migrate().await?;
-    let app = App::new(db.clone(), Arc::new(SystemClock), PasswordParams::FAST_FOR_TESTS, &dir);
-    fazhi_app::demo::seed_accounts(&app).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    let user = fazhi_store::users::credentials_by_username(&db, "dh.section").await?.context("demo user")?.user;
+    let app = App::new(
+        db.clone(),
+        Arc::new(SystemClock),
+        PasswordParams::FAST_FOR_TESTS,
+        &dir,
+    );
+    fazhi_app::demo::seed_accounts(&app)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let user = fazhi_store::users::credentials_by_username(&db, "dh.section")
+        .await?
+        .context("demo user")?
+        .user;
     let actor = fazhi_app::auth::actor_of(&user);
     let csv = fazhi_app::demo::demo_entities_csv("东湖区", "990102", IMPORT_BENCH_ROWS, 7);
     let rows = IMPORT_BENCH_ROWS as f64;
@@ -221,30 +234,65 @@ async fn bench_import(args: &BenchArgs) -> Result<()> {
     // Baseline: the same rows, already parsed, inserted raw in one transaction.
     raw::create_raw_table(&db).await?;
     let lines: Vec<&str> = csv.lines().skip(1).collect();
-    let bar = progress(args, i64::try_from(lines.len()).unwrap_or(0), "sqlite: raw insert");
+    let bar = progress(
+        args,
+        i64::try_from(lines.len()).unwrap_or(0),
+        "sqlite: raw insert",
+    );
     let started = Instant::now();
     let mut tx = db.begin().await?;
     for (i, line) in lines.iter().enumerate() {
         let id = i64::try_from(i).unwrap_or(0) + 1;
-        raw::insert_raw(&mut tx, id, 0, line.split(',').next().unwrap_or(""), line, &[0u8; EVENT_SALT_BYTES]).await?;
+        raw::insert_raw(
+            &mut tx,
+            id,
+            0,
+            line.split(',').next().unwrap_or(""),
+            line,
+            &[0u8; EVENT_SALT_BYTES],
+        )
+        .await?;
         bar.inc(1);
     }
     tx.commit().await?;
     let raw_rate = rows / started.elapsed().as_secs_f64();
     bar.finish_and_clear();
 
-    let bar = progress(args, i64::try_from(lines.len()).unwrap_or(0), "sqlite: import");
+    let bar = progress(
+        args,
+        i64::try_from(lines.len()).unwrap_or(0),
+        "sqlite: import",
+    );
     let report_progress = |done: usize, _total: usize| bar.set_position(done as u64);
     let started = Instant::now();
-    let outcome = fazhi_app::registry::import(&app, &actor, fazhi_app::registry::ImportKind::Entities, "bench.csv", csv.as_bytes(), &report_progress)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let outcome = fazhi_app::registry::import(
+        &app,
+        &actor,
+        fazhi_app::registry::ImportKind::Entities,
+        "bench.csv",
+        csv.as_bytes(),
+        &report_progress,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let import_rate = rows / started.elapsed().as_secs_f64();
     bar.finish_and_clear();
     if outcome.inserted != IMPORT_BENCH_ROWS {
-        bail!("import inserted {} of {IMPORT_BENCH_ROWS} rows", outcome.inserted);
+        bail!(
+            "import inserted {} of {IMPORT_BENCH_ROWS} rows",
+            outcome.inserted
+        );
     }
-    report(args, &Measure { name: "import.raw_insert.sqlite".into(), value: raw_rate, unit: "rows/s", baseline: None, ratio: None });
+    report(
+        args,
+        &Measure {
+            name: "import.raw_insert.sqlite".into(),
+            value: raw_rate,
+            unit: "rows/s",
+            baseline: None,
+            ratio: None,
+        },
+    );
     report(
         args,
         &Measure {

@@ -282,7 +282,12 @@ async fn main() -> Result<()> {
             }
         },
         Command::Bench(args) => bench::run(args).await,
-        Command::Import { db, kind, file, user } => import_file(&db, &kind, &file, &user).await,
+        Command::Import {
+            db,
+            kind,
+            file,
+            user,
+        } => import_file(&db, &kind, &file, &user).await,
         Command::Log { command } => match command {
             LogCommand::Verify { db } => log_verify(&db).await,
         },
@@ -330,7 +335,12 @@ async fn log_verify(db: &DbArgs) -> Result<()> {
     }
 }
 
-async fn import_file(db: &DbArgs, kind: &str, file: &std::path::Path, username: &str) -> Result<()> {
+async fn import_file(
+    db: &DbArgs,
+    kind: &str,
+    file: &std::path::Path,
+    username: &str,
+) -> Result<()> {
     use fazhi_app::registry::{ImportFailure, ImportKind};
     use indicatif::{ProgressBar, ProgressStyle};
     let Some(kind) = ImportKind::parse(kind) else {
@@ -352,7 +362,10 @@ async fn import_file(db: &DbArgs, kind: &str, file: &std::path::Path, username: 
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     };
-    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let started = std::time::Instant::now();
     let result = fazhi_app::registry::import(&app, &actor, kind, &name, &bytes, &progress).await;
     bar.finish_and_clear();
@@ -360,14 +373,29 @@ async fn import_file(db: &DbArgs, kind: &str, file: &std::path::Path, username: 
         Ok(o) => {
             println!(
                 "已导入 {} 行：新增 {}，更新 {}，未变 {}（{:.1} s） / imported {} rows: {} new, {} updated, {} unchanged",
-                o.rows, o.inserted, o.updated, o.unchanged, started.elapsed().as_secs_f64(), o.rows, o.inserted, o.updated, o.unchanged
+                o.rows,
+                o.inserted,
+                o.updated,
+                o.unchanged,
+                started.elapsed().as_secs_f64(),
+                o.rows,
+                o.inserted,
+                o.updated,
+                o.unchanged
             );
             Ok(())
         }
         Err(ImportFailure::Rejected(errors)) => {
-            eprintln!("文件未导入，共 {} 处问题 / nothing imported, {} problems:", errors.len(), errors.len());
+            eprintln!(
+                "文件未导入，共 {} 处问题 / nothing imported, {} problems:",
+                errors.len(),
+                errors.len()
+            );
             for e in &errors {
-                eprintln!("  第 {} 行 / row {}  [{}]  {} / {}", e.row, e.row, e.column, e.message_zh, e.message_en);
+                eprintln!(
+                    "  第 {} 行 / row {}  [{}]  {} / {}",
+                    e.row, e.row, e.column, e.message_zh, e.message_en
+                );
             }
             std::process::exit(2);
         }

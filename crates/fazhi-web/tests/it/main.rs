@@ -8,5 +8,6 @@ mod evidence;
 mod helpers;
 mod log_events;
 mod openapi;
+mod registry;
 mod route_matrix;
 mod scope;
