@@ -101,3 +101,35 @@ test('on a phone-sized screen the menu opens from its button', async ({ browser 
   await page.screenshot({ path: 'test-results/home-phone.png', fullPage: true });
   await context.close();
 });
+
+test('an officer searches the entity registry and pages through it', async ({ page }) => {
+  await login(page, 'dh.officer1');
+  await page.locator('nav.menu a[href="/registry/entities"]').click();
+  await expect(page.locator('#entities tbody tr')).toHaveCount(50);
+  await page.locator('#q').fill('诊所');
+  await page.locator('form.filters button[type="submit"]').click();
+  await expect(page.locator('#entities tbody tr').first()).toContainText('诊所');
+  await page.locator('#next').click();
+  await expect(page.locator('.pager span')).toContainText('2 /');
+  await page.goto('/registry/officers');
+  await expect(page.locator('[data-key="certified_rate"] .value')).toContainText('%');
+  await expect(page.locator('#officers')).toContainText('即将到期');
+  await page.screenshot({ path: 'test-results/officers.png', fullPage: false });
+});
+
+test('a section head imports a CSV through the form and sees the row errors of a bad file', async ({ page }) => {
+  await login(page, 'dh.section');
+  await page.goto('/registry/entities');
+  await page.locator('#import-file').setInputFiles({
+    name: 'bad.csv', mimeType: 'text/csv',
+    buffer: Buffer.from('统一社会信用代码,单位名称,法定代表人,地址,行政区划代码,专业\n91350100M000100Y44,甲诊所,张三,东湖路1号,990102,医疗卫生\n'),
+  });
+  await page.locator('#import-submit').click();
+  await expect(page.locator('#import-errors')).toContainText('校验位');
+  await page.locator('#import-file').setInputFiles({
+    name: 'good.csv', mimeType: 'text/csv',
+    buffer: Buffer.from('统一社会信用代码,单位名称,法定代表人,地址,行政区划代码,专业\n91350100M000100Y43,示范市东湖区浏览器诊所,张三,东湖路1号,990102,医疗卫生\n'),
+  });
+  await page.locator('#import-submit').click();
+  await expect(page.locator('#import-outcome')).toContainText('新增 1');
+});
