@@ -39,62 +39,68 @@ impl From<Row> for Event {
 /// The event's Merkle leaf, and every interior node it completes, are
 /// written in the same transaction (see [`append_tree_nodes`]).
 pub async fn append(tx: &mut Tx, new: &NewEvent) -> Result<Event, StoreError> {
-    let size: i64 = on_tx!(tx, |c| sqlx::query_scalar(
-        "SELECT COALESCE(MAX(id), 0) FROM events"
+    let payload_json = payload_text(&new.payload);
+    let kind = new.kind.code();
+    let salt = new.salt.to_vec();
+    let id: i64 = on_tx!(tx, |c| {
+        sqlx::query_scalar(
+        "INSERT INTO events (id, at_us, actor_user_id, agency_id, kind, subject, payload_json, salt) \
+         VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM events), $1, $2, $3, $4, $5, $6, $7) RETURNING id"
     )
+    .bind(new.at_us)
+    .bind(new.actor_user_id)
+    .bind(new.agency_id)
+    .bind(kind)
+    .bind(&new.subject)
+    .bind(&payload_json)
+    .bind(&salt)
     .fetch_one(&mut *c)
-    .await?);
+    .await?
+    });
     let event = Event {
-        id: size + 1,
+        id,
         at_us: new.at_us,
         actor_user_id: new.actor_user_id,
         agency_id: new.agency_id,
-        kind: new.kind.code().to_owned(),
+        kind: kind.to_owned(),
         subject: new.subject.clone(),
-        payload_json: payload_text(&new.payload),
-        salt: new.salt.to_vec(),
+        payload_json,
+        salt,
     };
-    on_tx!(tx, |c| {
-        sqlx::query(
-        "INSERT INTO events (id, at_us, actor_user_id, agency_id, kind, subject, payload_json, salt) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-    )
-    .bind(event.id)
-    .bind(event.at_us)
-    .bind(event.actor_user_id)
-    .bind(event.agency_id)
-    .bind(&event.kind)
-    .bind(&event.subject)
-    .bind(&event.payload_json)
-    .bind(&event.salt)
-    .execute(&mut *c)
-    .await?
-    .rows_affected()
-    });
     append_tree_nodes(tx, &event).await?;
     Ok(event)
 }
 
 /// Write the leaf of `event` (index `id - 1`) and each interior node it
 /// completes: a node at index `i` is a right child when `i` is odd, and then
-/// its parent `(level + 1, i / 2)` becomes complete.
+/// its parent `(level + 1, i / 2)` becomes complete. The left siblings are
+/// read in one query and the new nodes written in one statement.
 pub async fn append_tree_nodes(tx: &mut Tx, event: &Event) -> Result<(), StoreError> {
-    let mut index = event.id - 1;
-    let mut level = 0i64;
-    let mut hash = event.leaf_hash();
-    log_tree::insert_node(tx, level, index, &hash).await?;
+    let leaf_index = event.id - 1;
+    let mut siblings = Vec::new();
+    let (mut index, mut level) = (leaf_index, 0i64);
     while index % 2 == 1 {
-        let left = log_tree::node_in_tx(tx, level, index - 1)
-            .await?
-            .ok_or_else(|| {
-                StoreError::Corrupt(format!("log node ({level}, {}) missing", index - 1))
-            })?;
-        hash = interior_hash(&left, &hash);
-        level += 1;
+        siblings.push((level, index - 1));
         index /= 2;
-        log_tree::insert_node(tx, level, index, &hash).await?;
+        level += 1;
     }
-    Ok(())
+    let known = if siblings.is_empty() {
+        Default::default()
+    } else {
+        log_tree::nodes_in_tx(tx, &siblings).await?
+    };
+    let mut hash = event.leaf_hash();
+    let mut new_nodes = vec![(0i64, leaf_index, hash)];
+    for (sibling_level, sibling_index) in siblings {
+        let left = known.get(&(sibling_level, sibling_index)).ok_or_else(|| {
+            StoreError::Corrupt(format!(
+                "log node ({sibling_level}, {sibling_index}) missing"
+            ))
+        })?;
+        hash = interior_hash(left, &hash);
+        new_nodes.push((sibling_level + 1, (sibling_index + 1) / 2, hash));
+    }
+    log_tree::insert_nodes(tx, &new_nodes).await
 }
 
 /// Events appended before the tree existed (databases made before migration

@@ -16,36 +16,6 @@ fn to_hash(bytes: Vec<u8>, key: NodeKey) -> Result<[u8; 32], StoreError> {
         .map_err(|_| StoreError::Corrupt(format!("log node {key:?} is not 32 bytes")))
 }
 
-pub async fn insert_node(
-    tx: &mut Tx,
-    level: i64,
-    idx: i64,
-    hash: &[u8; 32],
-) -> Result<(), StoreError> {
-    on_tx!(tx, |c| sqlx::query(
-        "INSERT INTO log_nodes (level, idx, hash) VALUES ($1, $2, $3)"
-    )
-    .bind(level)
-    .bind(idx)
-    .bind(hash.as_slice())
-    .execute(&mut *c)
-    .await?
-    .rows_affected());
-    Ok(())
-}
-
-/// One node read inside a write transaction (children of a node being completed).
-pub async fn node_in_tx(tx: &mut Tx, level: i64, idx: i64) -> Result<Option<[u8; 32]>, StoreError> {
-    let row: Option<Vec<u8>> = on_tx!(tx, |c| sqlx::query_scalar(
-        "SELECT hash FROM log_nodes WHERE level = $1 AND idx = $2"
-    )
-    .bind(level)
-    .bind(idx)
-    .fetch_optional(&mut *c)
-    .await?);
-    row.map(|h| to_hash(h, (level, idx))).transpose()
-}
-
 fn batch_sql(n: usize) -> String {
     let tuples: Vec<String> = (0..n)
         .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
@@ -68,6 +38,51 @@ pub async fn nodes(db: &Db, keys: &[NodeKey]) -> Result<HashMap<NodeKey, [u8; 32
                 q = q.bind(*level).bind(*idx);
             }
             q.fetch_all(c).await?
+        });
+        for (level, idx, hash) in rows {
+            out.insert((level, idx), to_hash(hash, (level, idx))?);
+        }
+    }
+    Ok(out)
+}
+
+/// Several nodes in one statement (a leaf and the nodes it completes).
+pub async fn insert_nodes(tx: &mut Tx, nodes: &[(i64, i64, [u8; 32])]) -> Result<(), StoreError> {
+    if nodes.is_empty() {
+        return Ok(());
+    }
+    let tuples: Vec<String> = (0..nodes.len())
+        .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+        .collect();
+    // Only placeholders are formatted into the text; every value is bound.
+    let sql = format!(
+        "INSERT INTO log_nodes (level, idx, hash) VALUES {}",
+        tuples.join(", ")
+    );
+    on_tx!(tx, |c| {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+        for (level, idx, hash) in nodes {
+            q = q.bind(*level).bind(*idx).bind(hash.as_slice());
+        }
+        q.execute(&mut *c).await?.rows_affected()
+    });
+    Ok(())
+}
+
+/// Many nodes read inside a write transaction.
+pub async fn nodes_in_tx(
+    tx: &mut Tx,
+    keys: &[NodeKey],
+) -> Result<HashMap<NodeKey, [u8; 32]>, StoreError> {
+    let mut out = HashMap::with_capacity(keys.len());
+    for chunk in keys.chunks(NODES_PER_READ_MAX) {
+        let sql = batch_sql(chunk.len());
+        let rows: Vec<(i64, i64, Vec<u8>)> = on_tx!(tx, |c| {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+            for (level, idx) in chunk {
+                q = q.bind(*level).bind(*idx);
+            }
+            q.fetch_all(&mut *c).await?
         });
         for (level, idx, hash) in rows {
             out.insert((level, idx), to_hash(hash, (level, idx))?);

@@ -161,17 +161,11 @@ pub async fn upsert_credential(
             Ok(Change::Updated)
         }
         None => {
-            let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
-                "SELECT COALESCE(MAX(id), 0) + 1 FROM credentials"
-            )
-            .fetch_one(&mut *c)
-            .await?);
-            on_tx!(tx, |c| {
-                sqlx::query(
+            let _id: i64 = on_tx!(tx, |c| {
+                sqlx::query_scalar(
                 "INSERT INTO credentials (id, officer_id, number, issuing_body, area, valid_from, valid_to, last_review_year, \
-                 training_hours, updated_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+                 training_hours, updated_at_us) VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM credentials), $1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id"
             )
-            .bind(id)
             .bind(officer_id)
             .bind(&cr.number)
             .bind(&cr.issuing_body)
@@ -181,9 +175,8 @@ pub async fn upsert_credential(
             .bind(cr.last_review_year)
             .bind(cr.training_hours)
             .bind(now_us)
-            .execute(&mut *c)
+            .fetch_one(&mut *c)
             .await?
-            .rows_affected()
             });
             Ok(Change::Inserted)
         }
@@ -304,18 +297,12 @@ pub async fn upsert_entity(
             Ok((id, Change::Updated))
         }
         None => {
-            let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
-                "SELECT COALESCE(MAX(id), 0) + 1 FROM entities"
-            )
-            .fetch_one(&mut *c)
-            .await?);
-            on_tx!(tx, |c| {
-                sqlx::query(
+            let id: i64 = on_tx!(tx, |c| {
+                sqlx::query_scalar(
                 "INSERT INTO entities (id, agency_id, uscc, name, legal_rep, address, region_code, domains, risk_level, \
                  credit_grade, status, permits_json, created_at_us, updated_at_us) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)"
+                 VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM entities), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id"
             )
-            .bind(id)
             .bind(e.agency_id)
             .bind(&e.uscc)
             .bind(&e.name)
@@ -328,9 +315,8 @@ pub async fn upsert_entity(
             .bind(&e.status)
             .bind(&e.permits_json)
             .bind(now_us)
-            .execute(&mut *c)
+            .fetch_one(&mut *c)
             .await?
-            .rows_affected()
             });
             Ok((id, Change::Inserted))
         }

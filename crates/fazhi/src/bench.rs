@@ -199,6 +199,37 @@ async fn bench_log_on(args: &BenchArgs, db: &Db, backend: &str) -> Result<()> {
             ratio: Some(append_rate / raw_rate),
         },
     );
+
+    // Full verification of what was appended, against single-core SHA-256 over the same bytes.
+    let started = Instant::now();
+    let quiet = |_: &str, _: u64, _: u64| {};
+    let verified = fazhi_app::log_verify::verify(&app, &quiet).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let verify_s = started.elapsed().as_secs_f64().max(1e-9);
+    if let Some(problem) = verified.problem {
+        bail!("verification failed on fresh data: {problem}");
+    }
+    let encodings: Vec<Vec<u8>> = events::range(db, 1, i64::MAX).await?.iter().map(|e| e.canonical_bytes()).collect();
+    let started = Instant::now();
+    let mut sink = [0u8; 32];
+    for bytes in &encodings {
+        sink = fazhi_domain::action_log::leaf_hash_of(bytes);
+    }
+    for _ in 0..verified.nodes {
+        sink = fazhi_domain::action_log::interior_hash(&sink, &sink);
+    }
+    std::hint::black_box(sink);
+    let sha_s = started.elapsed().as_secs_f64().max(1e-9);
+    let mib = verified.bytes_hashed as f64 / 1_048_576.0;
+    report(
+        args,
+        &Measure {
+            name: format!("log.verify.{backend}"),
+            value: mib / verify_s,
+            unit: "MiB/s",
+            baseline: Some(mib / sha_s),
+            ratio: Some(sha_s / verify_s),
+        },
+    );
     Ok(())
 }
 
