@@ -203,12 +203,18 @@ async fn bench_log_on(args: &BenchArgs, db: &Db, backend: &str) -> Result<()> {
     // Full verification of what was appended, against single-core SHA-256 over the same bytes.
     let started = Instant::now();
     let quiet = |_: &str, _: u64, _: u64| {};
-    let verified = fazhi_app::log_verify::verify(&app, &quiet).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let verified = fazhi_app::log_verify::verify(&app, &quiet)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let verify_s = started.elapsed().as_secs_f64().max(1e-9);
     if let Some(problem) = verified.problem {
         bail!("verification failed on fresh data: {problem}");
     }
-    let encodings: Vec<Vec<u8>> = events::range(db, 1, i64::MAX).await?.iter().map(|e| e.canonical_bytes()).collect();
+    let encodings: Vec<Vec<u8>> = events::range(db, 1, i64::MAX)
+        .await?
+        .iter()
+        .map(|e| e.canonical_bytes())
+        .collect();
     let started = Instant::now();
     let mut sink = [0u8; 32];
     for bytes in &encodings {
