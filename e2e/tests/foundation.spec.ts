@@ -133,3 +133,16 @@ test('a section head imports a CSV through the form and sees the row errors of a
   await page.locator('#import-submit').click();
   await expect(page.locator('#import-outcome')).toContainText('新增 1');
 });
+
+test('a legal reviewer reads the rules of law and computes a deadline across Spring Festival', async ({ page }) => {
+  await login(page, 'dh.reviewer');
+  await page.locator('nav.menu a[href="/law"]').click();
+  await expect(page.locator('#rule-ap_service')).toContainText('第六十一条');
+  await page.goto('/law/deadline');
+  await page.locator('#rule').selectOption('ap_service');
+  await page.locator('#from').fill('2026-02-12');
+  await page.locator('#compute').click();
+  await expect(page.locator('#due')).toHaveText('2026-02-28');
+  await expect(page.locator('#explanation')).toContainText('春节');
+  await page.screenshot({ path: 'test-results/deadline.png', fullPage: true });
+});

@@ -14,6 +14,7 @@ pub mod demo;
 pub mod error;
 pub mod evidence;
 pub mod home;
+pub mod law;
 pub mod log_key;
 pub mod log_verify;
 pub mod password;
@@ -38,6 +39,8 @@ pub struct App {
     pub session_ttl_s: i64,
     /// Where evidence files are kept.
     pub evidence: evidence::EvidenceStore,
+    /// The statutory calendar and the rule registry.
+    pub law: Arc<law::Law>,
 }
 
 /// Default session lifetime: one working day (8 hours).
@@ -58,6 +61,7 @@ impl App {
             throttle: Arc::new(throttle::LoginThrottle::default()),
             session_ttl_s: SESSION_TTL_S_DEFAULT,
             evidence: evidence::EvidenceStore::new(data_dir.join("evidence")),
+            law: Arc::new(law::Law::national()),
         }
     }
 

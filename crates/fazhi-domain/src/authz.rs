@@ -37,10 +37,12 @@ pub enum Action {
     ViewRegistry,
     /// Import and edit registry records.
     ManageRegistry,
+    /// Read the rules of law, the calendar and compute deadlines.
+    ViewLaw,
 }
 
 impl Action {
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 12] = [
         Action::ViewHome,
         Action::ViewAgencies,
         Action::ManageAgencies,
@@ -52,6 +54,7 @@ impl Action {
         Action::ViewEvidence,
         Action::ViewRegistry,
         Action::ManageRegistry,
+        Action::ViewLaw,
     ];
 }
 
@@ -84,18 +87,17 @@ pub fn role_allows(role: Role, action: Action) -> bool {
         Role::SystemAdmin => true,
         Role::AgencyHead | Role::SectionHead => match action {
             ViewHome | ViewAgencies | ViewUsers | ViewActionLog | AddEvidence | ViewEvidence
-            | ViewRegistry | ManageRegistry => true,
+            | ViewRegistry | ManageRegistry | ViewLaw => true,
             ManageAgencies | ManageUsers | ManageApiTokens => false,
         },
         Role::Officer => match action {
-            ViewHome | ViewAgencies | ViewActionLog | AddEvidence | ViewEvidence | ViewRegistry => {
-                true
-            }
+            ViewHome | ViewAgencies | ViewActionLog | AddEvidence | ViewEvidence | ViewRegistry
+            | ViewLaw => true,
             ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | ManageRegistry => false,
         },
         // Reviewers and advisers read the record; they do not collect evidence.
         Role::LegalReviewer | Role::LegalAdviser | Role::ReadOnly => match action {
-            ViewHome | ViewAgencies | ViewActionLog | ViewEvidence | ViewRegistry => true,
+            ViewHome | ViewAgencies | ViewActionLog | ViewEvidence | ViewRegistry | ViewLaw => true,
             ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | AddEvidence
             | ManageRegistry => false,
         },

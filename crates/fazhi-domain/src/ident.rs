@@ -15,13 +15,21 @@ pub enum IdentError {
         "统一社会信用代码校验位错误，应为“{expected}”（GB 32100-2015） / USCC check character is wrong, expected '{expected}'"
     )]
     UsccCheck { expected: char },
-    #[error("居民身份证号码须为 18 位，前 17 位为数字（GB 11643-1999） / ID number must be 18 characters, the first 17 digits (GB 11643-1999)")]
+    #[error(
+        "居民身份证号码须为 18 位，前 17 位为数字（GB 11643-1999） / ID number must be 18 characters, the first 17 digits (GB 11643-1999)"
+    )]
     IdFormat,
-    #[error("居民身份证号码中的出生日期无效（GB 11643-1999） / the ID number's birth date is not a real date")]
+    #[error(
+        "居民身份证号码中的出生日期无效（GB 11643-1999） / the ID number's birth date is not a real date"
+    )]
     IdBirthDate,
-    #[error("居民身份证号码校验码错误，应为“{expected}”（GB 11643-1999） / ID number check digit is wrong, expected '{expected}'")]
+    #[error(
+        "居民身份证号码校验码错误，应为“{expected}”（GB 11643-1999） / ID number check digit is wrong, expected '{expected}'"
+    )]
     IdCheck { expected: char },
-    #[error("电话号码格式不正确（手机 11 位，座机含区号） / phone number is not a mobile (11 digits) or a landline with area code")]
+    #[error(
+        "电话号码格式不正确（手机 11 位，座机含区号） / phone number is not a mobile (11 digits) or a landline with area code"
+    )]
     Phone,
 }
 
@@ -102,7 +110,11 @@ impl IdCardNumber {
         if year < 1900 || jiff::civil::Date::new(year, month, day).is_err() {
             return Err(IdentError::IdBirthDate);
         }
-        let sum: u32 = chars[..17].iter().zip(ID_WEIGHTS).map(|(c, w)| c.to_digit(10).unwrap_or(0) * w).sum();
+        let sum: u32 = chars[..17]
+            .iter()
+            .zip(ID_WEIGHTS)
+            .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
+            .sum();
         let expected = ID_CHECK[usize::try_from(sum % 11).unwrap_or(0)];
         if chars[17] != expected {
             return Err(IdentError::IdCheck { expected });
@@ -126,12 +138,21 @@ pub struct PhoneNumber(String);
 
 impl PhoneNumber {
     pub fn parse(text: &str) -> Result<Self, IdentError> {
-        let t: String = text.trim().chars().filter(|c| *c != ' ' && *c != '-').collect();
+        let t: String = text
+            .trim()
+            .chars()
+            .filter(|c| *c != ' ' && *c != '-')
+            .collect();
         let t = t.strip_prefix("+86").unwrap_or(&t).to_owned();
         let digits = t.bytes().all(|b| b.is_ascii_digit());
-        let mobile = digits && t.len() == 11 && t.starts_with('1') && matches!(t.as_bytes()[1], b'3'..=b'9');
+        let mobile =
+            digits && t.len() == 11 && t.starts_with('1') && matches!(t.as_bytes()[1], b'3'..=b'9');
         let landline = digits && t.starts_with('0') && (10..=12).contains(&t.len());
-        if mobile || landline { Ok(PhoneNumber(t)) } else { Err(IdentError::Phone) }
+        if mobile || landline {
+            Ok(PhoneNumber(t))
+        } else {
+            Err(IdentError::Phone)
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -143,8 +164,17 @@ impl PhoneNumber {
         if self.0.starts_with('1') {
             format!("{}****{}", &self.0[..3], &self.0[7..])
         } else {
-            let keep = if self.0.starts_with("01") || self.0.starts_with("02") { 3 } else { 4 };
-            format!("{}{}{}", &self.0[..keep], "*".repeat(self.0.len() - keep - 2), &self.0[self.0.len() - 2..])
+            let keep = if self.0.starts_with("01") || self.0.starts_with("02") {
+                3
+            } else {
+                4
+            };
+            format!(
+                "{}{}{}",
+                &self.0[..keep],
+                "*".repeat(self.0.len() - keep - 2),
+                &self.0[self.0.len() - 2..]
+            )
         }
     }
 }
@@ -178,9 +208,18 @@ mod tests {
         let id = IdCardNumber::parse("11010519491231002x").unwrap();
         assert_eq!(id.as_str(), "11010519491231002X");
         assert_eq!(id.masked(), "110105********002X");
-        assert_eq!(IdCardNumber::parse("110105194912310021"), Err(IdentError::IdCheck { expected: 'X' }));
-        assert_eq!(IdCardNumber::parse("110105194902300021"), Err(IdentError::IdBirthDate));
-        assert_eq!(IdCardNumber::parse("1101051949123100"), Err(IdentError::IdFormat));
+        assert_eq!(
+            IdCardNumber::parse("110105194912310021"),
+            Err(IdentError::IdCheck { expected: 'X' })
+        );
+        assert_eq!(
+            IdCardNumber::parse("110105194902300021"),
+            Err(IdentError::IdBirthDate)
+        );
+        assert_eq!(
+            IdCardNumber::parse("1101051949123100"),
+            Err(IdentError::IdFormat)
+        );
     }
 
     #[test]
@@ -188,7 +227,10 @@ mod tests {
         let m = PhoneNumber::parse("+86 138-1234-5678").unwrap();
         assert_eq!(m.as_str(), "13812345678");
         assert_eq!(m.masked(), "138****5678");
-        assert_eq!(PhoneNumber::parse("010-12345678").unwrap().masked(), "010******78");
+        assert_eq!(
+            PhoneNumber::parse("010-12345678").unwrap().masked(),
+            "010******78"
+        );
         assert!(PhoneNumber::parse("12812345678").is_err());
         assert!(PhoneNumber::parse("12345").is_err());
     }

@@ -19,7 +19,7 @@ use utoipa_axum::routes;
 #[openapi(
     info(title = "Fazhi API", description = "法治 · 卫生健康行政执法平台接口 / Fazhi health enforcement platform API. \
         Authenticate with a session cookie (send its CSRF token in `X-CSRF-Token` on writes) or `Authorization: Bearer fz_…`."),
-    tags((name = "accounts", description = "机构、用户与令牌 / agencies, users, tokens"), (name = "log", description = "执法全过程记录 / action log")),
+    tags((name = "accounts", description = "机构、用户与令牌 / agencies, users, tokens"), (name = "log", description = "执法全过程记录 / action log"), (name = "law", description = "法律依据与期限 / rules of law and deadlines")),
     components(schemas(ErrorBody))
 )]
 struct ApiDoc;
@@ -36,6 +36,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(revoke_token))
         .routes(routes!(upload_evidence))
         .routes(routes!(download_evidence))
+        .routes(routes!(crate::law_pages::list_rules))
+        .routes(routes!(crate::law_pages::compute_deadline))
 }
 
 /// A JSON body whose parse errors become our bilingual 400/422 error.

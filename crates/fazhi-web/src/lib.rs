@@ -13,6 +13,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod i18n;
+pub mod law_pages;
 pub mod pages;
 pub mod registry_pages;
 pub mod routes;
@@ -40,6 +41,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::router())
         .merge(registry_pages::router())
+        .merge(law_pages::router())
         .merge(api_router)
         .route(
             "/api/openapi.json",

@@ -76,10 +76,45 @@ enum Command {
         #[arg(long)]
         user: String,
     },
+    /// Compute a statutory deadline and explain it; the last line is the due date (YYYY-MM-DD).
+    Deadline {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Rule id, e.g. ap_service, ap_payment_deadline, ogi_reply_20_plus_20.
+        #[arg(long)]
+        rule: String,
+        /// The day of the starting event (not counted), YYYY-MM-DD.
+        #[arg(long)]
+        from: String,
+        /// `national` or a 6-digit province code for provincial overrides.
+        #[arg(long, default_value = "national")]
+        jurisdiction: String,
+        /// English explanation instead of Chinese.
+        #[arg(long)]
+        english: bool,
+    },
+    /// The holiday calendar: `fazhi holidays import FILE` adds next year's State Council schedule.
+    Holidays {
+        #[command(subcommand)]
+        command: HolidaysCommand,
+    },
     /// The action log (执法全过程记录): verification.
     Log {
         #[command(subcommand)]
         command: LogCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum HolidaysCommand {
+    /// Import a schedule file (same format as the embedded data/holidays_cn.toml).
+    Import {
+        #[command(flatten)]
+        db: DbArgs,
+        file: PathBuf,
+        /// Replace years that are already loaded.
+        #[arg(long)]
+        replace: bool,
     },
 }
 
@@ -169,8 +204,24 @@ async fn serve(app: App, args: &ServeArgs) -> Result<()> {
     Ok(())
 }
 
-fn print_error(e: &fazhi_app::AppError) -> anyhow::Error {
-    anyhow::anyhow!("{} / {}", e.message_zh(), e.message_en())
+/// Report a use-case error to the operator and exit: 2 for bad input or a
+/// refusal (nothing was changed), 1 for an internal failure.
+fn fail(e: &fazhi_app::AppError) -> ! {
+    match e {
+        fazhi_app::AppError::Store(_) | fazhi_app::AppError::Internal(_) => {
+            eprintln!("错误 / error: {e}");
+            std::process::exit(1);
+        }
+        _ => {
+            let field = e.field().map(|f| format!(" [{f}]")).unwrap_or_default();
+            eprintln!(
+                "错误 / error{field}: {} / {}",
+                e.message_zh(),
+                e.message_en()
+            );
+            std::process::exit(2);
+        }
+    }
 }
 
 #[tokio::main]
@@ -192,7 +243,7 @@ async fn main() -> Result<()> {
             let app = open_app(&args.db, PasswordParams::PRODUCTION).await?;
             let seeded = fazhi_app::demo::seed(&app)
                 .await
-                .map_err(|e| print_error(&e))?;
+                .unwrap_or_else(|e| fail(&e));
             println!(
                 "{}",
                 if seeded {
@@ -240,7 +291,7 @@ async fn main() -> Result<()> {
                 };
                 let user = fazhi_app::accounts::create_user(&app, None, &input)
                     .await
-                    .map_err(|e| print_error(&e))?;
+                    .unwrap_or_else(|e| fail(&e));
                 println!("created user {} (id {})", user.username, user.id);
                 Ok(())
             }
@@ -262,7 +313,7 @@ async fn main() -> Result<()> {
                 };
                 let a = fazhi_app::accounts::create_agency(&app, None, &input)
                     .await
-                    .map_err(|e| print_error(&e))?;
+                    .unwrap_or_else(|e| fail(&e));
                 println!("created agency {} (id {})", a.name, a.id);
                 Ok(())
             }
@@ -282,6 +333,44 @@ async fn main() -> Result<()> {
             }
         },
         Command::Bench(args) => bench::run(args).await,
+        Command::Deadline {
+            db,
+            rule,
+            from,
+            jurisdiction,
+            english,
+        } => {
+            let app = open_app(&db, PasswordParams::PRODUCTION).await?;
+            let from = fazhi_app::law::parse_date("from", &from).unwrap_or_else(|e| fail(&e));
+            let answer =
+                fazhi_app::law::compute_deadline(&app, &rule, from, &jurisdiction, &[], &[])
+                    .unwrap_or_else(|e| fail(&e));
+            let lines = if english {
+                &answer.explanation_en
+            } else {
+                &answer.explanation_zh
+            };
+            for line in lines {
+                println!("{line}");
+            }
+            println!("{}", answer.computed.due);
+            Ok(())
+        }
+        Command::Holidays { command } => match command {
+            HolidaysCommand::Import { db, file, replace } => {
+                let text = std::fs::read_to_string(&file)
+                    .with_context(|| format!("reading {}", file.display()))?;
+                let app = open_app(&db, PasswordParams::PRODUCTION).await?;
+                let done = fazhi_app::law::import_holidays(&app, None, &text, replace)
+                    .await
+                    .unwrap_or_else(|e| fail(&e));
+                println!(
+                    "已导入 {:?} 年节假日安排，重算未届满期限 {} 个 / imported years {:?}, {} open deadlines recomputed",
+                    done.years, done.recomputed, done.years, done.recomputed
+                );
+                Ok(())
+            }
+        },
         Command::Import {
             db,
             kind,
@@ -310,7 +399,7 @@ async fn log_verify(db: &DbArgs) -> Result<()> {
     let started = std::time::Instant::now();
     let report = fazhi_app::log_verify::verify(&app, &progress)
         .await
-        .map_err(|e| print_error(&e))?;
+        .unwrap_or_else(|e| fail(&e));
     bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64().max(1e-9);
     println!(
@@ -399,6 +488,6 @@ async fn import_file(
             }
             std::process::exit(2);
         }
-        Err(ImportFailure::App(e)) => Err(print_error(&e)),
+        Err(ImportFailure::App(e)) => fail(&e),
     }
 }

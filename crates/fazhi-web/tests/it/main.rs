@@ -6,6 +6,7 @@
 mod bad_input;
 mod evidence;
 mod helpers;
+mod law;
 mod log_events;
 mod openapi;
 mod registry;

@@ -1,0 +1,218 @@
+//! 法律依据 — the calendar and rule registry the whole app computes with,
+//! holiday-schedule imports, deadline computation and tracked deadlines.
+
+use crate::{App, AppError};
+use fazhi_domain::action_log::EventKind;
+use fazhi_domain::authz::Actor;
+use fazhi_domain::calendar::Calendar;
+use fazhi_domain::deadline::{self, Computed, DeadlineRule, Extension, Pause};
+use fazhi_domain::rules::{RuleError, RuleRegistry};
+use jiff::civil::Date;
+use sha2::Digest;
+use std::sync::RwLock;
+
+/// The calendar (replaced when a year is imported) and the rules.
+pub struct Law {
+    calendar: RwLock<Calendar>,
+    pub rules: RuleRegistry,
+}
+
+impl Law {
+    /// The embedded national calendar and rules. Their validity is checked by
+    /// tests; failing here is a build defect, so it stops the program.
+    #[allow(clippy::expect_used)]
+    pub fn national() -> Law {
+        Law {
+            calendar: RwLock::new(
+                Calendar::national().expect("embedded holidays_cn.toml is valid (tested)"),
+            ),
+            rules: RuleRegistry::national().expect("embedded rule files are valid (tested)"),
+        }
+    }
+
+    pub fn calendar(&self) -> Calendar {
+        self.calendar
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    fn set_calendar(&self, cal: Calendar) {
+        *self.calendar.write().unwrap_or_else(|p| p.into_inner()) = cal;
+    }
+}
+
+fn rule_error(e: RuleError) -> AppError {
+    let text = e.to_string();
+    let (zh, en) = text.split_once(" / ").unwrap_or((&text, &text));
+    AppError::invalid("rule", zh.to_owned(), en.to_owned())
+}
+
+fn deadline_error(e: deadline::DeadlineError) -> AppError {
+    let text = e.to_string();
+    let (zh, en) = text.split_once(" / ").unwrap_or((&text, &text));
+    AppError::invalid("from", zh.to_owned(), en.to_owned())
+}
+
+/// Parse a `YYYY-MM-DD` date from user input.
+pub fn parse_date(field: &'static str, text: &str) -> Result<Date, AppError> {
+    text.trim().parse::<Date>().map_err(|_| {
+        AppError::invalid(
+            field,
+            format!("“{}”不是有效日期（YYYY-MM-DD）", text.trim()),
+            format!("'{}' is not a real date (YYYY-MM-DD)", text.trim()),
+        )
+    })
+}
+
+/// Apply the imports stored in the database (at start).
+pub async fn load_imports(app: &App) -> Result<(), AppError> {
+    let mut cal = app.law.calendar();
+    for (text, replaced) in fazhi_store::law::calendar_imports(&app.db).await? {
+        cal = cal.import(&text, replaced).map_err(|e| {
+            AppError::Internal(format!("stored calendar import no longer applies: {e}"))
+        })?;
+    }
+    app.law.set_calendar(cal);
+    Ok(())
+}
+
+/// A computed deadline with its rule and explanation.
+pub struct DeadlineAnswer {
+    pub rule: DeadlineRule,
+    pub computed: Computed,
+    pub explanation_zh: Vec<String>,
+    pub explanation_en: Vec<String>,
+}
+
+/// Compute `rule_id` from `from` with the rule version in force on `from`.
+pub fn compute_deadline(
+    app: &App,
+    rule_id: &str,
+    from: Date,
+    jurisdiction: &str,
+    pauses: &[Pause],
+    extensions: &[Extension],
+) -> Result<DeadlineAnswer, AppError> {
+    let rule = app
+        .law
+        .rules
+        .deadline_rule(rule_id.trim(), jurisdiction, from)
+        .map_err(rule_error)?;
+    let computed = deadline::compute(&rule, from, &app.law.calendar(), pauses, extensions)
+        .map_err(deadline_error)?;
+    Ok(DeadlineAnswer {
+        explanation_zh: computed.explain_zh(&rule),
+        explanation_en: computed.explain_en(&rule),
+        rule,
+        computed,
+    })
+}
+
+/// Start watching a deadline of a record (used by the case and request modules).
+pub async fn track_deadline(
+    app: &App,
+    tx: &mut fazhi_store::Tx,
+    subject: &str,
+    rule_id: &str,
+    jurisdiction: &str,
+    start: Date,
+) -> Result<(i64, Date), AppError> {
+    let answer = compute_deadline(app, rule_id, start, jurisdiction, &[], &[])?;
+    let due = answer.computed.due.to_string();
+    let id = fazhi_store::law::insert_deadline(
+        tx,
+        &fazhi_store::law::NewTrackedDeadline {
+            subject,
+            rule_id,
+            jurisdiction,
+            start_date: &start.to_string(),
+            pauses_json: "[]",
+            extensions_json: "[]",
+            due_date: &due,
+            at_us: app.now_us(),
+        },
+    )
+    .await?;
+    Ok((id, answer.computed.due))
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct HolidayImport {
+    pub years: Vec<i16>,
+    /// Open deadlines whose due date changed.
+    pub recomputed: usize,
+}
+
+/// Add (or, with `replace`, replace) years of the holiday calendar from a
+/// schedule file, recompute every open deadline, and record it — all in one
+/// transaction; a bad file changes nothing. `actor: None` is the command line.
+pub async fn import_holidays(
+    app: &App,
+    actor: Option<&Actor>,
+    text: &str,
+    replace: bool,
+) -> Result<HolidayImport, AppError> {
+    if let Some(actor) = actor {
+        fazhi_domain::authz::authorize(actor, fazhi_domain::authz::Action::ManageAgencies, None)?;
+    }
+    let current = app.law.calendar();
+    let parsed = Calendar::parse(text).map_err(|e| {
+        let t = e.to_string();
+        let (zh, en) = t.split_once(" / ").unwrap_or((&t, &t));
+        AppError::invalid("file", zh.to_owned(), en.to_owned())
+    })?;
+    let years: Vec<i16> = parsed.years().collect();
+    let merged = current.import(text, replace).map_err(|e| {
+        let t = e.to_string();
+        let (zh, en) = t.split_once(" / ").unwrap_or((&t, &t));
+        AppError::invalid("file", zh.to_owned(), en.to_owned())
+    })?;
+    let now = app.now_us();
+    let mut tx = app.db.begin().await?;
+    let years_text = years
+        .iter()
+        .map(i16::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    fazhi_store::law::insert_calendar_import(&mut tx, &years_text, text, replace, now).await?;
+    let mut recomputed = 0;
+    for d in fazhi_store::law::open_deadlines_in_tx(&mut tx).await? {
+        // A row whose rule or date no longer parses is left as it is (and shows in oversight).
+        let Ok(start) = d.start_date.parse::<Date>() else {
+            continue;
+        };
+        let Ok(rule) = app
+            .law
+            .rules
+            .deadline_rule(&d.rule_id, &d.jurisdiction, start)
+        else {
+            continue;
+        };
+        let pauses: Vec<Pause> = serde_json::from_str(&d.pauses_json).unwrap_or_default();
+        let extensions: Vec<Extension> =
+            serde_json::from_str(&d.extensions_json).unwrap_or_default();
+        if let Ok(c) = deadline::compute(&rule, start, &merged, &pauses, &extensions)
+            && c.due.to_string() != d.due_date
+        {
+            fazhi_store::law::set_due_date(&mut tx, d.id, &c.due.to_string(), now).await?;
+            recomputed += 1;
+        }
+    }
+    app.log(
+        &mut tx,
+        actor.map(|a| a.user_id),
+        actor.map(|a| a.agency_id),
+        EventKind::HolidayCalendarImported,
+        format!("calendar:{years_text}"),
+        serde_json::json!({
+            "years": years, "replaced": replace, "recomputed_deadlines": recomputed,
+            "file_sha256": hex::encode(sha2::Sha256::digest(text.as_bytes())),
+        }),
+    )
+    .await?;
+    tx.commit().await?;
+    app.law.set_calendar(merged);
+    Ok(HolidayImport { years, recomputed })
+}

@@ -1,0 +1,143 @@
+//! Holiday imports on both backends: recorded once, persisted, open deadlines
+//! recomputed, bad files change nothing.
+
+use fazhi_app::law::{compute_deadline, import_holidays, load_imports, track_deadline};
+use fazhi_app::password::PasswordParams;
+use fazhi_app::{App, FixedClock};
+use fazhi_store::testing;
+use jiff::civil::date;
+use std::sync::Arc;
+
+const Y2027: &str = r#"
+[[year]]
+year = 2027
+notice = "国办发明电〔2026〕示例号"
+holidays = [ { from = "2027-01-01", to = "2027-01-03", festival = "元旦" } ]
+workdays = []
+"#;
+
+fn app_on(db: fazhi_store::Db) -> App {
+    let files = std::env::temp_dir().join(format!(
+        "fazhi-app-test-{}",
+        fazhi_app::random_token(8).unwrap()
+    ));
+    App::new(
+        db,
+        Arc::new(FixedClock::new(1_795_000_000_000_000)),
+        PasswordParams::FAST_FOR_TESTS,
+        &files,
+    )
+}
+
+#[tokio::test]
+async fn importing_next_years_schedule_recomputes_open_deadlines_and_survives_a_restart() {
+    for t in testing::both().await {
+        let app = app_on(t.db.clone());
+        // A 10-working-day deadline from 28 Dec 2026 cannot be computed before 2027 is loaded.
+        assert!(
+            compute_deadline(
+                &app,
+                "ac_court_application_demand",
+                date(2026, 12, 28),
+                "national",
+                &[],
+                &[]
+            )
+            .is_err()
+        );
+        // A deadline inside 2026 is tracked as usual.
+        let mut tx = app.db.begin().await.unwrap();
+        let (_, due_before) = track_deadline(
+            &app,
+            &mut tx,
+            "case:1",
+            "ap_payment_deadline",
+            "national",
+            date(2026, 12, 1),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(due_before, date(2026, 12, 16));
+        let events_before = fazhi_store::events::size(&app.db).await.unwrap();
+        let done = import_holidays(&app, None, Y2027, false).await.unwrap();
+        assert_eq!(done.years, vec![2027]);
+        assert_eq!(
+            fazhi_store::events::size(&app.db).await.unwrap(),
+            events_before + 1
+        );
+        let due = compute_deadline(
+            &app,
+            "ac_court_application_demand",
+            date(2026, 12, 28),
+            "national",
+            &[],
+            &[],
+        )
+        .unwrap();
+        // 29–31 Dec (3); 1–3 Jan holiday; 4–8 Jan (8); 11–12 Jan (10).
+        assert_eq!(due.computed.due, date(2027, 1, 12));
+        // A fresh app on the same database loads the import.
+        let again = app_on(t.db.clone());
+        load_imports(&again).await.unwrap();
+        assert!(
+            again
+                .law
+                .calendar()
+                .is_working_day(date(2027, 1, 4))
+                .unwrap()
+        );
+        // Importing the same year again needs --replace.
+        let e = import_holidays(&app, None, Y2027, false).await.unwrap_err();
+        assert_eq!(e.field(), Some("file"));
+    }
+}
+
+#[tokio::test]
+async fn replacing_a_year_recomputes_the_open_deadlines_that_depend_on_it() {
+    for t in testing::both().await {
+        let app = app_on(t.db.clone());
+        import_holidays(&app, None, Y2027, false).await.unwrap();
+        let mut tx = app.db.begin().await.unwrap();
+        // 5 working days from Wed 30 Dec 2026: 31 Dec; (1–3 Jan); 4, 5, 6, 7 Jan 2027.
+        let (id, due) = track_deadline(
+            &app,
+            &mut tx,
+            "case:2",
+            "ap_hearing_procedure",
+            "national",
+            date(2026, 12, 30),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(due, date(2027, 1, 7));
+        // The State Council adds 4 January as a holiday: the deadline moves to 8 January.
+        let amended = Y2027.replace("to = \"2027-01-03\"", "to = \"2027-01-04\"");
+        let done = import_holidays(&app, None, &amended, true).await.unwrap();
+        assert_eq!(done.recomputed, 1);
+        let rows = fazhi_store::law::for_subject(&app.db, "case:2")
+            .await
+            .unwrap();
+        assert_eq!((rows[0].id, rows[0].due_date.as_str()), (id, "2027-01-08"));
+    }
+}
+
+#[tokio::test]
+async fn a_bad_holiday_file_changes_nothing() {
+    for t in testing::both().await {
+        let app = app_on(t.db.clone());
+        let before = fazhi_store::events::size(&app.db).await.unwrap();
+        let bad = Y2027.replace("2027-01-03", "2027-02-30");
+        let e = import_holidays(&app, None, &bad, false).await.unwrap_err();
+        assert!(e.message_en().contains("2027-02-30"), "{e}");
+        assert_eq!(fazhi_store::events::size(&app.db).await.unwrap(), before);
+        assert!(app.law.calendar().is_working_day(date(2027, 1, 4)).is_err());
+        assert!(
+            fazhi_store::law::calendar_imports(&app.db)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+}
