@@ -3,7 +3,8 @@
 
 use crate::{App, AppError};
 use fazhi_domain::action_log::EventKind;
-use fazhi_domain::authz::Actor;
+use fazhi_domain::agency::AgencyPath;
+use fazhi_domain::authz::{Action, Actor, authorize};
 use fazhi_domain::calendar::Calendar;
 use fazhi_domain::deadline::{self, Computed, DeadlineRule, Extension, Pause};
 use fazhi_domain::rules::{RuleError, RuleRegistry};
@@ -85,9 +86,56 @@ pub struct DeadlineAnswer {
     pub explanation_en: Vec<String>,
 }
 
-/// Compute `rule_id` from `from` with the rule version in force on `from`.
+/// The national calendar with the regional holidays of the agency at `path`
+/// (its own and its ancestors') layered on top.
+pub async fn calendar_for(app: &App, path: Option<&AgencyPath>) -> Result<Calendar, AppError> {
+    let base = app.law.calendar();
+    match path {
+        None => Ok(base),
+        Some(p) => Ok(layer(
+            &base,
+            &fazhi_store::law::regional_for_path(&app.db, p.as_str()).await?,
+        )),
+    }
+}
+
+fn layer(base: &Calendar, regional: &[fazhi_store::law::RegionalHoliday]) -> Calendar {
+    let extra: Vec<(Date, String, String)> = regional
+        .iter()
+        .filter_map(|h| {
+            h.holiday_date
+                .parse()
+                .ok()
+                .map(|d| (d, h.festival.clone(), h.notice.clone()))
+        })
+        .collect();
+    base.with_regional(&extra)
+}
+
+/// Compute `rule_id` from `from` on the national calendar, with the rule version in force on `from`.
 pub fn compute_deadline(
     app: &App,
+    rule_id: &str,
+    from: Date,
+    jurisdiction: &str,
+    pauses: &[Pause],
+    extensions: &[Extension],
+) -> Result<DeadlineAnswer, AppError> {
+    compute_deadline_on(
+        app,
+        &app.law.calendar(),
+        rule_id,
+        from,
+        jurisdiction,
+        pauses,
+        extensions,
+    )
+}
+
+/// Compute on a given calendar (e.g. one with an agency's regional holidays).
+pub fn compute_deadline_on(
+    app: &App,
+    cal: &Calendar,
     rule_id: &str,
     from: Date,
     jurisdiction: &str,
@@ -99,8 +147,8 @@ pub fn compute_deadline(
         .rules
         .deadline_rule(rule_id.trim(), jurisdiction, from)
         .map_err(rule_error)?;
-    let computed = deadline::compute(&rule, from, &app.law.calendar(), pauses, extensions)
-        .map_err(deadline_error)?;
+    let computed =
+        deadline::compute(&rule, from, cal, pauses, extensions).map_err(deadline_error)?;
     Ok(DeadlineAnswer {
         explanation_zh: computed.explain_zh(&rule),
         explanation_en: computed.explain_en(&rule),
@@ -116,9 +164,17 @@ pub async fn track_deadline(
     subject: &str,
     rule_id: &str,
     jurisdiction: &str,
+    agency: Option<&fazhi_store::agencies::Agency>,
     start: Date,
 ) -> Result<(i64, Date), AppError> {
-    let answer = compute_deadline(app, rule_id, start, jurisdiction, &[], &[])?;
+    let cal = match agency {
+        Some(a) => layer(
+            &app.law.calendar(),
+            &fazhi_store::law::regional_for_path_in_tx(tx, a.path.as_str()).await?,
+        ),
+        None => app.law.calendar(),
+    };
+    let answer = compute_deadline_on(app, &cal, rule_id, start, jurisdiction, &[], &[])?;
     let due = answer.computed.due.to_string();
     let id = fazhi_store::law::insert_deadline(
         tx,
@@ -130,11 +186,124 @@ pub async fn track_deadline(
             pauses_json: "[]",
             extensions_json: "[]",
             due_date: &due,
+            agency_id: agency.map(|a| a.id),
             at_us: app.now_us(),
         },
     )
     .await?;
     Ok((id, answer.computed.due))
+}
+
+/// Recompute every open tracked deadline on `base` (plus each deadline's
+/// agency's regional holidays); returns how many due dates changed.
+async fn recompute_open(
+    app: &App,
+    tx: &mut fazhi_store::Tx,
+    base: &Calendar,
+    now: i64,
+) -> Result<usize, AppError> {
+    let mut recomputed = 0;
+    for d in fazhi_store::law::open_deadlines_in_tx(tx).await? {
+        // A row whose rule or date no longer parses is left as it is (and shows in oversight).
+        let Ok(start) = d.start_date.parse::<Date>() else {
+            continue;
+        };
+        let Ok(rule) = app
+            .law
+            .rules
+            .deadline_rule(&d.rule_id, &d.jurisdiction, start)
+        else {
+            continue;
+        };
+        let cal = match d.agency_id {
+            Some(id) => match fazhi_store::agencies::get(&app.db, id).await? {
+                Some(a) => layer(
+                    base,
+                    &fazhi_store::law::regional_for_path_in_tx(tx, a.path.as_str()).await?,
+                ),
+                None => base.clone(),
+            },
+            None => base.clone(),
+        };
+        let pauses: Vec<Pause> = serde_json::from_str(&d.pauses_json).unwrap_or_default();
+        let extensions: Vec<Extension> =
+            serde_json::from_str(&d.extensions_json).unwrap_or_default();
+        if let Ok(c) = deadline::compute(&rule, start, &cal, &pauses, &extensions)
+            && c.due.to_string() != d.due_date
+        {
+            fazhi_store::law::set_due_date(tx, d.id, &c.due.to_string(), now).await?;
+            recomputed += 1;
+        }
+    }
+    Ok(recomputed)
+}
+
+/// Add a regional holiday for an agency (and the agencies below it), recompute
+/// the open deadlines, and record it. `actor: None` is the command line.
+pub async fn add_regional_holiday(
+    app: &App,
+    actor: Option<&Actor>,
+    agency_id: i64,
+    date_text: &str,
+    festival: &str,
+    notice: &str,
+) -> Result<usize, AppError> {
+    if let Some(a) = actor {
+        authorize(a, Action::ManageAgencies, None)?;
+    }
+    let agency = fazhi_store::agencies::get(&app.db, agency_id)
+        .await?
+        .ok_or_else(|| {
+            AppError::invalid(
+                "agency",
+                format!("机构 {agency_id} 不存在"),
+                format!("agency {agency_id} does not exist"),
+            )
+        })?;
+    if let Some(a) = actor {
+        authorize(a, Action::ManageAgencies, Some(&agency.path))?;
+    }
+    let date = parse_date("date", date_text)?;
+    let (festival, notice) = (festival.trim(), notice.trim());
+    if festival.is_empty() || notice.is_empty() {
+        return Err(AppError::invalid(
+            "festival",
+            "须填写节日名称和设立依据（文件名称或文号）",
+            "give the festival and the document that sets it",
+        ));
+    }
+    let now = app.now_us();
+    let mut tx = app.db.begin().await?;
+    let holiday = fazhi_store::law::RegionalHoliday {
+        agency_id,
+        holiday_date: date.to_string(),
+        festival: festival.to_owned(),
+        notice: notice.to_owned(),
+    };
+    fazhi_store::law::insert_regional(&mut tx, &holiday, now)
+        .await
+        .map_err(|e| {
+            if e.is_unique_violation() {
+                AppError::Conflict {
+                    zh: format!("{date} 已是该机构的地方节假日"),
+                    en: format!("{date} is already a regional holiday of this agency"),
+                }
+            } else {
+                e.into()
+            }
+        })?;
+    let recomputed = recompute_open(app, &mut tx, &app.law.calendar(), now).await?;
+    app.log(
+        &mut tx,
+        actor.map(|a| a.user_id),
+        Some(agency_id),
+        EventKind::RegionalHolidayAdded,
+        format!("agency:{agency_id}"),
+        serde_json::json!({ "date": date.to_string(), "festival": festival, "notice": notice, "recomputed_deadlines": recomputed }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(recomputed)
 }
 
 /// What an import did.
@@ -155,7 +324,7 @@ pub async fn import_holidays(
     replace: bool,
 ) -> Result<HolidayImport, AppError> {
     if let Some(actor) = actor {
-        fazhi_domain::authz::authorize(actor, fazhi_domain::authz::Action::ManageAgencies, None)?;
+        authorize(actor, Action::ManageAgencies, None)?;
     }
     let current = app.law.calendar();
     let parsed = Calendar::parse(text).map_err(|e| {
@@ -177,29 +346,7 @@ pub async fn import_holidays(
         .collect::<Vec<_>>()
         .join(",");
     fazhi_store::law::insert_calendar_import(&mut tx, &years_text, text, replace, now).await?;
-    let mut recomputed = 0;
-    for d in fazhi_store::law::open_deadlines_in_tx(&mut tx).await? {
-        // A row whose rule or date no longer parses is left as it is (and shows in oversight).
-        let Ok(start) = d.start_date.parse::<Date>() else {
-            continue;
-        };
-        let Ok(rule) = app
-            .law
-            .rules
-            .deadline_rule(&d.rule_id, &d.jurisdiction, start)
-        else {
-            continue;
-        };
-        let pauses: Vec<Pause> = serde_json::from_str(&d.pauses_json).unwrap_or_default();
-        let extensions: Vec<Extension> =
-            serde_json::from_str(&d.extensions_json).unwrap_or_default();
-        if let Ok(c) = deadline::compute(&rule, start, &merged, &pauses, &extensions)
-            && c.due.to_string() != d.due_date
-        {
-            fazhi_store::law::set_due_date(&mut tx, d.id, &c.due.to_string(), now).await?;
-            recomputed += 1;
-        }
-    }
+    let recomputed = recompute_open(app, &mut tx, &merged, now).await?;
     app.log(
         &mut tx,
         actor.map(|a| a.user_id),

@@ -30,10 +30,11 @@ pub enum EventKind {
     EvidenceAdded,
     CosignatureAdded,
     RegistryImported,
+    RegionalHolidayAdded,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 14] = [
+    pub const ALL: [EventKind; 15] = [
         EventKind::AgencyCreated,
         EventKind::UserCreated,
         EventKind::UserActivated,
@@ -48,6 +49,7 @@ impl EventKind {
         EventKind::EvidenceAdded,
         EventKind::CosignatureAdded,
         EventKind::RegistryImported,
+        EventKind::RegionalHolidayAdded,
     ];
 
     pub fn code(self) -> &'static str {
@@ -66,6 +68,7 @@ impl EventKind {
             EventKind::EvidenceAdded => "evidence.added",
             EventKind::CosignatureAdded => "log.cosignature_added",
             EventKind::RegistryImported => "registry.imported",
+            EventKind::RegionalHolidayAdded => "calendar.regional_added",
         }
     }
 
@@ -89,6 +92,7 @@ impl EventKind {
             EventKind::EvidenceAdded => "添加证据",
             EventKind::CosignatureAdded => "添加见证签名",
             EventKind::RegistryImported => "导入名录",
+            EventKind::RegionalHolidayAdded => "增加地方节假日",
         }
     }
 }

@@ -44,6 +44,7 @@ pub struct TrackedDeadline {
     pub extensions_json: String,
     pub due_date: String,
     pub open: i64,
+    pub agency_id: Option<i64>,
 }
 
 pub struct NewTrackedDeadline<'a> {
@@ -54,14 +55,15 @@ pub struct NewTrackedDeadline<'a> {
     pub pauses_json: &'a str,
     pub extensions_json: &'a str,
     pub due_date: &'a str,
+    pub agency_id: Option<i64>,
     pub at_us: i64,
 }
 
 pub async fn insert_deadline(tx: &mut Tx, d: &NewTrackedDeadline<'_>) -> Result<i64, StoreError> {
     Ok(on_tx!(tx, |c| {
         sqlx::query_scalar(
-        "INSERT INTO tracked_deadlines (id, subject, rule_id, jurisdiction, start_date, pauses_json, extensions_json, due_date, open, updated_at_us) \
-         VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM tracked_deadlines), $1, $2, $3, $4, $5, $6, $7, 1, $8) RETURNING id"
+        "INSERT INTO tracked_deadlines (id, subject, rule_id, jurisdiction, start_date, pauses_json, extensions_json, due_date, open, updated_at_us, agency_id) \
+         VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM tracked_deadlines), $1, $2, $3, $4, $5, $6, $7, 1, $8, $9) RETURNING id"
     )
     .bind(d.subject)
     .bind(d.rule_id)
@@ -71,12 +73,13 @@ pub async fn insert_deadline(tx: &mut Tx, d: &NewTrackedDeadline<'_>) -> Result<
     .bind(d.extensions_json)
     .bind(d.due_date)
     .bind(d.at_us)
+    .bind(d.agency_id)
     .fetch_one(&mut *c)
     .await?
     }))
 }
 
-const SELECT: &str = "SELECT id, subject, rule_id, jurisdiction, start_date, pauses_json, extensions_json, due_date, open FROM tracked_deadlines";
+const SELECT: &str = "SELECT id, subject, rule_id, jurisdiction, start_date, pauses_json, extensions_json, due_date, open, agency_id FROM tracked_deadlines";
 
 pub async fn open_deadlines_in_tx(tx: &mut Tx) -> Result<Vec<TrackedDeadline>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE open = 1 ORDER BY id"));
@@ -109,4 +112,56 @@ pub async fn set_due_date(
     .await?
     .rows_affected());
     Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct RegionalHoliday {
+    pub agency_id: i64,
+    pub holiday_date: String,
+    pub festival: String,
+    pub notice: String,
+}
+
+pub async fn insert_regional(
+    tx: &mut Tx,
+    h: &RegionalHoliday,
+    at_us: i64,
+) -> Result<i64, StoreError> {
+    Ok(on_tx!(tx, |c| {
+        sqlx::query_scalar(
+        "INSERT INTO regional_holidays (id, agency_id, holiday_date, festival, notice, created_at_us) \
+         VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM regional_holidays), $1, $2, $3, $4, $5) RETURNING id"
+    )
+    .bind(h.agency_id)
+    .bind(&h.holiday_date)
+    .bind(&h.festival)
+    .bind(&h.notice)
+    .bind(at_us)
+    .fetch_one(&mut *c)
+    .await?
+    }))
+}
+
+/// Regional holidays that apply to the agency at `path`: its own and its ancestors'.
+pub async fn regional_for_path(db: &Db, path: &str) -> Result<Vec<RegionalHoliday>, StoreError> {
+    Ok(on_db!(db, |c| sqlx::query_as(
+        "SELECT r.agency_id, r.holiday_date, r.festival, r.notice FROM regional_holidays r \
+         JOIN agencies a ON a.id = r.agency_id WHERE $1 LIKE a.path || '%' ORDER BY r.holiday_date"
+    )
+    .bind(path)
+    .fetch_all(c)
+    .await?))
+}
+
+pub async fn regional_for_path_in_tx(
+    tx: &mut Tx,
+    path: &str,
+) -> Result<Vec<RegionalHoliday>, StoreError> {
+    Ok(on_tx!(tx, |c| sqlx::query_as(
+        "SELECT r.agency_id, r.holiday_date, r.festival, r.notice FROM regional_holidays r \
+         JOIN agencies a ON a.id = r.agency_id WHERE $1 LIKE a.path || '%' ORDER BY r.holiday_date"
+    )
+    .bind(path)
+    .fetch_all(&mut *c)
+    .await?))
 }

@@ -92,6 +92,9 @@ enum Command {
         /// English explanation instead of Chinese.
         #[arg(long)]
         english: bool,
+        /// Agency id whose regional holidays apply (its own and its ancestors').
+        #[arg(long)]
+        agency: Option<i64>,
     },
     /// The holiday calendar: `fazhi holidays import FILE` adds next year's State Council schedule.
     Holidays {
@@ -115,6 +118,21 @@ enum HolidaysCommand {
         /// Replace years that are already loaded.
         #[arg(long)]
         replace: bool,
+    },
+    /// Add a regional holiday (set by the local government) for an agency and those below it.
+    AddRegional {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        agency: i64,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        date: String,
+        #[arg(long)]
+        festival: String,
+        /// The document that sets it (name or number).
+        #[arg(long)]
+        notice: String,
     },
 }
 
@@ -339,12 +357,32 @@ async fn main() -> Result<()> {
             from,
             jurisdiction,
             english,
+            agency,
         } => {
             let app = open_app(&db, PasswordParams::PRODUCTION).await?;
             let from = fazhi_app::law::parse_date("from", &from).unwrap_or_else(|e| fail(&e));
-            let answer =
-                fazhi_app::law::compute_deadline(&app, &rule, from, &jurisdiction, &[], &[])
-                    .unwrap_or_else(|e| fail(&e));
+            let path = match agency {
+                Some(id) => Some(
+                    fazhi_store::agencies::get(&app.db, id)
+                        .await?
+                        .with_context(|| format!("no agency {id}"))?
+                        .path,
+                ),
+                None => None,
+            };
+            let cal = fazhi_app::law::calendar_for(&app, path.as_ref())
+                .await
+                .unwrap_or_else(|e| fail(&e));
+            let answer = fazhi_app::law::compute_deadline_on(
+                &app,
+                &cal,
+                &rule,
+                from,
+                &jurisdiction,
+                &[],
+                &[],
+            )
+            .unwrap_or_else(|e| fail(&e));
             let lines = if english {
                 &answer.explanation_en
             } else {
@@ -367,6 +405,24 @@ async fn main() -> Result<()> {
                 println!(
                     "已导入 {:?} 年节假日安排，重算未届满期限 {} 个 / imported years {:?}, {} open deadlines recomputed",
                     done.years, done.recomputed, done.years, done.recomputed
+                );
+                Ok(())
+            }
+            HolidaysCommand::AddRegional {
+                db,
+                agency,
+                date,
+                festival,
+                notice,
+            } => {
+                let app = open_app(&db, PasswordParams::PRODUCTION).await?;
+                let n = fazhi_app::law::add_regional_holiday(
+                    &app, None, agency, &date, &festival, &notice,
+                )
+                .await
+                .unwrap_or_else(|e| fail(&e));
+                println!(
+                    "已增加地方节假日，重算未届满期限 {n} 个 / regional holiday added, {n} open deadlines recomputed"
                 );
                 Ok(())
             }

@@ -53,6 +53,7 @@ async fn importing_next_years_schedule_recomputes_open_deadlines_and_survives_a_
             "case:1",
             "ap_payment_deadline",
             "national",
+            None,
             date(2026, 12, 1),
         )
         .await
@@ -106,6 +107,7 @@ async fn replacing_a_year_recomputes_the_open_deadlines_that_depend_on_it() {
             "case:2",
             "ap_hearing_procedure",
             "national",
+            None,
             date(2026, 12, 30),
         )
         .await
@@ -139,5 +141,99 @@ async fn a_bad_holiday_file_changes_nothing() {
                 .unwrap()
                 .is_empty()
         );
+    }
+}
+
+#[tokio::test]
+async fn a_regional_holiday_applies_to_the_agency_and_below_and_recomputes_their_deadlines() {
+    for t in testing::both().await {
+        let app = app_on(t.db.clone());
+        fazhi_app::demo::seed_accounts(&app).await.unwrap();
+        let all = fazhi_store::agencies::list_all(&app.db).await.unwrap();
+        let district = all
+            .iter()
+            .find(|a| a.name == "示范市东湖区卫生健康局")
+            .unwrap()
+            .clone();
+        let institute = all
+            .iter()
+            .find(|a| a.name == "示范市东湖区卫生监督所")
+            .unwrap()
+            .clone();
+        let other = all
+            .iter()
+            .find(|a| a.name == "示范市西山区卫生健康局")
+            .unwrap()
+            .clone();
+        let mut tx = app.db.begin().await.unwrap();
+        // 3 working days from Mon 2 Mar 2026: 3, 4, 5 Mar.
+        let (_, due) = track_deadline(
+            &app,
+            &mut tx,
+            "case:3",
+            "pub_withdraw_3d",
+            "national",
+            Some(&institute),
+            date(2026, 3, 2),
+        )
+        .await
+        .unwrap();
+        let (_, other_due) = track_deadline(
+            &app,
+            &mut tx,
+            "case:4",
+            "pub_withdraw_3d",
+            "national",
+            Some(&other),
+            date(2026, 3, 2),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!((due, other_due), (date(2026, 3, 5), date(2026, 3, 5)));
+        let before = fazhi_store::events::size(&app.db).await.unwrap();
+        let n = fazhi_app::law::add_regional_holiday(
+            &app,
+            None,
+            district.id,
+            "2026-03-04",
+            "地方节日（示例）",
+            "某自治县人民政府通知",
+        )
+        .await
+        .unwrap();
+        assert_eq!(n, 1, "only the deadline of the district's institute moves");
+        assert_eq!(
+            fazhi_store::events::size(&app.db).await.unwrap(),
+            before + 1
+        );
+        assert_eq!(
+            fazhi_store::law::for_subject(&app.db, "case:3")
+                .await
+                .unwrap()[0]
+                .due_date,
+            "2026-03-06"
+        );
+        assert_eq!(
+            fazhi_store::law::for_subject(&app.db, "case:4")
+                .await
+                .unwrap()[0]
+                .due_date,
+            "2026-03-05"
+        );
+        let cal = fazhi_app::law::calendar_for(&app, Some(&institute.path))
+            .await
+            .unwrap();
+        assert!(!cal.is_working_day(date(2026, 3, 4)).unwrap());
+        let e =
+            fazhi_app::law::add_regional_holiday(&app, None, district.id, "2026-03-04", "x", "y")
+                .await
+                .unwrap_err();
+        assert!(matches!(e, fazhi_app::AppError::Conflict { .. }));
+        let e =
+            fazhi_app::law::add_regional_holiday(&app, None, district.id, "2026-02-30", "x", "y")
+                .await
+                .unwrap_err();
+        assert_eq!(e.field(), Some("date"));
     }
 }
