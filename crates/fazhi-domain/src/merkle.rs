@@ -77,7 +77,7 @@ impl<F: Fn(NodeId) -> Option<Hash>> Source for Lookup<'_, F> {
 /// MTH of leaves `[lo, hi)` where `lo` is aligned as RFC recursion leaves it.
 fn mth(src: &mut dyn Source, lo: u64, hi: u64) -> Result<Hash, MerkleError> {
     let n = hi - lo;
-    if n.is_power_of_two() && lo % n == 0 {
+    if n.is_power_of_two() && lo.is_multiple_of(n) {
         let level = u8::try_from(n.trailing_zeros()).map_err(|_| MerkleError::Malformed)?;
         return src.node(NodeId {
             level,
