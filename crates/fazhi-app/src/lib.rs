@@ -20,6 +20,7 @@ pub mod log_verify;
 pub mod password;
 pub mod registry;
 pub mod throttle;
+pub mod transparency;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::AppError;
@@ -41,6 +42,8 @@ pub struct App {
     pub evidence: evidence::EvidenceStore,
     /// The statutory calendar and the rule registry.
     pub law: Arc<law::Law>,
+    /// Signs the log's checkpoints (`None` until a key is configured).
+    pub log_signer: Option<transparency::LogSigner>,
 }
 
 /// Default session lifetime: one working day (8 hours).
@@ -62,7 +65,18 @@ impl App {
             session_ttl_s: SESSION_TTL_S_DEFAULT,
             evidence: evidence::EvidenceStore::new(data_dir.join("evidence")),
             law: Arc::new(law::Law::national()),
+            log_signer: None,
         }
+    }
+
+    /// Sign checkpoints with `seed` under `origin` (the key name is the origin).
+    pub fn with_log_key(mut self, origin: &str, seed: log_key::Seed) -> Self {
+        self.log_signer = Some(transparency::LogSigner {
+            origin: origin.to_owned(),
+            key_name: origin.to_owned(),
+            seed,
+        });
+        self
     }
 
     /// Readiness: the database answers.

@@ -37,6 +37,10 @@ pub enum Problem {
     },
     /// The attachment row and the event that added it disagree.
     AttachmentRecordMismatch { id: i64, detail: String },
+    /// A checkpoint's root is not the root of the log at its size.
+    CheckpointMismatch { size: i64 },
+    /// A checkpoint's signature does not verify with the agency key.
+    CheckpointSignature { size: i64 },
 }
 
 impl std::fmt::Display for Problem {
@@ -75,6 +79,18 @@ impl std::fmt::Display for Problem {
             Problem::AttachmentRecordMismatch { id, detail } => {
                 write!(f, "证据 {id} 的记录与事件不符 / evidence {id}: {detail}")
             }
+            Problem::CheckpointMismatch { size } => {
+                write!(
+                    f,
+                    "大小为 {size} 的检查点树根与日志不符 / the checkpoint of size {size} does not match the log"
+                )
+            }
+            Problem::CheckpointSignature { size } => {
+                write!(
+                    f,
+                    "大小为 {size} 的检查点签名无效 / the checkpoint of size {size} has an invalid signature"
+                )
+            }
         }
     }
 }
@@ -84,6 +100,7 @@ pub struct VerifyReport {
     pub events: i64,
     pub nodes: i64,
     pub attachments: i64,
+    pub checkpoints: i64,
     /// Bytes hashed (event encodings, node inputs, files).
     pub bytes_hashed: u64,
     pub problem: Option<Problem>,
@@ -97,7 +114,18 @@ pub async fn verify(app: &App, progress: Progress<'_>) -> Result<VerifyReport, A
     let size = events::size(&app.db).await?;
     let total = u64::try_from(size).unwrap_or(0);
 
-    // Leaves: event i must exist and hash to stored leaf i - 1.
+    // Leaves: event i must exist and hash to stored leaf i - 1. The roots of
+    // every checkpoint are recomputed from the events on the way.
+    let checkpoints = fazhi_store::log_tree::all_checkpoints(&app.db).await?;
+    let mut pending_checkpoints = checkpoints.iter().peekable();
+    let mut compact = fazhi_domain::merkle::CompactRange::default();
+    let verifier = app
+        .log_signer
+        .as_ref()
+        .map(|s| fazhi_domain::checkpoint::NoteVerifier {
+            name: s.key_name.clone(),
+            public: s.public_key(),
+        });
     let mut next_id = 1i64;
     while next_id <= size {
         let batch = events::range(&app.db, next_id, VERIFY_BATCH_ROWS).await?;
@@ -131,12 +159,37 @@ pub async fn verify(app: &App, progress: Progress<'_>) -> Result<VerifyReport, A
             }
             report.events += 1;
             next_id += 1;
+            compact.append(recomputed);
+            while let Some(cp) = pending_checkpoints.peek() {
+                if cp.size != report.events {
+                    break;
+                }
+                if cp.root != compact.root() {
+                    report.problem = Some(Problem::CheckpointMismatch { size: cp.size });
+                    return Ok(report);
+                }
+                if let Some(v) = &verifier {
+                    let opened =
+                        fazhi_domain::checkpoint::open_note(&cp.note, std::slice::from_ref(v));
+                    if !opened.is_ok_and(|c| c.size == compact.size() && c.root == compact.root()) {
+                        report.problem = Some(Problem::CheckpointSignature { size: cp.size });
+                        return Ok(report);
+                    }
+                }
+                report.checkpoints += 1;
+                pending_checkpoints.next();
+            }
         }
         if batch.is_empty() {
             report.problem = Some(Problem::EventMissing { id: next_id });
             return Ok(report);
         }
         progress("events", u64::try_from(report.events).unwrap_or(0), total);
+    }
+    if let Some(cp) = pending_checkpoints.next() {
+        // A checkpoint larger than the log: events were removed from the end.
+        report.problem = Some(Problem::CheckpointMismatch { size: cp.size });
+        return Ok(report);
     }
     if log_tree::leaf_count(&app.db).await? > size {
         report.problem = Some(Problem::LeafWithoutEvent { index: size });

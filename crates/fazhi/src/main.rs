@@ -31,6 +31,13 @@ struct DbArgs {
     /// PostgreSQL URL (postgres://…); without it the embedded SQLite in the data directory is used.
     #[arg(long, env = "FAZHI_DATABASE_URL")]
     database_url: Option<String>,
+    /// The action log's origin line in signed checkpoints (and the key's name).
+    #[arg(
+        long,
+        env = "FAZHI_LOG_ORIGIN",
+        default_value = "fazhi.local/action-log"
+    )]
+    log_origin: String,
 }
 
 #[derive(Args, Clone)]
@@ -43,6 +50,9 @@ struct ServeArgs {
     /// Mark cookies Secure (set when served over HTTPS).
     #[arg(long, env = "FAZHI_SECURE_COOKIES", default_value_t = false)]
     secure_cookies: bool,
+    /// Seconds between automatic signed checkpoints (made only when the log grew).
+    #[arg(long, env = "FAZHI_CHECKPOINT_INTERVAL_S", default_value_t = fazhi_app::transparency::CHECKPOINT_INTERVAL_S_DEFAULT)]
+    checkpoint_interval_s: u64,
 }
 
 #[derive(Subcommand)]
@@ -138,6 +148,16 @@ enum HolidaysCommand {
 
 #[derive(Subcommand)]
 enum LogCommand {
+    /// Sign a checkpoint of the log now and print it (C2SP signed note).
+    Checkpoint {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Print the verifier key that checks this log's checkpoints.
+    Key {
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Recompute every leaf, every stored tree node and every evidence file's
     /// hash; report the first inconsistency and exit non-zero.
     Verify {
@@ -196,15 +216,30 @@ async fn open_app(db: &DbArgs, params: PasswordParams) -> Result<App> {
         .await
         .with_context(|| format!("opening the database (data dir {})", db.data_dir.display()))?;
     database.migrate().await.context("applying migrations")?;
-    Ok(App::new(
-        database,
-        Arc::new(SystemClock),
-        params,
-        &db.data_dir,
-    ))
+    let seed = fazhi_app::log_key::load_or_create(&fazhi_app::log_key::key_path(&db.data_dir))
+        .unwrap_or_else(|e| fail(&e));
+    let app = App::new(database, Arc::new(SystemClock), params, &db.data_dir)
+        .with_log_key(&db.log_origin, seed);
+    // Holiday schedules imported after release apply on top of the embedded table.
+    fazhi_app::law::load_imports(&app)
+        .await
+        .unwrap_or_else(|e| fail(&e));
+    Ok(app)
 }
 
 async fn serve(app: App, args: &ServeArgs) -> Result<()> {
+    // Sign a checkpoint now and then periodically, whenever the log has grown.
+    let checkpointing = app.clone();
+    let interval_s = args.checkpoint_interval_s.max(1);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(interval_s));
+        loop {
+            tick.tick().await;
+            if let Err(e) = fazhi_app::transparency::make_checkpoint(&checkpointing, false).await {
+                tracing::error!(error = %e, "checkpoint failed");
+            }
+        }
+    });
     let state = fazhi_web::AppState {
         app,
         secure_cookies: args.secure_cookies,
@@ -435,6 +470,24 @@ async fn main() -> Result<()> {
         } => import_file(&db, &kind, &file, &user).await,
         Command::Log { command } => match command {
             LogCommand::Verify { db } => log_verify(&db).await,
+            LogCommand::Checkpoint { db } => {
+                let app = open_app(&db, PasswordParams::PRODUCTION).await?;
+                match fazhi_app::transparency::make_checkpoint(&app, true)
+                    .await
+                    .unwrap_or_else(|e| fail(&e))
+                {
+                    Some(cp) => print!("{}", cp.note),
+                    None => println!("日志为空 / the log is empty"),
+                }
+                Ok(())
+            }
+            LogCommand::Key { db } => {
+                let app = open_app(&db, PasswordParams::PRODUCTION).await?;
+                if let Some(s) = &app.log_signer {
+                    println!("{}", s.verifier_key());
+                }
+                Ok(())
+            }
         },
     }
 }
@@ -459,9 +512,10 @@ async fn log_verify(db: &DbArgs) -> Result<()> {
     bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64().max(1e-9);
     println!(
-        "events {} · tree nodes {} · evidence files {} · {:.1} MiB hashed in {:.2} s ({:.1} MiB/s, {:.0} events/s)",
+        "events {} · tree nodes {} · checkpoints {} · evidence files {} · {:.1} MiB hashed in {:.2} s ({:.1} MiB/s, {:.0} events/s)",
         report.events,
         report.nodes,
+        report.checkpoints,
         report.attachments,
         report.bytes_hashed as f64 / 1_048_576.0,
         seconds,

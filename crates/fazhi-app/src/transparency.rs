@@ -1,0 +1,223 @@
+//! The action log as a transparency log: signed checkpoints and proofs.
+//!
+//! Checkpoints are the log's statements about itself (size and root, signed
+//! with the agency key); they are kept in their own append-only table, not as
+//! events, so that making one does not grow the log it describes.
+
+use crate::log_key::Seed;
+use crate::{App, AppError};
+use fazhi_domain::checkpoint::{self, Checkpoint};
+use fazhi_domain::merkle::{self, Hash, NodeId};
+use fazhi_store::log_tree::{self, StoredCheckpoint};
+use std::collections::HashMap;
+
+/// Default period between automatic checkpoints (when the log grew).
+pub const CHECKPOINT_INTERVAL_S_DEFAULT: u64 = 600;
+
+/// Who signs this log's checkpoints.
+#[derive(Clone, Debug)]
+pub struct LogSigner {
+    /// The log's origin line, e.g. `fazhi/示范市东湖区卫生健康局`.
+    pub origin: String,
+    /// The signature key name (the same text goes into the verifier key).
+    pub key_name: String,
+    pub seed: Seed,
+}
+
+impl LogSigner {
+    pub fn public_key(&self) -> [u8; 32] {
+        checkpoint::public_key(&self.seed.0)
+    }
+    pub fn verifier_key(&self) -> String {
+        checkpoint::verifier_key_text(&self.key_name, &self.public_key())
+    }
+}
+
+fn signer(app: &App) -> Result<&LogSigner, AppError> {
+    app.log_signer
+        .as_ref()
+        .ok_or_else(|| AppError::Internal("no log-signing key configured".into()))
+}
+
+fn merkle_error(e: merkle::MerkleError) -> AppError {
+    match e {
+        merkle::MerkleError::IndexOutOfRange { .. } | merkle::MerkleError::BadSizes { .. } => {
+            let t = e.to_string();
+            let (zh, en) = t.split_once(" / ").unwrap_or((&t, &t));
+            AppError::invalid("size", zh.to_owned(), en.to_owned())
+        }
+        other => AppError::Internal(other.to_string()),
+    }
+}
+
+async fn read_nodes(app: &App, ids: &[NodeId]) -> Result<HashMap<NodeId, Hash>, AppError> {
+    let keys: Vec<(i64, i64)> = ids
+        .iter()
+        .map(|n| {
+            (
+                i64::from(n.level),
+                i64::try_from(n.index).unwrap_or(i64::MAX),
+            )
+        })
+        .collect();
+    let found = log_tree::nodes(&app.db, &keys).await?;
+    Ok(ids
+        .iter()
+        .filter_map(|n| {
+            found
+                .get(&(
+                    i64::from(n.level),
+                    i64::try_from(n.index).unwrap_or(i64::MAX),
+                ))
+                .map(|h| (*n, *h))
+        })
+        .collect())
+}
+
+/// The root of the tree of `size`, from stored nodes.
+pub async fn root_at(app: &App, size: u64) -> Result<Hash, AppError> {
+    let nodes = read_nodes(app, &merkle::root_nodes(size)).await?;
+    merkle::root(size, &|id| nodes.get(&id).copied()).map_err(merkle_error)
+}
+
+/// Sign a checkpoint of the log as it is now. Without `force`, nothing is
+/// made when the log has not grown since the last one.
+pub async fn make_checkpoint(app: &App, force: bool) -> Result<Option<StoredCheckpoint>, AppError> {
+    let signer = signer(app)?;
+    let size = u64::try_from(fazhi_store::events::size(&app.db).await?).unwrap_or(0);
+    let latest = log_tree::latest_checkpoint(&app.db).await?;
+    if size == 0
+        || latest
+            .as_ref()
+            .is_some_and(|c| c.size == i64::try_from(size).unwrap_or(-1) && !force)
+    {
+        return Ok(None);
+    }
+    if let Some(l) = &latest
+        && l.size == i64::try_from(size).unwrap_or(-1)
+    {
+        return Ok(Some(l.clone()));
+    }
+    let root = root_at(app, size).await?;
+    let cp = Checkpoint {
+        origin: signer.origin.clone(),
+        size,
+        root,
+    };
+    let note = checkpoint::sign(&cp, &signer.key_name, &signer.seed.0);
+    let mut tx = app.db.begin().await?;
+    let id = log_tree::insert_checkpoint(
+        &mut tx,
+        i64::try_from(size).unwrap_or(i64::MAX),
+        &root,
+        &note,
+        app.now_us(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Some(StoredCheckpoint {
+        id,
+        size: i64::try_from(size).unwrap_or(i64::MAX),
+        root: root.to_vec(),
+        note,
+        created_at_us: app.now_us(),
+    }))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct InclusionAnswer {
+    pub event_id: i64,
+    pub leaf_index: u64,
+    pub tree_size: u64,
+    pub leaf_hash: String,
+    pub root: String,
+    pub proof: Vec<String>,
+    /// The signed checkpoint of `tree_size` (if one was made at that size).
+    pub checkpoint: Option<String>,
+    /// The proof checked against the root here, as a client would.
+    pub verified: bool,
+}
+
+/// Inclusion proof of event `event_id` in the tree of the latest checkpoint
+/// (or of `size`). Reveals hashes only.
+pub async fn inclusion(
+    app: &App,
+    event_id: i64,
+    size: Option<u64>,
+) -> Result<InclusionAnswer, AppError> {
+    let size = match size {
+        Some(s) => s,
+        None => log_tree::latest_checkpoint(&app.db)
+            .await?
+            .map(|c| u64::try_from(c.size).unwrap_or(0))
+            .ok_or_else(|| AppError::invalid("size", "尚无检查点", "no checkpoint yet"))?,
+    };
+    let log_size = u64::try_from(fazhi_store::events::size(&app.db).await?).unwrap_or(0);
+    if size > log_size {
+        return Err(AppError::invalid(
+            "size",
+            format!("日志只有 {log_size} 条"),
+            format!("the log has only {log_size} entries"),
+        ));
+    }
+    let index = u64::try_from(event_id - 1).map_err(|_| {
+        AppError::invalid("event", "事件序号须为正整数", "event id must be positive")
+    })?;
+    let ids = merkle::inclusion_proof_nodes(index, size).map_err(merkle_error)?;
+    let mut wanted = ids.clone();
+    wanted.push(NodeId { level: 0, index });
+    wanted.extend(merkle::root_nodes(size));
+    let nodes = read_nodes(app, &wanted).await?;
+    let lookup = |id: NodeId| nodes.get(&id).copied();
+    let proof = merkle::inclusion_proof(index, size, &lookup).map_err(merkle_error)?;
+    let root = merkle::root(size, &lookup).map_err(merkle_error)?;
+    let leaf = lookup(NodeId { level: 0, index })
+        .ok_or_else(|| AppError::Internal(format!("leaf {index} missing")))?;
+    let verified = merkle::verify_inclusion(&leaf, index, size, &proof, &root).is_ok();
+    let checkpoint = log_tree::checkpoint_by_size(&app.db, i64::try_from(size).unwrap_or(-1))
+        .await?
+        .map(|c| c.note);
+    Ok(InclusionAnswer {
+        event_id,
+        leaf_index: index,
+        tree_size: size,
+        leaf_hash: hex::encode(leaf),
+        root: hex::encode(root),
+        proof: proof.iter().map(hex::encode).collect(),
+        checkpoint,
+        verified,
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ConsistencyAnswer {
+    pub from_size: u64,
+    pub to_size: u64,
+    pub from_root: String,
+    pub to_root: String,
+    pub proof: Vec<String>,
+}
+
+pub async fn consistency(app: &App, from: u64, to: u64) -> Result<ConsistencyAnswer, AppError> {
+    let log_size = u64::try_from(fazhi_store::events::size(&app.db).await?).unwrap_or(0);
+    if to > log_size {
+        return Err(AppError::invalid(
+            "to",
+            format!("日志只有 {log_size} 条"),
+            format!("the log has only {log_size} entries"),
+        ));
+    }
+    let mut wanted = merkle::consistency_proof_nodes(from, to).map_err(merkle_error)?;
+    wanted.extend(merkle::root_nodes(from));
+    wanted.extend(merkle::root_nodes(to));
+    let nodes = read_nodes(app, &wanted).await?;
+    let lookup = |id: NodeId| nodes.get(&id).copied();
+    let proof = merkle::consistency_proof(from, to, &lookup).map_err(merkle_error)?;
+    Ok(ConsistencyAnswer {
+        from_size: from,
+        to_size: to,
+        from_root: hex::encode(merkle::root(from, &lookup).map_err(merkle_error)?),
+        to_root: hex::encode(merkle::root(to, &lookup).map_err(merkle_error)?),
+        proof: proof.iter().map(hex::encode).collect(),
+    })
+}
