@@ -221,3 +221,27 @@ pub async fn consistency(app: &App, from: u64, to: u64) -> Result<ConsistencyAns
         proof: proof.iter().map(hex::encode).collect(),
     })
 }
+
+/// A checkpoint with its witness cosignature lines.
+pub struct PublishedCheckpoint {
+    pub checkpoint: StoredCheckpoint,
+    pub cosignatures: Vec<String>,
+}
+
+/// The newest checkpoints (public: hashes and signatures only).
+pub async fn checkpoints(app: &App, limit_rows: i64) -> Result<Vec<PublishedCheckpoint>, AppError> {
+    let list = log_tree::list_checkpoints(&app.db, limit_rows.clamp(1, 1000)).await?;
+    let mut out = Vec::with_capacity(list.len());
+    for c in list {
+        let cosignatures = log_tree::cosignatures(&app.db, c.id)
+            .await?
+            .into_iter()
+            .map(|(_, line)| line)
+            .collect();
+        out.push(PublishedCheckpoint {
+            checkpoint: c,
+            cosignatures,
+        });
+    }
+    Ok(out)
+}

@@ -38,6 +38,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(download_evidence))
         .routes(routes!(crate::law_pages::list_rules))
         .routes(routes!(crate::law_pages::compute_deadline))
+        .routes(routes!(crate::transparency_pages::checkpoints))
+        .routes(routes!(crate::transparency_pages::inclusion))
+        .routes(routes!(crate::transparency_pages::consistency))
 }
 
 /// A JSON body whose parse errors become our bilingual 400/422 error.

@@ -17,6 +17,7 @@ pub mod law_pages;
 pub mod pages;
 pub mod registry_pages;
 pub mod routes;
+pub mod transparency_pages;
 pub mod views;
 
 use axum::Router;
@@ -42,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router())
         .merge(registry_pages::router())
         .merge(law_pages::router())
+        .merge(transparency_pages::router())
         .merge(api_router)
         .route(
             "/api/openapi.json",

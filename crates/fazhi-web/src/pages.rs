@@ -270,15 +270,26 @@ async fn log_page(State(state): State<AppState>, user: PageUser) -> Response {
     let tr = user.tr;
     let actor = user.auth.actor();
     match home::recent_events(&state.app, &actor, LOG_PAGE_ROWS).await {
-        Ok(events) => render(
-            LogPage {
-                t: tr,
-                nav: Nav::new(tr, Some(&user.auth), "/log"),
-                events: events.iter().map(|e| EventRow::new(e, tr.lang)).collect(),
-            },
-            StatusCode::OK,
-            tr.lang,
-        ),
+        Ok(events) => {
+            let mut rows: Vec<EventRow> =
+                events.iter().map(|e| EventRow::new(e, tr.lang)).collect();
+            // A live check per row: the proof is computed from the stored tree and verified here.
+            for row in &mut rows {
+                row.verified = fazhi_app::transparency::inclusion(&state.app, row.id, None)
+                    .await
+                    .ok()
+                    .map(|p| p.verified);
+            }
+            render(
+                LogPage {
+                    t: tr,
+                    nav: Nav::new(tr, Some(&user.auth), "/log"),
+                    events: rows,
+                },
+                StatusCode::OK,
+                tr.lang,
+            )
+        }
         Err(e) => PageError::new(e, tr.lang).into_response(),
     }
 }

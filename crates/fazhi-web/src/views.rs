@@ -48,6 +48,9 @@ pub struct EventRow {
     pub time: String,
     pub kind: String,
     pub subject: String,
+    /// `Some(true)` when a live inclusion proof against the latest signed
+    /// checkpoint verified; `None` when not yet covered by a checkpoint.
+    pub verified: Option<bool>,
 }
 
 impl EventRow {
@@ -61,6 +64,7 @@ impl EventRow {
             time: format_instant_cst(e.at_us),
             kind,
             subject: e.subject.clone(),
+            verified: None,
         }
     }
 }

@@ -169,3 +169,39 @@ async fn a_swapped_evidence_file_is_found() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_rewritten_checkpoint_root_or_signature_is_found() {
+    for t in testing::both().await {
+        let (app, _db) = seeded(t).await;
+        let app = app.with_log_key("fazhi.test/log", fazhi_app::log_key::Seed([9u8; 32]));
+        let cp = fazhi_app::transparency::make_checkpoint(&app, false)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(verify(&app, &quiet).await.unwrap().checkpoints, 1);
+        // The attacker rewrites the note (a forged signature).
+        as_attacker(&app.db, &format!("UPDATE checkpoints SET note = REPLACE(note, 'fazhi.test/log\n', 'fazhi.test/log\n') || 'x' WHERE size = {}", cp.size)).await.unwrap();
+        let report = verify(&app, &quiet).await.unwrap();
+        assert_eq!(
+            report.problem,
+            Some(Problem::CheckpointSignature { size: cp.size }),
+            "{:?}",
+            app.db.backend()
+        );
+        // A verifier holding another key does not accept the agency's checkpoints either.
+        let stranger = app
+            .clone()
+            .with_log_key("fazhi.test/log", fazhi_app::log_key::Seed([10u8; 32]));
+        assert!(verify(&stranger, &quiet).await.unwrap().problem.is_some());
+        // Deleting the last events makes the checkpoint larger than the log.
+        as_attacker(&app.db, &format!("DELETE FROM events WHERE id = {}; DELETE FROM log_nodes WHERE level = 0 AND idx = {}", cp.size, cp.size - 1)).await.unwrap();
+        let report = verify(&app, &quiet).await.unwrap();
+        assert_eq!(
+            report.problem,
+            Some(Problem::CheckpointMismatch { size: cp.size }),
+            "{:?}",
+            app.db.backend()
+        );
+    }
+}

@@ -83,7 +83,8 @@ impl TestApp {
             clock.clone(),
             PasswordParams::FAST_FOR_TESTS,
             &files,
-        );
+        )
+        .with_log_key("fazhi.test/action-log", fazhi_app::log_key::Seed([5u8; 32]));
         assert!(fazhi_app::demo::seed_accounts(&app).await.unwrap());
         let router = fazhi_web::router(fazhi_web::AppState {
             app: app.clone(),

@@ -12,3 +12,4 @@ mod openapi;
 mod registry;
 mod route_matrix;
 mod scope;
+mod transparency;
