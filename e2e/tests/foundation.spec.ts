@@ -146,3 +146,12 @@ test('a legal reviewer reads the rules of law and computes a deadline across Spr
   await expect(page.locator('#explanation')).toContainText('春节');
   await page.screenshot({ path: 'test-results/deadline.png', fullPage: true });
 });
+
+test('a visitor without an account checks that an event is in the signed log', async ({ page }) => {
+  await page.goto('/transparency');
+  await expect(page.locator('#verifier-key')).toContainText('+');
+  await page.locator('#event').fill('1');
+  await page.locator('#check').click();
+  await expect(page.locator('#verdict')).toContainText('✓');
+  await page.screenshot({ path: 'test-results/transparency.png', fullPage: true });
+});
