@@ -245,3 +245,59 @@ pub async fn checkpoints(app: &App, limit_rows: i64) -> Result<Vec<PublishedChec
     }
     Ok(out)
 }
+
+/// Build the offline bundle of one record: its events with inclusion proofs
+/// against a signed checkpoint covering all of them (made now if needed).
+pub async fn make_bundle(
+    app: &App,
+    subject: &str,
+) -> Result<fazhi_domain::bundle::Bundle, AppError> {
+    let subject = crate::evidence::parse_subject(subject)?;
+    let events = fazhi_store::events::for_subject(&app.db, &subject).await?;
+    let Some(last) = events.last() else {
+        return Err(AppError::NotFound {
+            zh: "该对象的记录",
+            en: "records of that subject",
+        });
+    };
+    let cp = match log_tree::latest_checkpoint(&app.db).await? {
+        Some(c) if c.size >= last.id => c,
+        _ => make_checkpoint(app, true)
+            .await?
+            .ok_or_else(|| AppError::Internal("empty log".into()))?,
+    };
+    let size = u64::try_from(cp.size).unwrap_or(0);
+    let mut bundle_events = Vec::with_capacity(events.len());
+    for e in &events {
+        let index = u64::try_from(e.id - 1).unwrap_or(0);
+        let nodes = read_nodes(
+            app,
+            &merkle::inclusion_proof_nodes(index, size).map_err(merkle_error)?,
+        )
+        .await?;
+        let proof = merkle::inclusion_proof(index, size, &|id| nodes.get(&id).copied())
+            .map_err(merkle_error)?;
+        bundle_events.push(fazhi_domain::bundle::BundleEvent::from_event(
+            e,
+            proof.iter().map(hex::encode).collect(),
+        ));
+    }
+    let attachments = fazhi_store::attachments::for_subject(&app.db, &subject)
+        .await?
+        .into_iter()
+        .map(|a| fazhi_domain::bundle::BundleAttachment {
+            sha256: a.sha256,
+            size_bytes: a.size_bytes,
+            media_type: a.media_type,
+            file_name: a.file_name,
+        })
+        .collect();
+    Ok(fazhi_domain::bundle::Bundle {
+        format: fazhi_domain::bundle::BUNDLE_FORMAT.to_owned(),
+        subject,
+        verifier_key: signer(app)?.verifier_key(),
+        checkpoint: cp.note,
+        events: bundle_events,
+        attachments,
+    })
+}

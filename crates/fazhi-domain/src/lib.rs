@@ -7,6 +7,7 @@
 pub mod action_log;
 pub mod agency;
 pub mod authz;
+pub mod bundle;
 pub mod calendar;
 pub mod checkpoint;
 pub mod deadline;

@@ -158,6 +158,23 @@ enum LogCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Export one record's events with inclusion proofs and a signed checkpoint, for offline checking.
+    Bundle {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The record, `kind:id` (e.g. case:12).
+        #[arg(long)]
+        subject: String,
+        #[arg(long)]
+        output: PathBuf,
+    },
+    /// Check a bundle offline with the agency's published verifier key.
+    VerifyBundle {
+        file: PathBuf,
+        /// The published verifier key; without it the key inside the bundle is used (and a warning printed).
+        #[arg(long)]
+        verifier_key: Option<String>,
+    },
     /// Recompute every leaf, every stored tree node and every evidence file's
     /// hash; report the first inconsistency and exit non-zero.
     Verify {
@@ -480,6 +497,62 @@ async fn main() -> Result<()> {
                     None => println!("日志为空 / the log is empty"),
                 }
                 Ok(())
+            }
+            LogCommand::Bundle {
+                db,
+                subject,
+                output,
+            } => {
+                let app = open_app(&db, PasswordParams::PRODUCTION).await?;
+                let bundle = fazhi_app::transparency::make_bundle(&app, &subject)
+                    .await
+                    .unwrap_or_else(|e| fail(&e));
+                std::fs::write(&output, serde_json::to_vec_pretty(&bundle)?)
+                    .with_context(|| format!("writing {}", output.display()))?;
+                println!(
+                    "{} 条记录、{} 个证据文件已导出 / {} events, {} attachments written to {}",
+                    bundle.events.len(),
+                    bundle.attachments.len(),
+                    bundle.events.len(),
+                    bundle.attachments.len(),
+                    output.display()
+                );
+                Ok(())
+            }
+            LogCommand::VerifyBundle { file, verifier_key } => {
+                let bundle: fazhi_domain::bundle::Bundle = serde_json::from_slice(
+                    &std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?,
+                )
+                .with_context(|| "the file is not a Fazhi bundle")?;
+                let key_text = match verifier_key {
+                    Some(k) => k,
+                    None => {
+                        eprintln!(
+                            "注意：使用证据包内附的公钥，请与机构公布的公钥核对 / warning: using the key inside the bundle; compare it with the published key"
+                        );
+                        bundle.verifier_key.clone()
+                    }
+                };
+                let key = fazhi_domain::checkpoint::parse_verifier_key(&key_text)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                match fazhi_domain::bundle::verify_bundle(&bundle, &key) {
+                    Ok(r) => {
+                        println!(
+                            "校验通过：{} 的 {} 条记录均包含在大小为 {} 的已签名日志中且未被改动 / verified: {} events of {} are in the signed log of size {}, unaltered",
+                            bundle.subject,
+                            r.events_verified,
+                            r.tree_size,
+                            r.events_verified,
+                            bundle.subject,
+                            r.tree_size
+                        );
+                        Ok(())
+                    }
+                    Err(e) => {
+                        eprintln!("校验失败 / verification FAILED: {e}");
+                        std::process::exit(1);
+                    }
+                }
             }
             LogCommand::Key { db } => {
                 let app = open_app(&db, PasswordParams::PRODUCTION).await?;

@@ -205,3 +205,34 @@ async fn a_rewritten_checkpoint_root_or_signature_is_found() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_record_bundle_verifies_offline_and_names_a_changed_event() {
+    for t in testing::both().await {
+        let (app, _db) = seeded(t).await;
+        let app = app.with_log_key("fazhi.test/log", fazhi_app::log_key::Seed([9u8; 32]));
+        upload(&app, b"scene photo").await;
+        let bundle = fazhi_app::transparency::make_bundle(&app, "inspection:1")
+            .await
+            .unwrap();
+        assert_eq!((bundle.events.len(), bundle.attachments.len()), (1, 1));
+        let key = fazhi_domain::checkpoint::parse_verifier_key(
+            &app.log_signer.as_ref().unwrap().verifier_key(),
+        )
+        .unwrap();
+        assert_eq!(
+            fazhi_domain::bundle::verify_bundle(&bundle, &key)
+                .unwrap()
+                .events_verified,
+            1
+        );
+        let mut changed = bundle.clone();
+        changed.events[0].payload_json = changed.events[0].payload_json.replace("现场", "伪造");
+        assert!(fazhi_domain::bundle::verify_bundle(&changed, &key).is_err());
+        assert!(
+            fazhi_app::transparency::make_bundle(&app, "case:404")
+                .await
+                .is_err()
+        );
+    }
+}
