@@ -32,6 +32,9 @@ pub struct BenchArgs {
     /// Skip PostgreSQL.
     #[arg(long)]
     no_postgres: bool,
+    /// Leaves of the synthetic tree that proofs are served from (`proofs` benchmark).
+    #[arg(long, default_value_t = 1_000_000)]
+    proof_leaves: u64,
 }
 
 struct Measure {
@@ -57,7 +60,7 @@ fn report(args: &BenchArgs, m: &Measure) {
                 "{:<32} {:>12.0} {}  (baseline {:.0}, ratio {:.3})",
                 m.name, m.value, m.unit, b, r
             ),
-            _ => println!("{:<32} {:>12.0} {}", m.name, m.value, m.unit),
+            _ => println!("{:<40} {:>12.2} {}", m.name, m.value, m.unit),
         }
     }
 }
@@ -83,11 +86,12 @@ pub async fn run(args: BenchArgs) -> Result<()> {
     match args.name.as_str() {
         "log" => bench_log(&args).await,
         "import" => bench_import(&args).await,
+        "proofs" => bench_proofs(&args).await,
         "all" => {
             bench_log(&args).await?;
             bench_import(&args).await
         }
-        other => bail!("unknown benchmark '{other}': known are log, import, all"),
+        other => bail!("unknown benchmark '{other}': known are log, import, proofs, all"),
     }
 }
 
@@ -338,6 +342,128 @@ async fn bench_import(args: &BenchArgs) -> Result<()> {
             unit: "rows/s",
             baseline: Some(raw_rate),
             ratio: Some(import_rate / raw_rate),
+        },
+    );
+    db.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+/// Inclusion and consistency proofs served from the database for a tree of
+/// `--proof-leaves` synthetic leaves (SQLite): median latency of each, and
+/// every proof checked against the root.
+async fn bench_proofs(args: &BenchArgs) -> Result<()> {
+    use fazhi_domain::action_log::{interior_hash, leaf_hash_of};
+    use fazhi_domain::merkle::{self, NodeId};
+    let n = args.proof_leaves.max(2);
+    let dir = std::env::temp_dir().join(format!(
+        "fazhi-bench-{}",
+        fazhi_app::random_token(6).map_err(|e| anyhow::anyhow!("{e}"))?
+    ));
+    let db = Db::open_sqlite(&dir).await?;
+    db.migrate().await?;
+    // Build the tree level by level and store every complete subtree, as appends would.
+    let bar = progress(
+        args,
+        i64::try_from(2 * n).unwrap_or(0),
+        "sqlite: building tree",
+    );
+    let mut level: Vec<[u8; 32]> = (0..n).map(|i| leaf_hash_of(&i.to_be_bytes())).collect();
+    let mut depth = 0i64;
+    const ROWS_PER_STATEMENT: usize = 1000;
+    while !level.is_empty() {
+        let mut tx = db.begin().await?;
+        let rows: Vec<(i64, i64, [u8; 32])> = level
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (depth, i64::try_from(i).unwrap_or(0), *h))
+            .collect();
+        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+            fazhi_store::log_tree::insert_nodes(&mut tx, chunk).await?;
+            bar.inc(chunk.len() as u64);
+        }
+        tx.commit().await?;
+        if level.len() < 2 {
+            break;
+        }
+        level = level
+            .chunks_exact(2)
+            .map(|p| interior_hash(&p[0], &p[1]))
+            .collect();
+        depth += 1;
+    }
+    bar.finish_and_clear();
+    let app = App::new(
+        db.clone(),
+        Arc::new(SystemClock),
+        PasswordParams::FAST_FOR_TESTS,
+        &dir,
+    );
+    let root = fazhi_app::transparency::root_at(&app, n)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let samples = 1000u64;
+    let mut inclusion_ms = Vec::new();
+    let mut consistency_ms = Vec::new();
+    for i in 0..samples {
+        let index = (i * 7_919_993 + 12_345) % n;
+        let started = Instant::now();
+        let ids = merkle::inclusion_proof_nodes(index, n)?;
+        let keys: Vec<(i64, i64)> = ids
+            .iter()
+            .map(|x| (i64::from(x.level), i64::try_from(x.index).unwrap_or(0)))
+            .collect();
+        let found = fazhi_store::log_tree::nodes(&db, &keys).await?;
+        let lookup = |id: NodeId| {
+            found
+                .get(&(i64::from(id.level), i64::try_from(id.index).unwrap_or(0)))
+                .copied()
+        };
+        let proof = merkle::inclusion_proof(index, n, &lookup)?;
+        inclusion_ms.push(started.elapsed().as_secs_f64() * 1000.0);
+        merkle::verify_inclusion(&leaf_hash_of(&index.to_be_bytes()), index, n, &proof, &root)?;
+        let old = 1 + (i * 104_729) % (n - 1);
+        let started = Instant::now();
+        let ids = merkle::consistency_proof_nodes(old, n)?;
+        let keys: Vec<(i64, i64)> = ids
+            .iter()
+            .map(|x| (i64::from(x.level), i64::try_from(x.index).unwrap_or(0)))
+            .collect();
+        let found = fazhi_store::log_tree::nodes(&db, &keys).await?;
+        let lookup = |id: NodeId| {
+            found
+                .get(&(i64::from(id.level), i64::try_from(id.index).unwrap_or(0)))
+                .copied()
+        };
+        let proof = merkle::consistency_proof(old, n, &lookup)?;
+        consistency_ms.push(started.elapsed().as_secs_f64() * 1000.0);
+        let old_root = fazhi_app::transparency::root_at(&app, old)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        merkle::verify_consistency(old, n, &old_root, &root, &proof)?;
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    report(
+        args,
+        &Measure {
+            name: format!("log.proof.inclusion.sqlite.{n}_leaves.median"),
+            value: median(&mut inclusion_ms),
+            unit: "ms",
+            baseline: None,
+            ratio: None,
+        },
+    );
+    report(
+        args,
+        &Measure {
+            name: format!("log.proof.consistency.sqlite.{n}_leaves.median"),
+            value: median(&mut consistency_ms),
+            unit: "ms",
+            baseline: None,
+            ratio: None,
         },
     );
     db.close().await;
