@@ -301,3 +301,66 @@ pub async fn make_bundle(
         attachments,
     })
 }
+
+/// Store a witness's cosignature of the checkpoint of `size` after checking it
+/// with the witness's key (verifier-key text). One event records it.
+pub async fn add_cosignature(
+    app: &App,
+    actor: &fazhi_domain::authz::Actor,
+    size: i64,
+    witness_key: &str,
+    line: &str,
+) -> Result<(), AppError> {
+    fazhi_domain::authz::authorize(actor, fazhi_domain::authz::Action::ManageAgencies, None)?;
+    let key = checkpoint::parse_verifier_key(witness_key).map_err(|_| {
+        AppError::invalid(
+            "witness_key",
+            "见证方公钥格式错误",
+            "the witness key is malformed",
+        )
+    })?;
+    let stored = log_tree::checkpoint_by_size(&app.db, size)
+        .await?
+        .ok_or(AppError::NotFound {
+            zh: "该大小的检查点",
+            en: "checkpoint of that size",
+        })?;
+    let (body, _) = stored
+        .note
+        .split_once("\n\n")
+        .ok_or_else(|| AppError::Internal("stored note malformed".into()))?;
+    let cp = Checkpoint::parse_body(&format!("{body}\n"))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let time_s =
+        checkpoint::verify_cosignature(&cp, line, &key.name, &key.public).map_err(|_| {
+            AppError::invalid(
+                "line",
+                "见证签名无法用该公钥验证",
+                "the cosignature does not verify with that key",
+            )
+        })?;
+    let mut tx = app.db.begin().await?;
+    log_tree::insert_cosignature(&mut tx, stored.id, &key.name, line.trim(), app.now_us())
+        .await
+        .map_err(|e| {
+            if e.is_unique_violation() {
+                AppError::Conflict {
+                    zh: "该见证方已签署此检查点".into(),
+                    en: "this witness already cosigned this checkpoint".into(),
+                }
+            } else {
+                e.into()
+            }
+        })?;
+    app.log(
+        &mut tx,
+        Some(actor.user_id),
+        Some(actor.agency_id),
+        fazhi_domain::action_log::EventKind::CosignatureAdded,
+        format!("checkpoint:{size}"),
+        serde_json::json!({ "witness": key.name, "witness_key": witness_key.trim(), "time_s": time_s }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -41,6 +41,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::transparency_pages::checkpoints))
         .routes(routes!(crate::transparency_pages::inclusion))
         .routes(routes!(crate::transparency_pages::consistency))
+        .routes(routes!(crate::transparency_pages::add_cosignature))
 }
 
 /// A JSON body whose parse errors become our bilingual 400/422 error.

@@ -55,6 +55,7 @@ pub const ROUTES: &[RouteSpec] = &[
     r("GET", "/law/deadline", Some(Action::ViewLaw)),
     r("GET", "/api/v1/rules", Some(Action::ViewLaw)),
     r("GET", "/api/v1/deadlines", Some(Action::ViewLaw)),
+    r("POST", "/api/v1/log/cosignatures", Some(Action::ManageAgencies)),
     r("GET", "/api/v1/me", Some(Action::ViewHome)),
     r("GET", "/api/v1/home", Some(Action::ViewHome)),
     r("GET", "/api/v1/agencies", Some(Action::ViewAgencies)),

@@ -239,3 +239,32 @@ pub async fn consistency(
             .into(),
     ))
 }
+
+#[derive(Deserialize, ToSchema)]
+pub struct CosignatureIn {
+    /// Size of the cosigned checkpoint.
+    pub size: i64,
+    /// The witness's verifier key (`name+hash+base64 key`).
+    pub witness_key: String,
+    /// The cosignature line printed by `fazhi log cosign`.
+    pub line: String,
+}
+
+/// Upload a witness cosignature; it is checked with the witness key and shown next to the checkpoint.
+#[utoipa::path(post, path = "/api/v1/log/cosignatures", tag = "log", request_body = CosignatureIn,
+    responses((status = 201), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn add_cosignature(
+    State(state): State<AppState>,
+    crate::auth::ApiUser(auth): crate::auth::ApiUser,
+    crate::api::ApiJson(body): crate::api::ApiJson<CosignatureIn>,
+) -> Result<StatusCode, ApiError> {
+    transparency::add_cosignature(
+        &state.app,
+        &auth.actor(),
+        body.size,
+        &body.witness_key,
+        &body.line,
+    )
+    .await?;
+    Ok(StatusCode::CREATED)
+}

@@ -168,6 +168,28 @@ enum LogCommand {
         #[arg(long)]
         output: PathBuf,
     },
+    /// As a witness (e.g. the 司法局): check a checkpoint against the last one you
+    /// cosigned (consistency proof from /api/v1/log/proof/consistency) and print
+    /// your cosignature line. Your key is created in --witness-key on first use.
+    Cosign {
+        /// The checkpoint note (from /api/v1/log/checkpoints).
+        #[arg(long)]
+        checkpoint: PathBuf,
+        /// The agency's published verifier key.
+        #[arg(long)]
+        verifier_key: String,
+        #[arg(long)]
+        witness_name: String,
+        /// The witness's Ed25519 seed file (created if missing).
+        #[arg(long)]
+        witness_key: PathBuf,
+        /// State of the last cosigned checkpoint (JSON; created/updated).
+        #[arg(long)]
+        state: PathBuf,
+        /// Consistency proof JSON from the last cosigned size to this one.
+        #[arg(long)]
+        consistency_proof: Option<PathBuf>,
+    },
     /// Check a bundle offline with the agency's published verifier key.
     VerifyBundle {
         file: PathBuf,
@@ -554,6 +576,21 @@ async fn main() -> Result<()> {
                     }
                 }
             }
+            LogCommand::Cosign {
+                checkpoint,
+                verifier_key,
+                witness_name,
+                witness_key,
+                state,
+                consistency_proof,
+            } => witness_cosign(
+                &checkpoint,
+                &verifier_key,
+                &witness_name,
+                &witness_key,
+                &state,
+                consistency_proof.as_deref(),
+            ),
             LogCommand::Key { db } => {
                 let app = open_app(&db, PasswordParams::PRODUCTION).await?;
                 if let Some(s) = &app.log_signer {
@@ -673,4 +710,94 @@ async fn import_file(
         }
         Err(ImportFailure::App(e)) => fail(&e),
     }
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct WitnessState {
+    origin: String,
+    size: u64,
+    root_hex: String,
+}
+
+fn witness_cosign(
+    checkpoint: &std::path::Path,
+    verifier_key: &str,
+    witness_name: &str,
+    witness_key: &std::path::Path,
+    state_path: &std::path::Path,
+    proof_path: Option<&std::path::Path>,
+) -> Result<()> {
+    use fazhi_domain::checkpoint as cp;
+    let note = std::fs::read_to_string(checkpoint)
+        .with_context(|| format!("reading {}", checkpoint.display()))?;
+    let key = cp::parse_verifier_key(verifier_key).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let head =
+        cp::open_note(&note, std::slice::from_ref(&key)).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let previous: Option<WitnessState> = match std::fs::read(state_path) {
+        Ok(bytes) => Some(serde_json::from_slice(&bytes).context("witness state file")?),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e).context("reading witness state"),
+    };
+    if let Some(prev) = &previous {
+        let prev_root: [u8; 32] = hex::decode(&prev.root_hex)
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .context("state root")?;
+        if prev.origin != head.origin {
+            anyhow::bail!(
+                "拒绝：日志来源不同 / refused: another log ({} vs {})",
+                head.origin,
+                prev.origin
+            );
+        }
+        if head.size < prev.size {
+            anyhow::bail!(
+                "拒绝：日志倒退（{} < {}） / refused: the log shrank",
+                head.size,
+                prev.size
+            );
+        }
+        if head.size == prev.size {
+            if head.root != prev_root {
+                anyhow::bail!(
+                    "拒绝：同一大小出现两个树根，日志分叉 / refused: two roots for one size (fork)"
+                );
+            }
+        } else {
+            let path = proof_path.context(
+                "a consistency proof from the last cosigned size is required (--consistency-proof)",
+            )?;
+            let proof: serde_json::Value = serde_json::from_slice(&std::fs::read(path)?)?;
+            let hashes: Vec<[u8; 32]> = proof["proof"]
+                .as_array()
+                .context("proof array")?
+                .iter()
+                .map(|h| {
+                    h.as_str()
+                        .and_then(|h| hex::decode(h).ok())
+                        .and_then(|b| b.try_into().ok())
+                })
+                .collect::<Option<_>>()
+                .context("proof hashes")?;
+            fazhi_domain::merkle::verify_consistency(prev.size, head.size, &prev_root, &head.root, &hashes)
+                .map_err(|e| anyhow::anyhow!("拒绝：与上次签署的检查点不一致 / refused: not consistent with the last cosigned checkpoint: {e}"))?;
+        }
+    }
+    let seed =
+        fazhi_app::log_key::load_or_create(witness_key).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let time_s = u64::try_from(jiff::Timestamp::now().as_second()).unwrap_or(0);
+    let line = cp::cosign(&head, witness_name, &seed.0, time_s);
+    let state = WitnessState {
+        origin: head.origin.clone(),
+        size: head.size,
+        root_hex: hex::encode(head.root),
+    };
+    std::fs::write(state_path, serde_json::to_vec_pretty(&state)?)
+        .context("writing witness state")?;
+    eprintln!(
+        "见证方公钥 / witness key: {}",
+        cp::verifier_key_text(witness_name, &cp::public_key(&seed.0))
+    );
+    println!("{line}");
+    Ok(())
 }

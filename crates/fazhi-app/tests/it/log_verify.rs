@@ -236,3 +236,82 @@ async fn a_record_bundle_verifies_offline_and_names_a_changed_event() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_witness_cosignature_is_checked_with_the_witness_key_stored_once_and_logged() {
+    for t in testing::both().await {
+        let (app, _db) = seeded(t).await;
+        let app = app.with_log_key("fazhi.test/log", fazhi_app::log_key::Seed([9u8; 32]));
+        let cp = fazhi_app::transparency::make_checkpoint(&app, false)
+            .await
+            .unwrap()
+            .unwrap();
+        let head = fazhi_domain::checkpoint::open_note(
+            &cp.note,
+            &[fazhi_domain::checkpoint::parse_verifier_key(
+                &app.log_signer.as_ref().unwrap().verifier_key(),
+            )
+            .unwrap()],
+        )
+        .unwrap();
+        let witness = [21u8; 32];
+        let key = fazhi_domain::checkpoint::verifier_key_text(
+            "司法局",
+            &fazhi_domain::checkpoint::public_key(&witness),
+        );
+        let line = fazhi_domain::checkpoint::cosign(&head, "司法局", &witness, 1_795_000_000);
+        let admin = fazhi_store::users::credentials_by_username(&app.db, "admin")
+            .await
+            .unwrap()
+            .unwrap()
+            .user;
+        let actor = fazhi_app::auth::actor_of(&admin);
+        let before = fazhi_store::events::size(&app.db).await.unwrap();
+        fazhi_app::transparency::add_cosignature(&app, &actor, cp.size, &key, &line)
+            .await
+            .unwrap();
+        assert_eq!(
+            fazhi_store::events::size(&app.db).await.unwrap(),
+            before + 1
+        );
+        let listed = fazhi_app::transparency::checkpoints(&app, 10)
+            .await
+            .unwrap();
+        assert_eq!(
+            listed
+                .iter()
+                .find(|p| p.checkpoint.size == cp.size)
+                .unwrap()
+                .cosignatures,
+            vec![line.clone()]
+        );
+        assert!(matches!(
+            fazhi_app::transparency::add_cosignature(&app, &actor, cp.size, &key, &line).await,
+            Err(fazhi_app::AppError::Conflict { .. })
+        ));
+        let other = fazhi_domain::checkpoint::verifier_key_text(
+            "司法局",
+            &fazhi_domain::checkpoint::public_key(&[22u8; 32]),
+        );
+        let e = fazhi_app::transparency::add_cosignature(&app, &actor, cp.size, &other, &line)
+            .await
+            .unwrap_err();
+        assert_eq!(e.field(), Some("line"));
+        let officer = fazhi_store::users::credentials_by_username(&app.db, "dh.officer1")
+            .await
+            .unwrap()
+            .unwrap()
+            .user;
+        assert!(matches!(
+            fazhi_app::transparency::add_cosignature(
+                &app,
+                &fazhi_app::auth::actor_of(&officer),
+                cp.size,
+                &key,
+                &line
+            )
+            .await,
+            Err(fazhi_app::AppError::Denied(_))
+        ));
+    }
+}

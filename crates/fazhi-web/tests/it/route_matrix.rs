@@ -45,6 +45,9 @@ async fn call(
             ),
             ("POST", "/api/v1/users/{id}/active") => Some(serde_json::json!({"active": true})),
             ("POST", "/api/v1/tokens") => Some(serde_json::json!({"name": ""})),
+            ("POST", "/api/v1/log/cosignatures") => {
+                Some(serde_json::json!({"size": 1, "witness_key": "", "line": ""}))
+            }
             _ => None,
         };
         return t.api(client, method, &path, body).await.status;
