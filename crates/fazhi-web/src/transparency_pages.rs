@@ -40,7 +40,8 @@ pub struct TransparencyPage {
     pub t: Tr,
     pub nav: Nav,
     pub verifier_key: String,
-    pub checkpoints: Vec<(i64, String, String)>,
+    /// (size, time, note, witness cosignature lines)
+    pub checkpoints: Vec<(i64, String, String, Vec<String>)>,
     pub event: String,
     pub proof: Option<InclusionAnswer>,
     pub error: Option<String>,
@@ -86,6 +87,7 @@ async fn page(
                     p.checkpoint.size,
                     format_instant_cst(p.checkpoint.created_at_us),
                     p.checkpoint.note,
+                    p.cosignatures,
                 )
             })
             .collect(),
