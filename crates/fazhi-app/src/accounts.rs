@@ -178,14 +178,11 @@ pub async fn create_agency(
     )
     .await
     .map_err(|e| {
-        if e.is_unique_violation() {
-            AppError::Conflict {
-                zh: format!("同一上级下已有名为“{name}”的机构"),
-                en: format!("an agency named '{name}' already exists under this parent"),
-            }
-        } else {
-            e.into()
-        }
+        AppError::unique_or(
+            e,
+            format!("同一上级下已有名为“{name}”的机构"),
+            format!("an agency named '{name}' already exists under this parent"),
+        )
     })?;
     app.log(
         &mut tx,
@@ -235,14 +232,11 @@ pub async fn create_user(
     )
     .await
     .map_err(|e| {
-        if e.is_unique_violation() {
-            AppError::Conflict {
-                zh: format!("用户名“{username}”已被使用"),
-                en: format!("username '{username}' is already taken"),
-            }
-        } else {
-            e.into()
-        }
+        AppError::unique_or(
+            e,
+            format!("用户名“{username}”已被使用"),
+            format!("username '{username}' is already taken"),
+        )
     })?;
     app.log(
         &mut tx,

@@ -46,6 +46,19 @@ impl AppError {
         }
     }
 
+    /// A store error, read as a conflict when it broke a uniqueness rule (a
+    /// duplicate natural key), with the message that names the duplicate.
+    pub fn unique_or(e: StoreError, zh: impl Into<String>, en: impl Into<String>) -> AppError {
+        if e.is_unique_violation() {
+            AppError::Conflict {
+                zh: zh.into(),
+                en: en.into(),
+            }
+        } else {
+            e.into()
+        }
+    }
+
     /// A stable machine-readable code for API clients.
     pub fn code(&self) -> &'static str {
         match self {

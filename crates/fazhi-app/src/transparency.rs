@@ -50,7 +50,8 @@ fn merkle_error(e: merkle::MerkleError) -> AppError {
     }
 }
 
-async fn read_nodes(app: &App, ids: &[NodeId]) -> Result<HashMap<NodeId, Hash>, AppError> {
+/// Read the hashes of `ids` from the stored tree in one query.
+pub async fn read_nodes(app: &App, ids: &[NodeId]) -> Result<HashMap<NodeId, Hash>, AppError> {
     let keys: Vec<(i64, i64)> = ids
         .iter()
         .map(|n| {

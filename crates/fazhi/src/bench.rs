@@ -408,33 +408,21 @@ async fn bench_proofs(args: &BenchArgs) -> Result<()> {
     for i in 0..samples {
         let index = (i * 7_919_993 + 12_345) % n;
         let started = Instant::now();
-        let ids = merkle::inclusion_proof_nodes(index, n)?;
-        let keys: Vec<(i64, i64)> = ids
-            .iter()
-            .map(|x| (i64::from(x.level), i64::try_from(x.index).unwrap_or(0)))
-            .collect();
-        let found = fazhi_store::log_tree::nodes(&db, &keys).await?;
-        let lookup = |id: NodeId| {
-            found
-                .get(&(i64::from(id.level), i64::try_from(id.index).unwrap_or(0)))
-                .copied()
-        };
+        let found =
+            fazhi_app::transparency::read_nodes(&app, &merkle::inclusion_proof_nodes(index, n)?)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let lookup = |id: NodeId| found.get(&id).copied();
         let proof = merkle::inclusion_proof(index, n, &lookup)?;
         inclusion_ms.push(started.elapsed().as_secs_f64() * 1000.0);
         merkle::verify_inclusion(&leaf_hash_of(&index.to_be_bytes()), index, n, &proof, &root)?;
         let old = 1 + (i * 104_729) % (n - 1);
         let started = Instant::now();
-        let ids = merkle::consistency_proof_nodes(old, n)?;
-        let keys: Vec<(i64, i64)> = ids
-            .iter()
-            .map(|x| (i64::from(x.level), i64::try_from(x.index).unwrap_or(0)))
-            .collect();
-        let found = fazhi_store::log_tree::nodes(&db, &keys).await?;
-        let lookup = |id: NodeId| {
-            found
-                .get(&(i64::from(id.level), i64::try_from(id.index).unwrap_or(0)))
-                .copied()
-        };
+        let found =
+            fazhi_app::transparency::read_nodes(&app, &merkle::consistency_proof_nodes(old, n)?)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let lookup = |id: NodeId| found.get(&id).copied();
         let proof = merkle::consistency_proof(old, n, &lookup)?;
         consistency_ms.push(started.elapsed().as_secs_f64() * 1000.0);
         let old_root = fazhi_app::transparency::root_at(&app, old)
