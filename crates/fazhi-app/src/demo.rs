@@ -352,10 +352,30 @@ pub fn demo_officers_csv(
     out
 }
 
-/// The registries of the demo: ~2,000 entities and 60 officers across the two districts.
+/// The registries of the demo: ~2,000 entities and 60 officers across the two
+/// districts, and the 东湖 bureau's power list.
 pub async fn seed_registries(app: &App) -> Result<(), AppError> {
     let today = crate::registry::today_cst(app);
     let quiet = |_: usize, _: usize| {};
+    let bureau_admin = fazhi_store::users::credentials_by_username(&app.db, "dh.admin")
+        .await?
+        .ok_or_else(|| AppError::Internal("demo user dh.admin missing".into()))?
+        .user;
+    crate::registry::import(
+        app,
+        &crate::auth::actor_of(&bureau_admin),
+        crate::registry::ImportKind::Powers,
+        "powers.csv",
+        DEMO_POWERS_CSV.as_bytes(),
+        &quiet,
+    )
+    .await
+    .map_err(|e| match e {
+        crate::registry::ImportFailure::Rejected(rows) => {
+            AppError::Internal(format!("demo power list rejected: {rows:?}"))
+        }
+        crate::registry::ImportFailure::App(e) => e,
+    })?;
     let plan = [
         (
             "dh.section",
@@ -396,3 +416,24 @@ pub async fn seed_registries(app: &App) -> Result<(), AppError> {
     }
     Ok(())
 }
+
+/// A realistic part of a district health bureau's power list, with real legal bases.
+pub const DEMO_POWERS_CSV: &str = "事项编码,权力类型,事项名称,实施依据,承办机构,调整类型,调整理由,文号
+XK-001,行政许可,医疗机构执业登记,《医疗机构管理条例》第十五条,示范市东湖区卫生健康局,新增,权责清单编制,示东卫发〔2024〕3号
+XK-002,行政许可,公共场所卫生许可,《公共场所卫生管理条例》第八条,示范市东湖区卫生健康局,新增,权责清单编制,示东卫发〔2024〕3号
+XK-003,行政许可,饮用水供水单位卫生许可,《中华人民共和国传染病防治法》第二十九条,示范市东湖区卫生健康局,新增,权责清单编制,示东卫发〔2024〕3号
+XK-004,行政许可,放射诊疗许可,《放射诊疗管理规定》第四条,示范市东湖区卫生健康局,新增,权责清单编制,示东卫发〔2024〕3号
+XK-005,行政许可,母婴保健技术服务执业许可,《中华人民共和国母婴保健法》第三十二条,示范市东湖区卫生健康局,新增,权责清单编制,示东卫发〔2024〕3号
+CF-001,行政处罚,对未取得《医疗机构执业许可证》擅自执业的处罚,《医疗机构管理条例》第四十三条,示范市东湖区卫生监督所,新增,权责清单编制,示东卫发〔2024〕3号
+CF-002,行政处罚,对使用非卫生技术人员从事医疗卫生技术工作的处罚,《医疗机构管理条例》第四十七条,示范市东湖区卫生监督所,新增,权责清单编制,示东卫发〔2024〕3号
+CF-003,行政处罚,对公共场所经营者未取得卫生许可证擅自营业的处罚,《公共场所卫生管理条例》第十四条；《公共场所卫生管理条例实施细则》第三十五条,示范市东湖区卫生监督所,新增,权责清单编制,示东卫发〔2024〕3号
+CF-004,行政处罚,对公共场所从业人员未取得有效健康合格证明从事服务工作的处罚,《公共场所卫生管理条例实施细则》第三十八条,示范市东湖区卫生监督所,新增,权责清单编制,示东卫发〔2024〕3号
+CF-005,行政处罚,对供水单位供应的饮用水不符合国家卫生标准的处罚,《中华人民共和国传染病防治法》第七十三条；《生活饮用水卫生监督管理办法》第二十六条,示范市东湖区卫生监督所,新增,权责清单编制,示东卫发〔2024〕3号
+CF-006,行政处罚,对用人单位未按规定组织职业健康检查的处罚,《中华人民共和国职业病防治法》第七十一条,示范市东湖区卫生监督所,新增,权责清单编制,示东卫发〔2024〕3号
+CF-007,行政处罚,对医疗机构未按规定报告传染病疫情的处罚,《中华人民共和国传染病防治法》第六十九条,示范市东湖区卫生监督所,新增,权责清单编制,示东卫发〔2024〕3号
+CF-008,行政处罚,对消毒产品生产经营单位生产经营不符合规定的消毒产品的处罚,《消毒管理办法》第四十七条,示范市东湖区卫生监督所,新增,权责清单编制,示东卫发〔2024〕3号
+JC-001,行政检查,对医疗机构执业活动的监督检查,《医疗机构管理条例》第四十条,示范市东湖区卫生监督所,新增,权责清单编制,示东卫发〔2024〕3号
+JC-002,行政检查,对公共场所卫生的监督检查,《公共场所卫生管理条例》第十条,示范市东湖区卫生监督所,新增,权责清单编制,示东卫发〔2024〕3号
+QZ-001,行政强制,对被传染病病原体污染的公共饮用水源等的控制措施,《中华人民共和国传染病防治法》第五十五条,示范市东湖区卫生监督所,新增,权责清单编制,示东卫发〔2024〕3号
+QR-001,行政确认,医师执业注册,《中华人民共和国医师法》第十三条,示范市东湖区卫生健康局,新增,权责清单编制,示东卫发〔2024〕3号
+";

@@ -24,6 +24,7 @@ pub const ROW_ERRORS_MAX: usize = 500;
 pub enum ImportKind {
     Entities,
     Officers,
+    Powers,
 }
 
 impl ImportKind {
@@ -31,6 +32,7 @@ impl ImportKind {
         match text {
             "entities" => Some(ImportKind::Entities),
             "officers" => Some(ImportKind::Officers),
+            "powers" => Some(ImportKind::Powers),
             _ => None,
         }
     }
@@ -38,6 +40,7 @@ impl ImportKind {
         match self {
             ImportKind::Entities => "entities",
             ImportKind::Officers => "officers",
+            ImportKind::Powers => "powers",
         }
     }
 }
@@ -245,6 +248,123 @@ const OFFICER_COLUMNS: &[Column] = &[
         required: false,
     },
 ];
+
+const POWER_COLUMNS: &[Column] = &[
+    Column {
+        code: "code",
+        headers: &["事项编码", "code"],
+        required: true,
+    },
+    Column {
+        code: "kind",
+        headers: &["权力类型", "kind"],
+        required: true,
+    },
+    Column {
+        code: "name",
+        headers: &["事项名称", "name"],
+        required: true,
+    },
+    Column {
+        code: "legal_basis",
+        headers: &["实施依据", "legal_basis"],
+        required: true,
+    },
+    Column {
+        code: "unit",
+        headers: &["承办机构", "unit"],
+        required: true,
+    },
+    Column {
+        code: "adjustment",
+        headers: &["调整类型", "adjustment"],
+        required: true,
+    },
+    Column {
+        code: "reason",
+        headers: &["调整理由", "reason"],
+        required: true,
+    },
+    Column {
+        code: "document",
+        headers: &["文号", "document"],
+        required: true,
+    },
+];
+
+/// A power-list row with the adjustment it makes.
+struct PowerChange {
+    row: fazhi_store::registry::PowerRow,
+    adjustment: fazhi_domain::registry::PowerAdjustment,
+    reason: String,
+    document: String,
+}
+
+fn parse_powers(t: &Table, agency_id: i64) -> Result<Vec<PowerChange>, Vec<RowError>> {
+    use fazhi_domain::registry::{PowerAdjustment, PowerKind};
+    let mut errors = Vec::new();
+    let mut rows = Vec::with_capacity(t.records.len());
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (i, r) in t.records.iter().enumerate() {
+        let row = i + 2;
+        let code = text_field(&mut errors, t, r, row, "code", 40, true);
+        if let Some(first) = seen.insert(code.clone(), row) {
+            errors.push(row_error(
+                row,
+                &t.header("code"),
+                format!("事项编码 {code} 与第 {first} 行重复"),
+                format!("code {code} repeats row {first}"),
+            ));
+        }
+        let kind = PowerKind::parse(t.get(r, "kind"));
+        if kind.is_none() {
+            errors.push(row_error(
+                row,
+                &t.header("kind"),
+                "权力类型须为 行政许可/行政处罚/行政检查/行政强制/行政确认/其他行政权力",
+                "kind must be permit, penalty, inspection, coercion, confirmation or other",
+            ));
+        }
+        let adjustment = PowerAdjustment::parse(t.get(r, "adjustment"));
+        if adjustment.is_none() {
+            errors.push(row_error(
+                row,
+                &t.header("adjustment"),
+                "调整类型须为 新增/变更/下放/取消",
+                "adjustment must be added, changed, delegated_down or removed",
+            ));
+        }
+        let name = text_field(&mut errors, t, r, row, "name", 200, true);
+        let legal_basis = text_field(&mut errors, t, r, row, "legal_basis", 2000, true);
+        let unit = text_field(&mut errors, t, r, row, "unit", 100, true);
+        let reason = text_field(&mut errors, t, r, row, "reason", 500, true);
+        let document = text_field(&mut errors, t, r, row, "document", 100, true);
+        if let (Some(kind), Some(adjustment)) = (kind, adjustment) {
+            rows.push(PowerChange {
+                row: fazhi_store::registry::PowerRow {
+                    agency_id,
+                    code,
+                    kind: kind.code().to_owned(),
+                    name,
+                    legal_basis,
+                    unit,
+                    status: adjustment.status_after().to_owned(),
+                },
+                adjustment,
+                reason,
+                document,
+            });
+        }
+        if errors.len() >= ROW_ERRORS_MAX {
+            break;
+        }
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
+}
 
 /// A parsed CSV: the column index of each field code, and the records.
 struct Table {
@@ -686,6 +806,8 @@ pub async fn import(
         Change::Unchanged => outcome.unchanged += 1,
     };
     let mut tx = app.db.begin().await?;
+    // Power-list adjustments are recorded one by one (with reason and document) in the import's event.
+    let mut adjustments: Vec<serde_json::Value> = Vec::new();
     match kind {
         ImportKind::Entities => {
             let table = parse_table(&text, ENTITY_COLUMNS).map_err(ImportFailure::Rejected)?;
@@ -697,6 +819,21 @@ pub async fn import(
                 if i % 1000 == 0 {
                     progress(i, rows.len());
                 }
+            }
+        }
+        ImportKind::Powers => {
+            let table = parse_table(&text, POWER_COLUMNS).map_err(ImportFailure::Rejected)?;
+            let changes = parse_powers(&table, actor.agency_id).map_err(ImportFailure::Rejected)?;
+            outcome.rows = changes.len();
+            for c in &changes {
+                let (_, change) =
+                    registry::upsert_power(&mut tx, &c.row, &c.reason, &c.document, now).await?;
+                if change != Change::Unchanged {
+                    adjustments.push(serde_json::json!({
+                        "code": c.row.code, "adjustment": c.adjustment.code(), "reason": c.reason, "document": c.document,
+                    }));
+                }
+                count(change, &mut outcome);
             }
         }
         ImportKind::Officers => {
@@ -732,6 +869,7 @@ pub async fn import(
         serde_json::json!({
             "kind": kind.code(), "file_name": file_name, "file_sha256": file_sha256,
             "rows": outcome.rows, "inserted": outcome.inserted, "updated": outcome.updated, "unchanged": outcome.unchanged,
+            "adjustments": adjustments,
         }),
     )
     .await?;
@@ -1012,4 +1150,35 @@ pub async fn export_officers_csv(
             ]
         }),
     )
+}
+
+/// Published power items of the scope by kind (what the annual report quotes).
+pub async fn power_counts(
+    app: &App,
+    actor: &Actor,
+) -> Result<Vec<(fazhi_domain::registry::PowerKind, i64)>, AppError> {
+    use fazhi_domain::registry::PowerKind;
+    authorize(actor, Action::ViewRegistry, None)?;
+    let items = registry::list_powers(&app.db, &actor.agency_path, "").await?;
+    Ok(PowerKind::ALL
+        .iter()
+        .map(|k| {
+            (
+                *k,
+                items
+                    .iter()
+                    .filter(|p| p.kind == k.code() && p.status == "published")
+                    .count() as i64,
+            )
+        })
+        .collect())
+}
+
+pub async fn list_powers(
+    app: &App,
+    actor: &Actor,
+    search: &str,
+) -> Result<Vec<registry::PowerListed>, AppError> {
+    authorize(actor, Action::ViewRegistry, None)?;
+    Ok(registry::list_powers(&app.db, &actor.agency_path, search.trim()).await?)
 }

@@ -336,3 +336,123 @@ mod tests {
         assert!(CredentialStatus::Expiring.may_enforce());
     }
 }
+
+/// 权力类型 of a power-list item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum PowerKind {
+    Permit,
+    Penalty,
+    Inspection,
+    Coercion,
+    Confirmation,
+    Other,
+}
+
+impl PowerKind {
+    pub const ALL: [PowerKind; 6] = [
+        PowerKind::Permit,
+        PowerKind::Penalty,
+        PowerKind::Inspection,
+        PowerKind::Coercion,
+        PowerKind::Confirmation,
+        PowerKind::Other,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            PowerKind::Permit => "permit",
+            PowerKind::Penalty => "penalty",
+            PowerKind::Inspection => "inspection",
+            PowerKind::Coercion => "coercion",
+            PowerKind::Confirmation => "confirmation",
+            PowerKind::Other => "other",
+        }
+    }
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            PowerKind::Permit => "行政许可",
+            PowerKind::Penalty => "行政处罚",
+            PowerKind::Inspection => "行政检查",
+            PowerKind::Coercion => "行政强制",
+            PowerKind::Confirmation => "行政确认",
+            PowerKind::Other => "其他行政权力",
+        }
+    }
+    pub fn parse(text: &str) -> Option<Self> {
+        let t = text.trim();
+        Self::ALL.into_iter().find(|k| {
+            k.code() == t || k.name_zh() == t || k.name_zh().trim_start_matches("行政") == t
+        })
+    }
+}
+
+/// 调整类型 of a power-list change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PowerAdjustment {
+    Added,
+    Changed,
+    DelegatedDown,
+    Removed,
+}
+
+impl PowerAdjustment {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim() {
+            "新增" | "added" => Some(PowerAdjustment::Added),
+            "变更" | "调整" | "changed" => Some(PowerAdjustment::Changed),
+            "下放" | "delegated_down" => Some(PowerAdjustment::DelegatedDown),
+            "取消" | "removed" => Some(PowerAdjustment::Removed),
+            _ => None,
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            PowerAdjustment::Added => "added",
+            PowerAdjustment::Changed => "changed",
+            PowerAdjustment::DelegatedDown => "delegated_down",
+            PowerAdjustment::Removed => "removed",
+        }
+    }
+    /// The item's status after the adjustment: removed and delegated items leave the published list.
+    pub fn status_after(self) -> &'static str {
+        match self {
+            PowerAdjustment::Added | PowerAdjustment::Changed => "published",
+            PowerAdjustment::DelegatedDown => "delegated",
+            PowerAdjustment::Removed => "removed",
+        }
+    }
+}
+
+/// "行政许可9项，行政处罚157项" — the counts sentence annual reports quote.
+pub fn power_counts_sentence(counts: &[(PowerKind, i64)]) -> String {
+    counts
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(k, n)| format!("{}{n}项", k.name_zh()))
+        .collect::<Vec<_>>()
+        .join("，")
+}
+
+#[cfg(test)]
+mod power_tests {
+    use super::*;
+
+    #[test]
+    fn power_kinds_parse_and_the_counts_read_like_the_annual_reports() {
+        assert_eq!(PowerKind::parse("处罚"), Some(PowerKind::Penalty));
+        assert_eq!(PowerKind::parse("行政许可"), Some(PowerKind::Permit));
+        assert_eq!(
+            PowerAdjustment::parse("下放").map(PowerAdjustment::status_after),
+            Some("delegated")
+        );
+        assert_eq!(
+            power_counts_sentence(&[
+                (PowerKind::Permit, 9),
+                (PowerKind::Penalty, 157),
+                (PowerKind::Coercion, 0)
+            ]),
+            "行政许可9项，行政处罚157项"
+        );
+    }
+}

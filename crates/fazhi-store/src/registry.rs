@@ -407,3 +407,124 @@ pub async fn credential_summary(
     .await?
     }))
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct PowerRow {
+    pub agency_id: i64,
+    pub code: String,
+    pub kind: String,
+    pub name: String,
+    pub legal_basis: String,
+    pub unit: String,
+    pub status: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct StoredPower {
+    id: i64,
+    version: i64,
+    #[sqlx(flatten)]
+    row: PowerRow,
+}
+
+/// Insert or update a power item by (agency, code); a change raises its version.
+pub async fn upsert_power(
+    tx: &mut Tx,
+    p: &PowerRow,
+    reason: &str,
+    document: &str,
+    now_us: i64,
+) -> Result<(i64, Change), StoreError> {
+    let existing: Option<StoredPower> = on_tx!(tx, |c| {
+        sqlx::query_as(
+        "SELECT id, version, agency_id, code, kind, name, legal_basis, unit, status FROM power_items WHERE agency_id = $1 AND code = $2"
+    )
+    .bind(p.agency_id)
+    .bind(&p.code)
+    .fetch_optional(&mut *c)
+    .await?
+    });
+    match existing {
+        Some(s) if s.row == *p => Ok((s.id, Change::Unchanged)),
+        Some(s) => {
+            on_tx!(tx, |c| {
+                sqlx::query(
+                "UPDATE power_items SET kind = $1, name = $2, legal_basis = $3, unit = $4, status = $5, version = $6, \
+                 last_reason = $7, last_document = $8, updated_at_us = $9 WHERE id = $10"
+            )
+            .bind(&p.kind)
+            .bind(&p.name)
+            .bind(&p.legal_basis)
+            .bind(&p.unit)
+            .bind(&p.status)
+            .bind(s.version + 1)
+            .bind(reason)
+            .bind(document)
+            .bind(now_us)
+            .bind(s.id)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+            });
+            Ok((s.id, Change::Updated))
+        }
+        None => {
+            let id: i64 = on_tx!(tx, |c| {
+                sqlx::query_scalar(
+                "INSERT INTO power_items (id, agency_id, code, kind, name, legal_basis, unit, status, version, last_reason, \
+                 last_document, updated_at_us) VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM power_items), $1, $2, $3, $4, $5, \
+                 $6, $7, 1, $8, $9, $10) RETURNING id"
+            )
+            .bind(p.agency_id)
+            .bind(&p.code)
+            .bind(&p.kind)
+            .bind(&p.name)
+            .bind(&p.legal_basis)
+            .bind(&p.unit)
+            .bind(&p.status)
+            .bind(reason)
+            .bind(document)
+            .bind(now_us)
+            .fetch_one(&mut *c)
+            .await?
+            });
+            Ok((id, Change::Inserted))
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct PowerListed {
+    pub id: i64,
+    pub agency_name: String,
+    pub code: String,
+    pub kind: String,
+    pub name: String,
+    pub legal_basis: String,
+    pub unit: String,
+    pub status: String,
+    pub version: i64,
+    pub last_document: String,
+}
+
+/// Power items in scope (all statuses), by kind then code.
+pub async fn list_powers(
+    db: &Db,
+    scope: &AgencyPath,
+    search: &str,
+) -> Result<Vec<PowerListed>, StoreError> {
+    let prefix = format!("{}%", scope.as_str());
+    let pattern = format!("%{}%", escape_like(search));
+    Ok(on_db!(db, |c| {
+        sqlx::query_as(
+        "SELECT p.id, a.name AS agency_name, p.code, p.kind, p.name, p.legal_basis, p.unit, p.status, p.version, p.last_document \
+         FROM power_items p JOIN agencies a ON a.id = p.agency_id \
+         WHERE a.path LIKE $1 AND (p.name LIKE $2 ESCAPE '\\' OR p.code LIKE $2 ESCAPE '\\' OR p.legal_basis LIKE $2 ESCAPE '\\') \
+         ORDER BY p.kind, p.code"
+    )
+    .bind(&prefix)
+    .bind(&pattern)
+    .fetch_all(c)
+    .await?
+    }))
+}

@@ -27,6 +27,11 @@ pub fn router() -> Router<AppState> {
             post(entities_import)
                 .layer(axum::extract::DefaultBodyLimit::max(reg::IMPORT_BYTES_MAX)),
         )
+        .route("/registry/powers", get(powers_page))
+        .route(
+            "/registry/powers/import",
+            post(powers_import).layer(axum::extract::DefaultBodyLimit::max(reg::IMPORT_BYTES_MAX)),
+        )
         .route("/registry/officers", get(officers_page))
         .route("/registry/officers.csv", get(officers_csv))
         .route(
@@ -444,6 +449,115 @@ async fn officers_import(
 ) -> Response {
     match run_import(&state, &user, ImportKind::Officers, multipart).await {
         Ok(result) => render_officers(&state, &user, &ListQuery::default(), Some(result)).await,
+        Err(e) => PageError::new(e, user.tr.lang).into_response(),
+    }
+}
+
+pub struct PowerView {
+    pub code: String,
+    pub kind: &'static str,
+    pub name: String,
+    pub legal_basis: String,
+    pub unit: String,
+    pub status: &'static str,
+    pub version: i64,
+    pub last_document: String,
+}
+
+#[derive(Template)]
+#[template(path = "powers.html")]
+pub struct PowersPage {
+    pub t: Tr,
+    pub nav: Nav,
+    pub q: String,
+    pub counts: String,
+    pub rows: Vec<PowerView>,
+    pub can_import: bool,
+    pub import_action: String,
+    pub import_outcome: Option<String>,
+    pub import_errors: Vec<(usize, String, String)>,
+    pub csrf: String,
+}
+
+async fn render_powers(
+    state: &AppState,
+    user: &PageUser,
+    query: &ListQuery,
+    result: Option<Result<reg::ImportOutcome, ImportFailure>>,
+) -> Response {
+    use fazhi_domain::registry::{PowerKind, power_counts_sentence};
+    let tr = user.tr;
+    let actor = user.auth.actor();
+    let (rows, counts) = match (
+        reg::list_powers(&state.app, &actor, &query.q).await,
+        reg::power_counts(&state.app, &actor).await,
+    ) {
+        (Ok(r), Ok(c)) => (r, c),
+        (Err(e), _) | (_, Err(e)) => return PageError::new(e, tr.lang).into_response(),
+    };
+    let (import_outcome, import_errors) = match import_view(tr, result) {
+        Ok(v) => v,
+        Err(e) => return PageError::new(e, tr.lang).into_response(),
+    };
+    let status = if import_errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let view = PowersPage {
+        t: tr,
+        nav: Nav::new(tr, Some(&user.auth), "/registry/powers"),
+        q: query.q.clone(),
+        counts: power_counts_sentence(&counts),
+        rows: rows
+            .into_iter()
+            .map(|p| PowerView {
+                kind: PowerKind::parse(&p.kind).map_or("", |k| tr.pick(k.name_zh(), k.code())),
+                status: match p.status.as_str() {
+                    "published" => tr.pick("有效", "in force"),
+                    "delegated" => tr.pick("已下放", "delegated down"),
+                    _ => tr.pick("已取消", "removed"),
+                },
+                code: p.code,
+                name: p.name,
+                legal_basis: p.legal_basis,
+                unit: p.unit,
+                version: p.version,
+                last_document: p.last_document,
+            })
+            .collect(),
+        can_import: role_allows(actor.role, Action::ManageRegistry),
+        import_action: format!(
+            "/registry/powers/import?csrf={}",
+            user.auth.csrf_token.clone().unwrap_or_default()
+        ),
+        import_outcome,
+        import_errors,
+        csrf: user.auth.csrf_token.clone().unwrap_or_default(),
+    };
+    match view.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            PageError::new(AppError::Internal(format!("template: {e}")), tr.lang).into_response()
+        }
+    }
+}
+
+async fn powers_page(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    render_powers(&state, &user, &q, None).await
+}
+
+async fn powers_import(
+    State(state): State<AppState>,
+    user: PageUser,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    match run_import(&state, &user, ImportKind::Powers, multipart).await {
+        Ok(result) => render_powers(&state, &user, &ListQuery::default(), Some(result)).await,
         Err(e) => PageError::new(e, user.tr.lang).into_response(),
     }
 }

@@ -48,6 +48,8 @@ pub const ROUTES: &[RouteSpec] = &[
     r("GET", "/registry/entities", Some(Action::ViewRegistry)),
     r("GET", "/registry/entities.csv", Some(Action::ViewRegistry)),
     r("POST", "/registry/entities/import", Some(Action::ManageRegistry)),
+    r("GET", "/registry/powers", Some(Action::ViewRegistry)),
+    r("POST", "/registry/powers/import", Some(Action::ManageRegistry)),
     r("GET", "/registry/officers", Some(Action::ViewRegistry)),
     r("GET", "/registry/officers.csv", Some(Action::ViewRegistry)),
     r("POST", "/registry/officers/import", Some(Action::ManageRegistry)),

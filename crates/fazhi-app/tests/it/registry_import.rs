@@ -243,3 +243,85 @@ async fn a_gb18030_officer_file_imports_and_the_certified_rate_counts_valid_cred
         ));
     }
 }
+
+#[tokio::test]
+async fn power_list_adjustments_raise_versions_are_logged_with_reason_and_document_and_counted_by_kind()
+ {
+    for t in testing::both().await {
+        let (app, _, _db) = setup(t).await;
+        let admin = fazhi_store::users::credentials_by_username(&app.db, "dh.admin")
+            .await
+            .unwrap()
+            .unwrap()
+            .user;
+        let actor = fazhi_app::auth::actor_of(&admin);
+        let first = import(
+            &app,
+            &actor,
+            ImportKind::Powers,
+            "p.csv",
+            fazhi_app::demo::DEMO_POWERS_CSV.as_bytes(),
+            &quiet,
+        )
+        .await
+        .unwrap();
+        assert_eq!(first.inserted, 17);
+        let counts = fazhi_app::registry::power_counts(&app, &actor)
+            .await
+            .unwrap();
+        assert_eq!(
+            fazhi_domain::registry::power_counts_sentence(&counts),
+            "行政许可5项，行政处罚8项，行政检查2项，行政强制1项，行政确认1项"
+        );
+        let change = "事项编码,权力类型,事项名称,实施依据,承办机构,调整类型,调整理由,文号\n\
+                      XK-004,行政许可,放射诊疗许可,《放射诊疗管理规定》第四条,示范市卫生健康委员会,下放,按省级目录调整,示卫发〔2026〕8号\n";
+        let before = fazhi_store::events::size(&app.db).await.unwrap();
+        let done = import(
+            &app,
+            &actor,
+            ImportKind::Powers,
+            "c.csv",
+            change.as_bytes(),
+            &quiet,
+        )
+        .await
+        .unwrap();
+        assert_eq!((done.updated, done.unchanged), (1, 0));
+        let event = fazhi_store::events::range(&app.db, before + 1, 1)
+            .await
+            .unwrap()
+            .remove(0);
+        assert!(
+            event.payload_json.contains("delegated_down")
+                && event.payload_json.contains("示卫发〔2026〕8号"),
+            "{}",
+            event.payload_json
+        );
+        let item = fazhi_app::registry::list_powers(&app, &actor, "XK-004")
+            .await
+            .unwrap()
+            .remove(0);
+        assert_eq!((item.version, item.status.as_str()), (2, "delegated"));
+        let counts = fazhi_app::registry::power_counts(&app, &actor)
+            .await
+            .unwrap();
+        assert!(fazhi_domain::registry::power_counts_sentence(&counts).starts_with("行政许可4项"));
+        let bad = "事项编码,权力类型,事项名称,实施依据,承办机构,调整类型,调整理由,文号\nX-1,审批,甲,依据,单位,新增,理由,\n";
+        match import(
+            &app,
+            &actor,
+            ImportKind::Powers,
+            "b.csv",
+            bad.as_bytes(),
+            &quiet,
+        )
+        .await
+        {
+            Err(ImportFailure::Rejected(errors)) => {
+                assert!(errors.iter().any(|e| e.column == "权力类型"), "{errors:?}");
+                assert!(errors.iter().any(|e| e.column == "文号"), "{errors:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
