@@ -361,21 +361,26 @@ pub async fn seed_registries(app: &App) -> Result<(), AppError> {
         .await?
         .ok_or_else(|| AppError::Internal("demo user dh.admin missing".into()))?
         .user;
-    crate::registry::import(
-        app,
-        &crate::auth::actor_of(&bureau_admin),
-        crate::registry::ImportKind::Powers,
-        "powers.csv",
-        DEMO_POWERS_CSV.as_bytes(),
-        &quiet,
-    )
-    .await
-    .map_err(|e| match e {
-        crate::registry::ImportFailure::Rejected(rows) => {
-            AppError::Internal(format!("demo power list rejected: {rows:?}"))
-        }
-        crate::registry::ImportFailure::App(e) => e,
-    })?;
+    for (kind, csv) in [
+        (crate::registry::ImportKind::Powers, DEMO_POWERS_CSV),
+        (crate::registry::ImportKind::Discretion, DEMO_DISCRETION_CSV),
+    ] {
+        crate::registry::import(
+            app,
+            &crate::auth::actor_of(&bureau_admin),
+            kind,
+            "demo.csv",
+            csv.as_bytes(),
+            &quiet,
+        )
+        .await
+        .map_err(|e| match e {
+            crate::registry::ImportFailure::Rejected(rows) => {
+                AppError::Internal(format!("demo data rejected: {rows:?}"))
+            }
+            crate::registry::ImportFailure::App(e) => e,
+        })?;
+    }
     let plan = [
         (
             "dh.section",
@@ -436,4 +441,17 @@ JC-001,行政检查,对医疗机构执业活动的监督检查,《医疗机构�
 JC-002,行政检查,对公共场所卫生的监督检查,《公共场所卫生管理条例》第十条,示范市东湖区卫生监督所,新增,权责清单编制,示东卫发〔2024〕3号
 QZ-001,行政强制,对被传染病病原体污染的公共饮用水源等的控制措施,《中华人民共和国传染病防治法》第五十五条,示范市东湖区卫生监督所,新增,权责清单编制,示东卫发〔2024〕3号
 QR-001,行政确认,医师执业注册,《中华人民共和国医师法》第十三条,示范市东湖区卫生健康局,新增,权责清单编制,示东卫发〔2024〕3号
+";
+
+/// Demo discretion bands for common penalty powers (example values, not an official benchmark).
+pub const DEMO_DISCRETION_CSV: &str = "事项编码,情节,罚款下限（元）,罚款上限（元）,其他处罚,情节描述,依据
+CF-003,轻微,0,0,警告,首次发现、营业时间短、及时改正且未造成危害后果（示例）,《公共场所卫生管理条例实施细则》第三十五条
+CF-003,一般,500,2000,警告,未取得卫生许可证擅自营业（示例）,《公共场所卫生管理条例实施细则》第三十五条
+CF-003,较重,2000,5000,警告,擅自营业超过三个月或者经责令改正后仍未改正（示例）,《公共场所卫生管理条例实施细则》第三十五条
+CF-003,严重,5000,30000,,擅自营业曾受过卫生计生行政部门处罚或者造成危害后果（示例）,《公共场所卫生管理条例实施细则》第三十五条
+CF-004,一般,500,2000,警告,安排未获得有效健康合格证明的从业人员1至2名（示例）,《公共场所卫生管理条例实施细则》第三十八条
+CF-004,较重,2000,5000,警告,安排未获得有效健康合格证明的从业人员3名以上（示例）,《公共场所卫生管理条例实施细则》第三十八条
+CF-006,一般,50000,100000,警告,未按规定组织职业健康检查，涉及劳动者10人以下（示例）,《中华人民共和国职业病防治法》第七十一条
+CF-006,较重,100000,150000,警告,涉及劳动者10人以上30人以下（示例）,《中华人民共和国职业病防治法》第七十一条
+CF-006,严重,150000,200000,责令停止产生职业病危害的作业,涉及劳动者30人以上或者造成严重后果（示例）,《中华人民共和国职业病防治法》第七十一条
 ";

@@ -25,6 +25,7 @@ pub enum ImportKind {
     Entities,
     Officers,
     Powers,
+    Discretion,
 }
 
 impl ImportKind {
@@ -33,6 +34,7 @@ impl ImportKind {
             "entities" => Some(ImportKind::Entities),
             "officers" => Some(ImportKind::Officers),
             "powers" => Some(ImportKind::Powers),
+            "discretion" => Some(ImportKind::Discretion),
             _ => None,
         }
     }
@@ -41,6 +43,7 @@ impl ImportKind {
             ImportKind::Entities => "entities",
             ImportKind::Officers => "officers",
             ImportKind::Powers => "powers",
+            ImportKind::Discretion => "discretion",
         }
     }
 }
@@ -291,6 +294,130 @@ const POWER_COLUMNS: &[Column] = &[
         required: true,
     },
 ];
+
+const DISCRETION_COLUMNS: &[Column] = &[
+    Column {
+        code: "power_code",
+        headers: &["事项编码", "power_code"],
+        required: true,
+    },
+    Column {
+        code: "circumstance",
+        headers: &["情节", "circumstance"],
+        required: true,
+    },
+    Column {
+        code: "fine_min",
+        headers: &["罚款下限（元）", "罚款下限", "fine_min"],
+        required: true,
+    },
+    Column {
+        code: "fine_max",
+        headers: &["罚款上限（元）", "罚款上限", "fine_max"],
+        required: true,
+    },
+    Column {
+        code: "other_penalties",
+        headers: &["其他处罚", "other_penalties"],
+        required: false,
+    },
+    Column {
+        code: "description",
+        headers: &["情节描述", "description"],
+        required: true,
+    },
+    Column {
+        code: "citation",
+        headers: &["依据", "citation"],
+        required: true,
+    },
+];
+
+fn parse_discretion(
+    t: &Table,
+    agency_id: i64,
+    penalty_codes: &[String],
+) -> Result<Vec<fazhi_store::registry::DiscretionRow>, Vec<RowError>> {
+    use fazhi_domain::money::Money;
+    use fazhi_domain::registry::Circumstance;
+    let mut errors = Vec::new();
+    let mut rows = Vec::new();
+    let mut seen: HashMap<(String, &'static str), usize> = HashMap::new();
+    for (i, r) in t.records.iter().enumerate() {
+        let row = i + 2;
+        let power_code = t.get(r, "power_code").to_owned();
+        if !penalty_codes.contains(&power_code) {
+            errors.push(row_error(
+                row,
+                &t.header("power_code"),
+                format!("“{power_code}”不是本机构权责清单中的行政处罚事项"),
+                format!("'{power_code}' is not a penalty power of this agency's power list"),
+            ));
+        }
+        let circumstance = Circumstance::parse(t.get(r, "circumstance"));
+        let Some(circumstance) = circumstance else {
+            errors.push(row_error(
+                row,
+                &t.header("circumstance"),
+                "情节须为 轻微/一般/较重/严重",
+                "circumstance must be minor, ordinary, serious or grave",
+            ));
+            continue;
+        };
+        if let Some(first) = seen.insert((power_code.clone(), circumstance.code()), row) {
+            errors.push(row_error(
+                row,
+                &t.header("circumstance"),
+                format!("与第 {first} 行重复"),
+                format!("repeats row {first}"),
+            ));
+        }
+        let mut money = |code: &str| match Money::parse(t.get(r, code)) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                errors.push(row_error(
+                    row,
+                    &t.header(code),
+                    e.to_string(),
+                    e.to_string(),
+                ));
+                None
+            }
+        };
+        let (min, max) = (money("fine_min"), money("fine_max"));
+        if let (Some(a), Some(b)) = (min, max)
+            && a > b
+        {
+            errors.push(row_error(
+                row,
+                &t.header("fine_max"),
+                format!("罚款上限 {b} 低于下限 {a}"),
+                format!("fine maximum {b} is below the minimum {a}"),
+            ));
+        }
+        let other_penalties = text_field(&mut errors, t, r, row, "other_penalties", 200, false);
+        let description = text_field(&mut errors, t, r, row, "description", 1000, true);
+        let citation = text_field(&mut errors, t, r, row, "citation", 500, true);
+        rows.push(fazhi_store::registry::DiscretionRow {
+            agency_id,
+            power_code,
+            circumstance: circumstance.code().to_owned(),
+            fine_min_fen: min.map_or(0, Money::fen),
+            fine_max_fen: max.map_or(0, Money::fen),
+            other_penalties,
+            description,
+            citation,
+        });
+        if errors.len() >= ROW_ERRORS_MAX {
+            break;
+        }
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
+}
 
 /// A power-list row with the adjustment it makes.
 struct PowerChange {
@@ -821,6 +948,22 @@ pub async fn import(
                 }
             }
         }
+        ImportKind::Discretion => {
+            let penalty_codes: Vec<String> = registry::list_powers(&app.db, &actor.agency_path, "")
+                .await?
+                .into_iter()
+                .filter(|p| p.kind == "penalty" && p.status == "published")
+                .map(|p| p.code)
+                .collect();
+            let table = parse_table(&text, DISCRETION_COLUMNS).map_err(ImportFailure::Rejected)?;
+            let rows = parse_discretion(&table, actor.agency_id, &penalty_codes)
+                .map_err(ImportFailure::Rejected)?;
+            outcome.rows = rows.len();
+            for row in &rows {
+                let change = registry::upsert_discretion(&mut tx, row, now).await?;
+                count(change, &mut outcome);
+            }
+        }
         ImportKind::Powers => {
             let table = parse_table(&text, POWER_COLUMNS).map_err(ImportFailure::Rejected)?;
             let changes = parse_powers(&table, actor.agency_id).map_err(ImportFailure::Rejected)?;
@@ -1181,4 +1324,12 @@ pub async fn list_powers(
 ) -> Result<Vec<registry::PowerListed>, AppError> {
     authorize(actor, Action::ViewRegistry, None)?;
     Ok(registry::list_powers(&app.db, &actor.agency_path, search.trim()).await?)
+}
+
+pub async fn list_discretion(
+    app: &App,
+    actor: &Actor,
+) -> Result<Vec<registry::DiscretionListed>, AppError> {
+    authorize(actor, Action::ViewRegistry, None)?;
+    Ok(registry::list_discretion(&app.db, &actor.agency_path).await?)
 }

@@ -456,3 +456,41 @@ mod power_tests {
         );
     }
 }
+
+/// 情节 — the circumstance a discretion band applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Circumstance {
+    Minor,
+    Ordinary,
+    Serious,
+    Grave,
+}
+
+impl Circumstance {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim() {
+            "轻微" | "minor" => Some(Circumstance::Minor),
+            "一般" | "ordinary" => Some(Circumstance::Ordinary),
+            "较重" | "serious" => Some(Circumstance::Serious),
+            "严重" | "grave" => Some(Circumstance::Grave),
+            _ => None,
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            Circumstance::Minor => "minor",
+            Circumstance::Ordinary => "ordinary",
+            Circumstance::Serious => "serious",
+            Circumstance::Grave => "grave",
+        }
+    }
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Circumstance::Minor => "轻微",
+            Circumstance::Ordinary => "一般",
+            Circumstance::Serious => "较重",
+            Circumstance::Grave => "严重",
+        }
+    }
+}

@@ -528,3 +528,120 @@ pub async fn list_powers(
     .await?
     }))
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct DiscretionRow {
+    pub agency_id: i64,
+    pub power_code: String,
+    pub circumstance: String,
+    pub fine_min_fen: i64,
+    pub fine_max_fen: i64,
+    pub other_penalties: String,
+    pub description: String,
+    pub citation: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct StoredDiscretion {
+    id: i64,
+    version: i64,
+    #[sqlx(flatten)]
+    row: DiscretionRow,
+}
+
+/// Insert or update a discretion band by (agency, power, circumstance); a change raises its version.
+pub async fn upsert_discretion(
+    tx: &mut Tx,
+    d: &DiscretionRow,
+    now_us: i64,
+) -> Result<Change, StoreError> {
+    let existing: Option<StoredDiscretion> = on_tx!(tx, |c| {
+        sqlx::query_as(
+        "SELECT id, version, agency_id, power_code, circumstance, fine_min_fen, fine_max_fen, other_penalties, description, citation \
+         FROM discretion_rules WHERE agency_id = $1 AND power_code = $2 AND circumstance = $3"
+    )
+    .bind(d.agency_id)
+    .bind(&d.power_code)
+    .bind(&d.circumstance)
+    .fetch_optional(&mut *c)
+    .await?
+    });
+    match existing {
+        Some(s) if s.row == *d => Ok(Change::Unchanged),
+        Some(s) => {
+            on_tx!(tx, |c| {
+                sqlx::query(
+                "UPDATE discretion_rules SET fine_min_fen = $1, fine_max_fen = $2, other_penalties = $3, description = $4, \
+                 citation = $5, version = $6, updated_at_us = $7 WHERE id = $8"
+            )
+            .bind(d.fine_min_fen)
+            .bind(d.fine_max_fen)
+            .bind(&d.other_penalties)
+            .bind(&d.description)
+            .bind(&d.citation)
+            .bind(s.version + 1)
+            .bind(now_us)
+            .bind(s.id)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+            });
+            Ok(Change::Updated)
+        }
+        None => {
+            on_tx!(tx, |c| {
+                sqlx::query(
+                "INSERT INTO discretion_rules (id, agency_id, power_code, circumstance, fine_min_fen, fine_max_fen, other_penalties, \
+                 description, citation, version, updated_at_us) VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM discretion_rules), \
+                 $1, $2, $3, $4, $5, $6, $7, $8, 1, $9)"
+            )
+            .bind(d.agency_id)
+            .bind(&d.power_code)
+            .bind(&d.circumstance)
+            .bind(d.fine_min_fen)
+            .bind(d.fine_max_fen)
+            .bind(&d.other_penalties)
+            .bind(&d.description)
+            .bind(&d.citation)
+            .bind(now_us)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+            });
+            Ok(Change::Inserted)
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct DiscretionListed {
+    pub power_code: String,
+    pub power_name: Option<String>,
+    pub circumstance: String,
+    pub fine_min_fen: i64,
+    pub fine_max_fen: i64,
+    pub other_penalties: String,
+    pub description: String,
+    pub citation: String,
+    pub version: i64,
+}
+
+/// Discretion bands in scope, by power and circumstance.
+pub async fn list_discretion(
+    db: &Db,
+    scope: &AgencyPath,
+) -> Result<Vec<DiscretionListed>, StoreError> {
+    let prefix = format!("{}%", scope.as_str());
+    Ok(on_db!(db, |c| {
+        sqlx::query_as(
+        "SELECT d.power_code, p.name AS power_name, d.circumstance, d.fine_min_fen, d.fine_max_fen, d.other_penalties, \
+                d.description, d.citation, d.version \
+         FROM discretion_rules d JOIN agencies a ON a.id = d.agency_id \
+         LEFT JOIN power_items p ON p.agency_id = d.agency_id AND p.code = d.power_code \
+         WHERE a.path LIKE $1 ORDER BY d.power_code, d.fine_max_fen"
+    )
+    .bind(&prefix)
+    .fetch_all(c)
+    .await?
+    }))
+}

@@ -464,6 +464,16 @@ pub struct PowerView {
     pub last_document: String,
 }
 
+pub struct BandView {
+    pub power: String,
+    pub circumstance: &'static str,
+    pub fine: String,
+    pub other: String,
+    pub description: String,
+    pub citation: String,
+    pub version: i64,
+}
+
 #[derive(Template)]
 #[template(path = "powers.html")]
 pub struct PowersPage {
@@ -472,6 +482,7 @@ pub struct PowersPage {
     pub q: String,
     pub counts: String,
     pub rows: Vec<PowerView>,
+    pub bands: Vec<BandView>,
     pub can_import: bool,
     pub import_action: String,
     pub import_outcome: Option<String>,
@@ -495,6 +506,10 @@ async fn render_powers(
         (Ok(r), Ok(c)) => (r, c),
         (Err(e), _) | (_, Err(e)) => return PageError::new(e, tr.lang).into_response(),
     };
+    let bands = match reg::list_discretion(&state.app, &actor).await {
+        Ok(b) => b,
+        Err(e) => return PageError::new(e, tr.lang).into_response(),
+    };
     let (import_outcome, import_errors) = match import_view(tr, result) {
         Ok(v) => v,
         Err(e) => return PageError::new(e, tr.lang).into_response(),
@@ -509,6 +524,27 @@ async fn render_powers(
         nav: Nav::new(tr, Some(&user.auth), "/registry/powers"),
         q: query.q.clone(),
         counts: power_counts_sentence(&counts),
+        bands: bands
+            .into_iter()
+            .map(|b| BandView {
+                power: format!("{} {}", b.power_code, b.power_name.unwrap_or_default()),
+                circumstance: fazhi_domain::registry::Circumstance::parse(&b.circumstance)
+                    .map_or("", |c| tr.pick(c.name_zh(), c.code())),
+                fine: if b.fine_max_fen == 0 {
+                    tr.pick("不罚款", "no fine").to_owned()
+                } else {
+                    format!(
+                        "{} – {}",
+                        fazhi_domain::money::Money::from_fen(b.fine_min_fen),
+                        fazhi_domain::money::Money::from_fen(b.fine_max_fen)
+                    )
+                },
+                other: b.other_penalties,
+                description: b.description,
+                citation: b.citation,
+                version: b.version,
+            })
+            .collect(),
         rows: rows
             .into_iter()
             .map(|p| PowerView {

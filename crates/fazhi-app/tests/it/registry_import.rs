@@ -325,3 +325,80 @@ async fn power_list_adjustments_raise_versions_are_logged_with_reason_and_docume
         }
     }
 }
+
+#[tokio::test]
+async fn discretion_bands_attach_to_penalty_powers_and_bad_bands_are_named() {
+    for t in testing::both().await {
+        let (app, _, _db) = setup(t).await;
+        let admin = fazhi_store::users::credentials_by_username(&app.db, "dh.admin")
+            .await
+            .unwrap()
+            .unwrap()
+            .user;
+        let actor = fazhi_app::auth::actor_of(&admin);
+        import(
+            &app,
+            &actor,
+            ImportKind::Powers,
+            "p.csv",
+            fazhi_app::demo::DEMO_POWERS_CSV.as_bytes(),
+            &quiet,
+        )
+        .await
+        .unwrap();
+        let done = import(
+            &app,
+            &actor,
+            ImportKind::Discretion,
+            "d.csv",
+            fazhi_app::demo::DEMO_DISCRETION_CSV.as_bytes(),
+            &quiet,
+        )
+        .await
+        .unwrap();
+        assert_eq!(done.inserted, 9);
+        let bands = fazhi_app::registry::list_discretion(&app, &actor)
+            .await
+            .unwrap();
+        let grave = bands
+            .iter()
+            .find(|b| b.power_code == "CF-006" && b.circumstance == "grave")
+            .unwrap();
+        assert_eq!(
+            (grave.fine_min_fen, grave.fine_max_fen),
+            (15_000_000, 20_000_000)
+        );
+        assert_eq!(
+            grave.power_name.as_deref(),
+            Some("对用人单位未按规定组织职业健康检查的处罚")
+        );
+        let bad = "事项编码,情节,罚款下限（元）,罚款上限（元）,其他处罚,情节描述,依据\n\
+                   XK-001,一般,100,200,,x,y\n\
+                   CF-003,很重,100,200,,x,y\n\
+                   CF-004,一般,5000,500.5,,x,y\n\
+                   CF-004,较重,1.234,2000,,x,y\n";
+        match import(
+            &app,
+            &actor,
+            ImportKind::Discretion,
+            "b.csv",
+            bad.as_bytes(),
+            &quiet,
+        )
+        .await
+        {
+            Err(ImportFailure::Rejected(errors)) => {
+                let at =
+                    |row: usize, col: &str| errors.iter().any(|e| e.row == row && e.column == col);
+                assert!(
+                    at(2, "事项编码"),
+                    "a permit is not a penalty power: {errors:?}"
+                );
+                assert!(at(3, "情节"), "{errors:?}");
+                assert!(at(4, "罚款上限（元）"), "maximum below minimum: {errors:?}");
+                assert!(at(5, "罚款下限（元）"), "three decimals: {errors:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
