@@ -26,6 +26,8 @@ pub enum ImportKind {
     Officers,
     Powers,
     Discretion,
+    SpotChecks,
+    Recusals,
 }
 
 impl ImportKind {
@@ -35,6 +37,8 @@ impl ImportKind {
             "officers" => Some(ImportKind::Officers),
             "powers" => Some(ImportKind::Powers),
             "discretion" => Some(ImportKind::Discretion),
+            "spot_checks" => Some(ImportKind::SpotChecks),
+            "recusals" => Some(ImportKind::Recusals),
             _ => None,
         }
     }
@@ -44,6 +48,8 @@ impl ImportKind {
             ImportKind::Officers => "officers",
             ImportKind::Powers => "powers",
             ImportKind::Discretion => "discretion",
+            ImportKind::SpotChecks => "spot_checks",
+            ImportKind::Recusals => "recusals",
         }
     }
 }
@@ -407,6 +413,166 @@ fn parse_discretion(
             other_penalties,
             description,
             citation,
+        });
+        if errors.len() >= ROW_ERRORS_MAX {
+            break;
+        }
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
+}
+
+const SPOT_CHECK_COLUMNS: &[Column] = &[
+    Column {
+        code: "code",
+        headers: &["事项编码", "code"],
+        required: true,
+    },
+    Column {
+        code: "name",
+        headers: &["抽查事项", "name"],
+        required: true,
+    },
+    Column {
+        code: "domains",
+        headers: &["专业", "domains"],
+        required: true,
+    },
+    Column {
+        code: "basis",
+        headers: &["检查依据", "basis"],
+        required: true,
+    },
+    Column {
+        code: "object",
+        headers: &["检查对象", "object"],
+        required: true,
+    },
+    Column {
+        code: "content",
+        headers: &["检查内容", "content"],
+        required: true,
+    },
+    Column {
+        code: "method",
+        headers: &["检查方式", "method"],
+        required: true,
+    },
+];
+
+fn parse_spot_checks(
+    t: &Table,
+    agency_id: i64,
+) -> Result<Vec<fazhi_store::registry::SpotCheckRow>, Vec<RowError>> {
+    let mut errors = Vec::new();
+    let mut rows = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (i, r) in t.records.iter().enumerate() {
+        let row = i + 2;
+        let code = text_field(&mut errors, t, r, row, "code", 40, true);
+        if let Some(first) = seen.insert(code.clone(), row) {
+            errors.push(row_error(
+                row,
+                &t.header("code"),
+                format!("事项编码 {code} 与第 {first} 行重复"),
+                format!("code {code} repeats row {first}"),
+            ));
+        }
+        rows.push(fazhi_store::registry::SpotCheckRow {
+            agency_id,
+            code,
+            name: text_field(&mut errors, t, r, row, "name", 200, true),
+            domain: domains_field(&mut errors, t, r, row),
+            basis: text_field(&mut errors, t, r, row, "basis", 1000, true),
+            object: text_field(&mut errors, t, r, row, "object", 200, true),
+            content: text_field(&mut errors, t, r, row, "content", 1000, true),
+            method: text_field(&mut errors, t, r, row, "method", 200, true),
+        });
+        if errors.len() >= ROW_ERRORS_MAX {
+            break;
+        }
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
+}
+
+const RECUSAL_COLUMNS: &[Column] = &[
+    Column {
+        code: "staff_no",
+        headers: &["工号", "staff_no"],
+        required: true,
+    },
+    Column {
+        code: "uscc",
+        headers: &["统一社会信用代码", "uscc"],
+        required: false,
+    },
+    Column {
+        code: "person",
+        headers: &["自然人姓名", "person"],
+        required: false,
+    },
+    Column {
+        code: "reason",
+        headers: &["回避理由", "reason"],
+        required: true,
+    },
+];
+
+fn parse_recusals(
+    t: &Table,
+    agency_id: i64,
+    staff: &[String],
+) -> Result<Vec<fazhi_store::registry::RecusalRow>, Vec<RowError>> {
+    let mut errors = Vec::new();
+    let mut rows = Vec::new();
+    for (i, r) in t.records.iter().enumerate() {
+        let row = i + 2;
+        let staff_no = t.get(r, "staff_no").to_owned();
+        if !staff.contains(&staff_no) {
+            errors.push(row_error(
+                row,
+                &t.header("staff_no"),
+                format!("工号 {staff_no} 不在本机构执法人员名录中"),
+                format!("staff number {staff_no} is not an officer of this scope"),
+            ));
+        }
+        let (uscc, person) = (t.get(r, "uscc").to_ascii_uppercase(), t.get(r, "person"));
+        let party_key = match (uscc.is_empty(), person.is_empty()) {
+            (false, true) => {
+                if let Err(e) = fazhi_domain::ident::Uscc::parse(&uscc) {
+                    errors.push(row_error(
+                        row,
+                        &t.header("uscc"),
+                        e.to_string(),
+                        e.to_string(),
+                    ));
+                }
+                format!("uscc:{uscc}")
+            }
+            (true, false) if person.chars().count() <= 40 => format!("person:{person}"),
+            _ => {
+                errors.push(row_error(
+                    row,
+                    &t.header("uscc"),
+                    "须且只须填写统一社会信用代码或自然人姓名之一",
+                    "give exactly one of the USCC or the person's name",
+                ));
+                String::new()
+            }
+        };
+        let reason = text_field(&mut errors, t, r, row, "reason", 500, true);
+        rows.push(fazhi_store::registry::RecusalRow {
+            agency_id,
+            staff_no,
+            party_key,
+            reason,
         });
         if errors.len() >= ROW_ERRORS_MAX {
             break;
@@ -948,6 +1114,39 @@ pub async fn import(
                 }
             }
         }
+        ImportKind::SpotChecks => {
+            let table = parse_table(&text, SPOT_CHECK_COLUMNS).map_err(ImportFailure::Rejected)?;
+            let rows =
+                parse_spot_checks(&table, actor.agency_id).map_err(ImportFailure::Rejected)?;
+            outcome.rows = rows.len();
+            for row in &rows {
+                count(
+                    registry::upsert_spot_check(&mut tx, row, now).await?,
+                    &mut outcome,
+                );
+            }
+        }
+        ImportKind::Recusals => {
+            let (officers, _) = registry::list_officers(
+                &app.db,
+                &actor.agency_path,
+                "",
+                0,
+                registry::ROWS_PER_QUERY_MAX,
+            )
+            .await?;
+            let staff: Vec<String> = officers.into_iter().map(|o| o.staff_no).collect();
+            let table = parse_table(&text, RECUSAL_COLUMNS).map_err(ImportFailure::Rejected)?;
+            let rows =
+                parse_recusals(&table, actor.agency_id, &staff).map_err(ImportFailure::Rejected)?;
+            outcome.rows = rows.len();
+            for row in &rows {
+                count(
+                    registry::upsert_recusal(&mut tx, row, now).await?,
+                    &mut outcome,
+                );
+            }
+        }
         ImportKind::Discretion => {
             let penalty_codes: Vec<String> = registry::list_powers(&app.db, &actor.agency_path, "")
                 .await?
@@ -1332,4 +1531,20 @@ pub async fn list_discretion(
 ) -> Result<Vec<registry::DiscretionListed>, AppError> {
     authorize(actor, Action::ViewRegistry, None)?;
     Ok(registry::list_discretion(&app.db, &actor.agency_path).await?)
+}
+
+pub async fn list_spot_checks(
+    app: &App,
+    actor: &Actor,
+) -> Result<Vec<registry::SpotCheckRow>, AppError> {
+    authorize(actor, Action::ViewRegistry, None)?;
+    Ok(registry::list_spot_checks(&app.db, &actor.agency_path).await?)
+}
+
+pub async fn list_recusals(
+    app: &App,
+    actor: &Actor,
+) -> Result<Vec<registry::RecusalRow>, AppError> {
+    authorize(actor, Action::ViewRegistry, None)?;
+    Ok(registry::list_recusals(&app.db, &actor.agency_path).await?)
 }

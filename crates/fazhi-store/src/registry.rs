@@ -645,3 +645,164 @@ pub async fn list_discretion(
     .await?
     }))
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct SpotCheckRow {
+    pub agency_id: i64,
+    pub code: String,
+    pub name: String,
+    pub domain: String,
+    pub basis: String,
+    pub object: String,
+    pub content: String,
+    pub method: String,
+}
+
+/// Insert or update a spot-check item by (agency, code).
+pub async fn upsert_spot_check(
+    tx: &mut Tx,
+    s: &SpotCheckRow,
+    now_us: i64,
+) -> Result<Change, StoreError> {
+    let existing: Option<SpotCheckRow> = on_tx!(tx, |c| {
+        sqlx::query_as(
+        "SELECT agency_id, code, name, domain, basis, object, content, method FROM spot_check_items WHERE agency_id = $1 AND code = $2"
+    )
+    .bind(s.agency_id)
+    .bind(&s.code)
+    .fetch_optional(&mut *c)
+    .await?
+    });
+    match existing {
+        Some(e) if e == *s => Ok(Change::Unchanged),
+        Some(_) => {
+            on_tx!(tx, |c| {
+                sqlx::query(
+                "UPDATE spot_check_items SET name = $1, domain = $2, basis = $3, object = $4, content = $5, method = $6, \
+                 updated_at_us = $7 WHERE agency_id = $8 AND code = $9"
+            )
+            .bind(&s.name)
+            .bind(&s.domain)
+            .bind(&s.basis)
+            .bind(&s.object)
+            .bind(&s.content)
+            .bind(&s.method)
+            .bind(now_us)
+            .bind(s.agency_id)
+            .bind(&s.code)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+            });
+            Ok(Change::Updated)
+        }
+        None => {
+            on_tx!(tx, |c| {
+                sqlx::query(
+                "INSERT INTO spot_check_items (id, agency_id, code, name, domain, basis, object, content, method, updated_at_us) \
+                 VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM spot_check_items), $1, $2, $3, $4, $5, $6, $7, $8, $9)"
+            )
+            .bind(s.agency_id)
+            .bind(&s.code)
+            .bind(&s.name)
+            .bind(&s.domain)
+            .bind(&s.basis)
+            .bind(&s.object)
+            .bind(&s.content)
+            .bind(&s.method)
+            .bind(now_us)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+            });
+            Ok(Change::Inserted)
+        }
+    }
+}
+
+pub async fn list_spot_checks(
+    db: &Db,
+    scope: &AgencyPath,
+) -> Result<Vec<SpotCheckRow>, StoreError> {
+    let prefix = format!("{}%", scope.as_str());
+    Ok(on_db!(db, |c| {
+        sqlx::query_as(
+        "SELECT s.agency_id, s.code, s.name, s.domain, s.basis, s.object, s.content, s.method FROM spot_check_items s \
+         JOIN agencies a ON a.id = s.agency_id WHERE a.path LIKE $1 ORDER BY s.code"
+    )
+    .bind(&prefix)
+    .fetch_all(c)
+    .await?
+    }))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct RecusalRow {
+    pub agency_id: i64,
+    pub staff_no: String,
+    /// `uscc:<code>` for an organisation, `person:<name>` for a natural person.
+    pub party_key: String,
+    pub reason: String,
+}
+
+pub async fn upsert_recusal(
+    tx: &mut Tx,
+    r: &RecusalRow,
+    now_us: i64,
+) -> Result<Change, StoreError> {
+    let existing: Option<RecusalRow> = on_tx!(tx, |c| {
+        sqlx::query_as(
+        "SELECT agency_id, staff_no, party_key, reason FROM recusals WHERE staff_no = $1 AND party_key = $2"
+    )
+    .bind(&r.staff_no)
+    .bind(&r.party_key)
+    .fetch_optional(&mut *c)
+    .await?
+    });
+    match existing {
+        Some(e) if e == *r => Ok(Change::Unchanged),
+        Some(_) => {
+            on_tx!(tx, |c| {
+                sqlx::query("UPDATE recusals SET agency_id = $1, reason = $2, updated_at_us = $3 WHERE staff_no = $4 AND party_key = $5")
+                .bind(r.agency_id)
+                .bind(&r.reason)
+                .bind(now_us)
+                .bind(&r.staff_no)
+                .bind(&r.party_key)
+                .execute(&mut *c)
+                .await?
+                .rows_affected()
+            });
+            Ok(Change::Updated)
+        }
+        None => {
+            on_tx!(tx, |c| sqlx::query(
+                "INSERT INTO recusals (id, agency_id, staff_no, party_key, reason, updated_at_us) \
+                 VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM recusals), $1, $2, $3, $4, $5)"
+            )
+            .bind(r.agency_id)
+            .bind(&r.staff_no)
+            .bind(&r.party_key)
+            .bind(&r.reason)
+            .bind(now_us)
+            .execute(&mut *c)
+            .await?
+            .rows_affected());
+            Ok(Change::Inserted)
+        }
+    }
+}
+
+/// Recusal relations in scope (the draw and case filing check them).
+pub async fn list_recusals(db: &Db, scope: &AgencyPath) -> Result<Vec<RecusalRow>, StoreError> {
+    let prefix = format!("{}%", scope.as_str());
+    Ok(on_db!(db, |c| {
+        sqlx::query_as(
+        "SELECT r.agency_id, r.staff_no, r.party_key, r.reason FROM recusals r JOIN agencies a ON a.id = r.agency_id \
+         WHERE a.path LIKE $1 ORDER BY r.staff_no, r.party_key"
+    )
+    .bind(&prefix)
+    .fetch_all(c)
+    .await?
+    }))
+}

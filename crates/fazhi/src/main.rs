@@ -79,7 +79,7 @@ enum Command {
     Import {
         #[command(flatten)]
         db: DbArgs,
-        /// `entities` or `officers`.
+        /// `entities`, `officers`, `powers`, `discretion`, `spot_checks` or `recusals`.
         kind: String,
         file: PathBuf,
         /// The account the import is done as (recorded in the action log; needs the right to manage registries).
@@ -653,7 +653,9 @@ async fn import_file(
     use fazhi_app::registry::{ImportFailure, ImportKind};
     use indicatif::{ProgressBar, ProgressStyle};
     let Some(kind) = ImportKind::parse(kind) else {
-        anyhow::bail!("未知的名录“{kind}” / unknown registry '{kind}': use entities or officers");
+        anyhow::bail!(
+            "未知的名录“{kind}” / unknown registry '{kind}': use entities, officers, powers, discretion, spot_checks or recusals"
+        );
     };
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let app = open_app(db, PasswordParams::PRODUCTION).await?;

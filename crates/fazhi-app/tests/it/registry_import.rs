@@ -402,3 +402,85 @@ async fn discretion_bands_attach_to_penalty_powers_and_bad_bands_are_named() {
         }
     }
 }
+
+#[tokio::test]
+async fn spot_check_items_and_recusal_relations_import_with_their_checks() {
+    for t in testing::both().await {
+        let (app, actor, _db) = setup(t).await;
+        let items = "事项编码,抽查事项,专业,检查依据,检查对象,检查内容,检查方式\n\
+                     SC-01,公共场所卫生监督抽查,公共场所卫生,《公共场所卫生管理条例》第十条,住宿场所,卫生许可、从业人员健康证明、卫生检测,现场检查\n";
+        let done = import(
+            &app,
+            &actor,
+            ImportKind::SpotChecks,
+            "s.csv",
+            items.as_bytes(),
+            &quiet,
+        )
+        .await
+        .unwrap();
+        assert_eq!(done.inserted, 1);
+        assert_eq!(
+            fazhi_app::registry::list_spot_checks(&app, &actor)
+                .await
+                .unwrap()[0]
+                .domain,
+            "public_places"
+        );
+        let officers = "工号,姓名,执法领域\nDH-9,张三,公共场所卫生\n";
+        import(
+            &app,
+            &actor,
+            ImportKind::Officers,
+            "o.csv",
+            officers.as_bytes(),
+            &quiet,
+        )
+        .await
+        .unwrap();
+        let recusals = format!(
+            "工号,统一社会信用代码,自然人姓名,回避理由\nDH-9,{},,近亲属任法定代表人\nDH-9,,李四,同学关系\n",
+            uscc("91990102MA0000003")
+        );
+        let done = import(
+            &app,
+            &actor,
+            ImportKind::Recusals,
+            "r.csv",
+            recusals.as_bytes(),
+            &quiet,
+        )
+        .await
+        .unwrap();
+        assert_eq!(done.inserted, 2);
+        let listed = fazhi_app::registry::list_recusals(&app, &actor)
+            .await
+            .unwrap();
+        assert!(listed.iter().any(|r| r.party_key == "person:李四"));
+        let bad = "工号,统一社会信用代码,自然人姓名,回避理由\nDH-404,,王五,x\nDH-9,91350100M000100Y43,赵六,x\n";
+        match import(
+            &app,
+            &actor,
+            ImportKind::Recusals,
+            "b.csv",
+            bad.as_bytes(),
+            &quiet,
+        )
+        .await
+        {
+            Err(ImportFailure::Rejected(errors)) => {
+                assert!(
+                    errors.iter().any(|e| e.row == 2 && e.column == "工号"),
+                    "{errors:?}"
+                );
+                assert!(
+                    errors
+                        .iter()
+                        .any(|e| e.row == 3 && e.message_en.contains("exactly one")),
+                    "{errors:?}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
