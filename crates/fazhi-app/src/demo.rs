@@ -131,10 +131,40 @@ pub const ACCOUNTS: &[DemoAccount] = &[
 /// Seed the whole demo (agencies, accounts, registries) unless the database
 /// already has agencies. Returns whether it seeded.
 pub async fn seed(app: &App) -> Result<bool, AppError> {
+    seed_at_scale(app, Scale::District, &|_, _| {}).await
+}
+
+/// How much registry data the demo loads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scale {
+    /// Two districts: ~2,000 entities and 60 officers (fast; the default).
+    District,
+    /// A province's volume: 500,000 entities and 10,000 officers, loaded
+    /// through the same validated import as real files.
+    Province,
+}
+
+impl Scale {
+    /// (entities, officers) per district of the demo tree (two districts).
+    fn per_district(self) -> [(usize, usize); 2] {
+        match self {
+            Scale::District => [(1200, 40), (800, 20)],
+            Scale::Province => [(250_000, 5_000), (250_000, 5_000)],
+        }
+    }
+}
+
+/// Seed accounts and registries at `scale` if the database is empty.
+/// `progress(step, of)` counts the imports done.
+pub async fn seed_at_scale(
+    app: &App,
+    scale: Scale,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<bool, AppError> {
     if !seed_accounts(app).await? {
         return Ok(false);
     }
-    seed_registries(app).await?;
+    seed_registries_at(app, scale, progress).await?;
     Ok(true)
 }
 
@@ -355,15 +385,40 @@ pub fn demo_officers_csv(
 /// The registries of the demo: ~2,000 entities and 60 officers across the two
 /// districts, and the 东湖 bureau's power list.
 pub async fn seed_registries(app: &App) -> Result<(), AppError> {
+    seed_registries_at(app, Scale::District, &|_, _| {}).await
+}
+
+fn demo_import_failed(e: crate::registry::ImportFailure) -> AppError {
+    match e {
+        crate::registry::ImportFailure::Rejected(rows) => {
+            AppError::Internal(format!("demo data rejected: {rows:?}"))
+        }
+        crate::registry::ImportFailure::App(e) => e,
+    }
+}
+
+async fn seed_registries_at(
+    app: &App,
+    scale: Scale,
+    steps: &(dyn Fn(usize, usize) + Sync),
+) -> Result<(), AppError> {
+    const STEPS: usize = 9;
     let today = crate::registry::today_cst(app);
     let quiet = |_: usize, _: usize| {};
+    let [(dh_entities, dh_officers), (xs_entities, xs_officers)] = scale.per_district();
     let bureau_admin = fazhi_store::users::credentials_by_username(&app.db, "dh.admin")
         .await?
         .ok_or_else(|| AppError::Internal("demo user dh.admin missing".into()))?
         .user;
+    let mut done = 0;
     for (kind, csv) in [
         (crate::registry::ImportKind::Powers, DEMO_POWERS_CSV),
         (crate::registry::ImportKind::Discretion, DEMO_DISCRETION_CSV),
+        (crate::registry::ImportKind::NoPenalty, DEMO_NO_PENALTY_CSV),
+        (
+            crate::registry::ImportKind::SpotChecks,
+            DEMO_SPOT_CHECKS_CSV,
+        ),
     ] {
         crate::registry::import(
             app,
@@ -380,30 +435,47 @@ pub async fn seed_registries(app: &App) -> Result<(), AppError> {
             }
             crate::registry::ImportFailure::App(e) => e,
         })?;
+        done += 1;
+        steps(done, STEPS);
     }
     let plan = [
         (
             "dh.section",
             "东湖区",
             "990102",
-            1200usize,
-            40usize,
+            dh_entities,
+            dh_officers,
             "DH",
             11u64,
         ),
-        ("xs.admin", "西山区", "990103", 800, 20, "XS", 23),
+        (
+            "xs.admin",
+            "西山区",
+            "990103",
+            xs_entities,
+            xs_officers,
+            "XS",
+            23,
+        ),
     ];
+    let mut first_dh_uscc = String::new();
     for (username, district, region, entities, officers, prefix, seed) in plan {
         let user = fazhi_store::users::credentials_by_username(&app.db, username)
             .await?
             .ok_or_else(|| AppError::Internal(format!("demo user {username} missing")))?
             .user;
         let actor = crate::auth::actor_of(&user);
+        let entities_csv = demo_entities_csv(district, region, entities, seed);
+        if prefix == "DH" {
+            first_dh_uscc = entities_csv
+                .lines()
+                .nth(1)
+                .and_then(|l| l.split(',').next())
+                .unwrap_or_default()
+                .to_owned();
+        }
         for (kind, csv) in [
-            (
-                crate::registry::ImportKind::Entities,
-                demo_entities_csv(district, region, entities, seed),
-            ),
+            (crate::registry::ImportKind::Entities, entities_csv),
             (
                 crate::registry::ImportKind::Officers,
                 demo_officers_csv(prefix, &format!("示范市{district}"), officers, today, seed),
@@ -411,14 +483,30 @@ pub async fn seed_registries(app: &App) -> Result<(), AppError> {
         ] {
             crate::registry::import(app, &actor, kind, "demo.csv", csv.as_bytes(), &quiet)
                 .await
-                .map_err(|e| match e {
-                    crate::registry::ImportFailure::Rejected(rows) => {
-                        AppError::Internal(format!("demo data rejected: {rows:?}"))
-                    }
-                    crate::registry::ImportFailure::App(e) => e,
-                })?;
+                .map_err(demo_import_failed)?;
+            done += 1;
+            steps(done, STEPS);
         }
     }
+    // Recusals of the 东湖 supervision body: one organisation, one person.
+    let section = fazhi_store::users::credentials_by_username(&app.db, "dh.section")
+        .await?
+        .ok_or_else(|| AppError::Internal("demo user dh.section missing".into()))?
+        .user;
+    let recusals = format!(
+        "工号,统一社会信用代码,自然人姓名,回避理由\nDH-0004,{first_dh_uscc},,配偶在该单位任职\nDH-0005,,王某某,近亲属（案件当事人之兄）\n"
+    );
+    crate::registry::import(
+        app,
+        &crate::auth::actor_of(&section),
+        crate::registry::ImportKind::Recusals,
+        "demo.csv",
+        recusals.as_bytes(),
+        &quiet,
+    )
+    .await
+    .map_err(demo_import_failed)?;
+    steps(STEPS, STEPS);
     Ok(())
 }
 
@@ -454,4 +542,21 @@ CF-004,较重,2000,5000,警告,安排未获得有效健康合格证明的从业�
 CF-006,一般,50000,100000,警告,未按规定组织职业健康检查，涉及劳动者10人以下（示例）,《中华人民共和国职业病防治法》第七十一条
 CF-006,较重,100000,150000,警告,涉及劳动者10人以上30人以下（示例）,《中华人民共和国职业病防治法》第七十一条
 CF-006,严重,150000,200000,责令停止产生职业病危害的作业,涉及劳动者30人以上或者造成严重后果（示例）,《中华人民共和国职业病防治法》第七十一条
+";
+
+/// Demo 不予处罚清单 items (examples modelled on published provincial lists).
+pub const DEMO_NO_PENALTY_CSV: &str = "权力编码,清单类型,违法行为,适用条件,依据,生效日期
+CF-004,首违不罚,公共场所从业人员未取得有效健康合格证明从事服务工作,首次被发现；涉及从业人员1名；责令改正后及时改正；未造成危害后果（示例）,《中华人民共和国行政处罚法》第三十三条第一款,2024-01-01
+CF-003,轻微不罚,公共场所经营者卫生许可证过期未及时延续,过期不超过30日；已申请延续；未造成危害后果（示例）,《中华人民共和国行政处罚法》第三十三条第一款,2024-01-01
+CF-007,无过错不罚,医疗机构未按规定报告传染病疫情,当事人有证据足以证明没有主观过错（示例）,《中华人民共和国行政处罚法》第三十三条第二款,2024-01-01
+";
+
+/// Demo 随机抽查事项清单 items.
+pub const DEMO_SPOT_CHECKS_CSV: &str = "事项编码,抽查事项,专业,检查依据,检查对象,检查内容,检查方式
+SC-YL-01,医疗机构依法执业情况抽查,医疗卫生,《医疗机构管理条例》第四十条,医疗机构,执业许可、人员资质、诊疗科目、医疗文书,现场检查、查阅资料
+SC-GG-01,公共场所卫生监督抽查,公共场所卫生,《公共场所卫生管理条例》第十条,住宿、游泳、沐浴、美容美发场所,卫生许可证、从业人员健康证明、卫生检测,现场检查、采样检测
+SC-YS-01,生活饮用水卫生监督抽查,生活饮用水卫生,《生活饮用水卫生监督管理办法》第十六条,集中式供水单位、二次供水单位,卫生许可、水质检测、从业人员健康,现场检查、采样检测
+SC-XX-01,学校卫生监督抽查,学校卫生,《学校卫生工作条例》第二十八条,中小学校,教学环境、传染病防控、饮用水,现场检查、查阅资料
+SC-ZY-01,职业卫生监督抽查,职业卫生,《中华人民共和国职业病防治法》第六十二条,存在职业病危害的用人单位,职业病危害项目申报、职业健康检查,现场检查、查阅资料
+SC-FS-01,放射卫生监督抽查,放射卫生,《放射诊疗管理规定》第三十五条,放射诊疗机构,放射诊疗许可、个人剂量监测、防护设施,现场检查、检测
 ";

@@ -19,6 +19,7 @@ pub mod log_key;
 pub mod log_verify;
 pub mod password;
 pub mod registry;
+pub mod sheets;
 pub mod throttle;
 pub mod transparency;
 

@@ -6,11 +6,14 @@
 //! (officers by staff number, credentials by number, entities by USCC), so
 //! importing the same file again changes nothing and logs nothing.
 
+use crate::sheets::Sheet;
 use crate::{App, AppError};
 use fazhi_domain::action_log::EventKind;
 use fazhi_domain::authz::{Action, Actor, authorize};
 use fazhi_domain::registry::{CreditGrade, EntityStatus, RiskLevel, SupervisionDomain};
-use fazhi_store::registry::{self, Change, CredentialRow, EntityRow, OfficerRow};
+pub use fazhi_store::history::HistoryEntry;
+pub use fazhi_store::registry::Change;
+use fazhi_store::registry::{self, CredentialRow, EntityRow, OfficerRow};
 use sha2::Digest;
 use std::collections::HashMap;
 
@@ -28,6 +31,7 @@ pub enum ImportKind {
     Discretion,
     SpotChecks,
     Recusals,
+    NoPenalty,
 }
 
 impl ImportKind {
@@ -39,7 +43,21 @@ impl ImportKind {
             "discretion" => Some(ImportKind::Discretion),
             "spot_checks" => Some(ImportKind::SpotChecks),
             "recusals" => Some(ImportKind::Recusals),
+            "no_penalty" => Some(ImportKind::NoPenalty),
             _ => None,
+        }
+    }
+    /// The record kind whose history an import of this kind writes
+    /// (recusals are relations, not records with a page).
+    pub fn record_kind(self) -> Option<&'static str> {
+        match self {
+            ImportKind::Entities => Some("entity"),
+            ImportKind::Officers => Some("officer"),
+            ImportKind::Powers => Some("power"),
+            ImportKind::Discretion => Some("discretion"),
+            ImportKind::SpotChecks => Some("spot_check"),
+            ImportKind::NoPenalty => Some("no_penalty"),
+            ImportKind::Recusals => None,
         }
     }
     pub fn code(self) -> &'static str {
@@ -50,6 +68,7 @@ impl ImportKind {
             ImportKind::Discretion => "discretion",
             ImportKind::SpotChecks => "spot_checks",
             ImportKind::Recusals => "recusals",
+            ImportKind::NoPenalty => "no_penalty",
         }
     }
 }
@@ -490,6 +509,140 @@ fn parse_spot_checks(
             object: text_field(&mut errors, t, r, row, "object", 200, true),
             content: text_field(&mut errors, t, r, row, "content", 1000, true),
             method: text_field(&mut errors, t, r, row, "method", 200, true),
+        });
+        if errors.len() >= ROW_ERRORS_MAX {
+            break;
+        }
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
+}
+
+const NO_PENALTY_COLUMNS: &[Column] = &[
+    Column {
+        code: "power_code",
+        headers: &["权力编码", "power_code"],
+        required: true,
+    },
+    Column {
+        code: "kind",
+        headers: &["清单类型", "kind"],
+        required: true,
+    },
+    Column {
+        code: "conduct",
+        headers: &["违法行为", "conduct"],
+        required: true,
+    },
+    Column {
+        code: "conditions",
+        headers: &["适用条件", "conditions"],
+        required: true,
+    },
+    Column {
+        code: "basis",
+        headers: &["依据", "basis"],
+        required: true,
+    },
+    Column {
+        code: "effective_from",
+        headers: &["生效日期", "effective_from"],
+        required: true,
+    },
+];
+
+/// Kinds of 不予处罚 item, by the article that allows it (《行政处罚法》第三十三条).
+pub const NO_PENALTY_KINDS: [(&str, &str, &str); 3] = [
+    (
+        "first_violation",
+        "首违不罚",
+        "first violation, minor harm, corrected in time (Art. 33(1))",
+    ),
+    (
+        "minor",
+        "轻微不罚",
+        "minor violation corrected in time, no harm (Art. 33(1))",
+    ),
+    (
+        "no_fault",
+        "无过错不罚",
+        "no subjective fault shown (Art. 33(2))",
+    ),
+];
+
+pub fn no_penalty_kind_name(code: &str) -> &str {
+    NO_PENALTY_KINDS
+        .iter()
+        .find(|(c, _, _)| *c == code)
+        .map_or(code, |(_, zh, _)| zh)
+}
+
+fn parse_no_penalty(
+    t: &Table,
+    agency_id: i64,
+    penalty_codes: &[String],
+) -> Result<Vec<fazhi_store::registry::NoPenaltyRow>, Vec<RowError>> {
+    let mut errors = Vec::new();
+    let mut rows = Vec::new();
+    let mut seen: HashMap<(String, String, String), usize> = HashMap::new();
+    for (i, r) in t.records.iter().enumerate() {
+        let row = i + 2;
+        let power_code = t.get(r, "power_code").to_owned();
+        if !penalty_codes.contains(&power_code) {
+            errors.push(row_error(
+                row,
+                &t.header("power_code"),
+                format!("权力编码“{power_code}”不是本机构权责清单中已公布的行政处罚事项（不予处罚清单须对应处罚权力，《行政处罚法》第三十三条）"),
+                format!("power code '{power_code}' is not a published penalty power of this agency (no-penalty items belong to penalty powers, Administrative Penalty Law Art. 33)"),
+            ));
+        }
+        let kind_text = t.get(r, "kind");
+        let kind = NO_PENALTY_KINDS
+            .iter()
+            .find(|(c, zh, _)| *c == kind_text || *zh == kind_text)
+            .map(|(c, _, _)| (*c).to_owned());
+        if kind.is_none() {
+            errors.push(row_error(
+                row,
+                &t.header("kind"),
+                format!("清单类型“{kind_text}”须为 首违不罚/轻微不罚/无过错不罚"),
+                format!("kind '{kind_text}' must be first_violation, minor or no_fault"),
+            ));
+        }
+        let date_text = t.get(r, "effective_from");
+        let effective_from = parse_date(date_text).map(|d| d.to_string());
+        if effective_from.is_none() {
+            errors.push(row_error(
+                row,
+                &t.header("effective_from"),
+                format!("生效日期“{date_text}”不是有效日期（YYYY-MM-DD）"),
+                format!("effective date '{date_text}' is not a real date (YYYY-MM-DD)"),
+            ));
+        }
+        let kind = kind.unwrap_or_default();
+        let effective_from = effective_from.unwrap_or_default();
+        if let Some(first) = seen.insert(
+            (power_code.clone(), kind.clone(), effective_from.clone()),
+            row,
+        ) {
+            errors.push(row_error(
+                row,
+                &t.header("power_code"),
+                format!("同一权力、类型、生效日期与第 {first} 行重复"),
+                format!("same power, kind and effective date as row {first}"),
+            ));
+        }
+        rows.push(fazhi_store::registry::NoPenaltyRow {
+            agency_id,
+            power_code,
+            kind,
+            conduct: text_field(&mut errors, t, r, row, "conduct", 500, true),
+            conditions: text_field(&mut errors, t, r, row, "conditions", 1000, true),
+            basis: text_field(&mut errors, t, r, row, "basis", 500, true),
+            effective_from,
         });
         if errors.len() >= ROW_ERRORS_MAX {
             break;
@@ -1089,7 +1242,12 @@ pub async fn import(
         )
         .into());
     }
-    let text = decode_text(bytes).map_err(|e| ImportFailure::Rejected(vec![e]))?;
+    let text = if crate::sheets::is_xlsx(bytes) {
+        crate::sheets::xlsx_to_csv(bytes)
+    } else {
+        decode_text(bytes)
+    }
+    .map_err(|e| ImportFailure::Rejected(vec![e]))?;
     let file_sha256 = hex::encode(sha2::Sha256::digest(bytes));
     let now = app.now_us();
     let mut outcome = ImportOutcome::default();
@@ -1101,17 +1259,20 @@ pub async fn import(
     let mut tx = app.db.begin().await?;
     // Power-list adjustments are recorded one by one (with reason and document) in the import's event.
     let mut adjustments: Vec<serde_json::Value> = Vec::new();
+    // (record key, change) of every row, for each record's history.
+    let mut touched: Vec<(String, Change)> = Vec::new();
     match kind {
         ImportKind::Entities => {
             let table = parse_table(&text, ENTITY_COLUMNS).map_err(ImportFailure::Rejected)?;
             let rows = parse_entities(&table, actor.agency_id).map_err(ImportFailure::Rejected)?;
             outcome.rows = rows.len();
-            for (i, row) in rows.iter().enumerate() {
-                let (_, change) = registry::upsert_entity(&mut tx, row, now).await?;
+            let total = rows.len();
+            let changes =
+                registry::upsert_entities(&mut tx, &rows, now, &|done| progress(done, total))
+                    .await?;
+            for (row, change) in rows.iter().zip(changes) {
                 count(change, &mut outcome);
-                if i % 1000 == 0 {
-                    progress(i, rows.len());
-                }
+                touched.push((row.uscc.clone(), change));
             }
         }
         ImportKind::SpotChecks => {
@@ -1120,10 +1281,9 @@ pub async fn import(
                 parse_spot_checks(&table, actor.agency_id).map_err(ImportFailure::Rejected)?;
             outcome.rows = rows.len();
             for row in &rows {
-                count(
-                    registry::upsert_spot_check(&mut tx, row, now).await?,
-                    &mut outcome,
-                );
+                let change = registry::upsert_spot_check(&mut tx, row, now).await?;
+                count(change, &mut outcome);
+                touched.push((format!("{}:{}", row.agency_id, row.code), change));
             }
         }
         ImportKind::Recusals => {
@@ -1161,6 +1321,24 @@ pub async fn import(
             for row in &rows {
                 let change = registry::upsert_discretion(&mut tx, row, now).await?;
                 count(change, &mut outcome);
+                touched.push((format!("{}:{}", row.agency_id, row.power_code), change));
+            }
+        }
+        ImportKind::NoPenalty => {
+            let penalty_codes: Vec<String> = registry::list_powers(&app.db, &actor.agency_path, "")
+                .await?
+                .into_iter()
+                .filter(|p| p.kind == "penalty" && p.status == "published")
+                .map(|p| p.code)
+                .collect();
+            let table = parse_table(&text, NO_PENALTY_COLUMNS).map_err(ImportFailure::Rejected)?;
+            let rows = parse_no_penalty(&table, actor.agency_id, &penalty_codes)
+                .map_err(ImportFailure::Rejected)?;
+            outcome.rows = rows.len();
+            for row in &rows {
+                let change = registry::upsert_no_penalty(&mut tx, row, now).await?;
+                count(change, &mut outcome);
+                touched.push((format!("{}:{}", row.agency_id, row.power_code), change));
             }
         }
         ImportKind::Powers => {
@@ -1170,6 +1348,7 @@ pub async fn import(
             for c in &changes {
                 let (_, change) =
                     registry::upsert_power(&mut tx, &c.row, &c.reason, &c.document, now).await?;
+                touched.push((format!("{}:{}", c.row.agency_id, c.row.code), change));
                 if change != Change::Unchanged {
                     adjustments.push(serde_json::json!({
                         "code": c.row.code, "adjustment": c.adjustment.code(), "reason": c.reason, "document": c.document,
@@ -1191,6 +1370,7 @@ pub async fn import(
                     }
                 }
                 count(change, &mut outcome);
+                touched.push((officer.staff_no.clone(), change));
                 if i % 1000 == 0 {
                     progress(i, rows.len());
                 }
@@ -1202,7 +1382,7 @@ pub async fn import(
         tx.rollback().await?;
         return Ok(outcome);
     }
-    app.log(
+    let event = app.log(
         &mut tx,
         Some(actor.user_id),
         Some(actor.agency_id),
@@ -1215,6 +1395,9 @@ pub async fn import(
         }),
     )
     .await?;
+    if let Some(record_kind) = kind.record_kind() {
+        fazhi_store::history::record(&mut tx, record_kind, &touched, event.id).await?;
+    }
     tx.commit().await?;
     Ok(outcome)
 }
@@ -1360,24 +1543,16 @@ pub async fn officer_stats(app: &App, actor: &Actor) -> Result<OfficerStats, App
 /// Rows exported at most in one file.
 pub const EXPORT_ROWS_MAX: i64 = 1_000_000;
 
-fn csv_bytes(
-    header: &[&str],
+fn sheet(
+    name: &'static str,
+    header: &[&'static str],
     rows: impl Iterator<Item = Vec<String>>,
-) -> Result<Vec<u8>, AppError> {
-    // UTF-8 with BOM so that Excel opens Chinese text correctly.
-    let mut out = b"\xEF\xBB\xBF".to_vec();
-    {
-        let mut w = csv::Writer::from_writer(&mut out);
-        w.write_record(header)
-            .map_err(|e| AppError::Internal(format!("csv: {e}")))?;
-        for r in rows {
-            w.write_record(&r)
-                .map_err(|e| AppError::Internal(format!("csv: {e}")))?;
-        }
-        w.flush()
-            .map_err(|e| AppError::Internal(format!("csv: {e}")))?;
-    }
-    Ok(out)
+) -> Result<Sheet, AppError> {
+    Ok(Sheet {
+        name,
+        header: header.to_vec(),
+        rows: rows.collect(),
+    })
 }
 
 fn domain_names(codes: &str) -> String {
@@ -1391,12 +1566,12 @@ fn domain_names(codes: &str) -> String {
 
 /// The filtered entity list as CSV with the import's column names (so the
 /// file can be edited and imported again).
-pub async fn export_entities_csv(
+pub async fn export_entities(
     app: &App,
     actor: &Actor,
     search: &str,
     domain: Option<SupervisionDomain>,
-) -> Result<Vec<u8>, AppError> {
+) -> Result<Sheet, AppError> {
     authorize(actor, Action::ViewRegistry, None)?;
     let (rows, _) = registry::list_entities(
         &app.db,
@@ -1407,7 +1582,8 @@ pub async fn export_entities_csv(
         EXPORT_ROWS_MAX,
     )
     .await?;
-    csv_bytes(
+    sheet(
+        "单位",
         &[
             "统一社会信用代码",
             "单位名称",
@@ -1438,11 +1614,7 @@ pub async fn export_entities_csv(
     )
 }
 
-pub async fn export_officers_csv(
-    app: &App,
-    actor: &Actor,
-    search: &str,
-) -> Result<Vec<u8>, AppError> {
+pub async fn export_officers(app: &App, actor: &Actor, search: &str) -> Result<Sheet, AppError> {
     authorize(actor, Action::ViewRegistry, None)?;
     let (rows, _) = registry::list_officers(
         &app.db,
@@ -1453,7 +1625,8 @@ pub async fn export_officers_csv(
     )
     .await?;
     let today = today_cst(app);
-    csv_bytes(
+    sheet(
+        "执法人员",
         &[
             "工号",
             "姓名",
@@ -1547,4 +1720,470 @@ pub async fn list_recusals(
 ) -> Result<Vec<registry::RecusalRow>, AppError> {
     authorize(actor, Action::ViewRegistry, None)?;
     Ok(registry::list_recusals(&app.db, &actor.agency_path).await?)
+}
+
+fn yuan_text(fen: i64) -> String {
+    if fen % 100 == 0 {
+        (fen / 100).to_string()
+    } else {
+        format!("{}.{:02}", fen / 100, (fen % 100).abs())
+    }
+}
+
+/// The power list (all statuses) as a sheet with the import's column names.
+pub async fn export_powers(app: &App, actor: &Actor, search: &str) -> Result<Sheet, AppError> {
+    use fazhi_domain::registry::PowerKind;
+    let rows = list_powers(app, actor, search).await?;
+    sheet(
+        "权责清单",
+        &[
+            "事项编码",
+            "权力类型",
+            "事项名称",
+            "实施依据",
+            "承办机构",
+            "状态",
+            "版本",
+            "最近文号",
+            "所属机构",
+        ],
+        rows.into_iter().map(|p| {
+            vec![
+                p.code,
+                PowerKind::parse(&p.kind).map_or(p.kind.clone(), |k| k.name_zh().to_owned()),
+                p.name,
+                p.legal_basis,
+                p.unit,
+                if p.status == "published" {
+                    "已公布".to_owned()
+                } else {
+                    "已取消".to_owned()
+                },
+                p.version.to_string(),
+                p.last_document,
+                p.agency_name,
+            ]
+        }),
+    )
+}
+
+pub async fn export_discretion(app: &App, actor: &Actor) -> Result<Sheet, AppError> {
+    use fazhi_domain::registry::Circumstance;
+    let rows = list_discretion(app, actor).await?;
+    sheet(
+        "裁量基准",
+        &[
+            "事项编码",
+            "情节",
+            "罚款下限（元）",
+            "罚款上限（元）",
+            "其他处罚",
+            "情节描述",
+            "依据",
+            "版本",
+        ],
+        rows.into_iter().map(|d| {
+            vec![
+                d.power_code,
+                Circumstance::parse(&d.circumstance)
+                    .map_or(d.circumstance.clone(), |c| c.name_zh().to_owned()),
+                yuan_text(d.fine_min_fen),
+                yuan_text(d.fine_max_fen),
+                d.other_penalties,
+                d.description,
+                d.citation,
+                d.version.to_string(),
+            ]
+        }),
+    )
+}
+
+pub async fn list_no_penalty(
+    app: &App,
+    actor: &Actor,
+) -> Result<Vec<registry::NoPenaltyRow>, AppError> {
+    authorize(actor, Action::ViewRegistry, None)?;
+    Ok(registry::list_no_penalty(&app.db, &actor.agency_path).await?)
+}
+
+pub async fn export_no_penalty(app: &App, actor: &Actor) -> Result<Sheet, AppError> {
+    let rows = list_no_penalty(app, actor).await?;
+    sheet(
+        "不予处罚清单",
+        &[
+            "权力编码",
+            "清单类型",
+            "违法行为",
+            "适用条件",
+            "依据",
+            "生效日期",
+        ],
+        rows.into_iter().map(|n| {
+            vec![
+                n.power_code,
+                no_penalty_kind_name(&n.kind).to_owned(),
+                n.conduct,
+                n.conditions,
+                n.basis,
+                n.effective_from,
+            ]
+        }),
+    )
+}
+
+pub async fn export_spot_checks(app: &App, actor: &Actor) -> Result<Sheet, AppError> {
+    let rows = list_spot_checks(app, actor).await?;
+    sheet(
+        "随机抽查事项清单",
+        &[
+            "事项编码",
+            "抽查事项",
+            "专业",
+            "检查依据",
+            "检查对象",
+            "检查内容",
+            "检查方式",
+        ],
+        rows.into_iter().map(|s| {
+            vec![
+                s.code,
+                s.name,
+                domain_names(&s.domain),
+                s.basis,
+                s.object,
+                s.content,
+                s.method,
+            ]
+        }),
+    )
+}
+
+pub async fn export_recusals(app: &App, actor: &Actor) -> Result<Sheet, AppError> {
+    let rows = list_recusals(app, actor).await?;
+    sheet(
+        "回避关系",
+        &["工号", "统一社会信用代码", "自然人姓名", "回避理由"],
+        rows.into_iter().map(|r| {
+            let (uscc, person) = match r.party_key.split_once(':') {
+                Some(("uscc", v)) => (v.to_owned(), String::new()),
+                Some(("person", v)) => (String::new(), v.to_owned()),
+                _ => (r.party_key.clone(), String::new()),
+            };
+            vec![r.staff_no, uscc, person, r.reason]
+        }),
+    )
+}
+
+/// A record's page: its current values, version for the edit form's
+/// conflict check, and every event that changed it.
+#[derive(Debug, Clone)]
+pub struct RecordPage<T> {
+    pub record: T,
+    /// Extra stored text (an entity's permits as JSON).
+    pub extra: String,
+    pub version: i64,
+    pub history: Vec<fazhi_store::history::HistoryEntry>,
+}
+
+const ENTITY_NOUN: (&str, &str) = ("单位", "entity");
+const OFFICER_NOUN: (&str, &str) = ("执法人员", "officer");
+
+pub async fn entity_page(
+    app: &App,
+    actor: &Actor,
+    uscc: &str,
+) -> Result<RecordPage<registry::EntityListed>, AppError> {
+    authorize(actor, Action::ViewRegistry, None)?;
+    let Some((record, permits_json)) =
+        registry::get_entity(&app.db, &actor.agency_path, uscc).await?
+    else {
+        return Err(AppError::NotFound {
+            zh: ENTITY_NOUN.0,
+            en: ENTITY_NOUN.1,
+        });
+    };
+    let version = fazhi_store::history::version(&app.db, "entity", uscc).await?;
+    let history = fazhi_store::history::of_record(&app.db, "entity", uscc).await?;
+    Ok(RecordPage {
+        record,
+        extra: permits_json,
+        version,
+        history,
+    })
+}
+
+pub async fn officer_page(
+    app: &App,
+    actor: &Actor,
+    staff_no: &str,
+) -> Result<RecordPage<registry::OfficerListed>, AppError> {
+    authorize(actor, Action::ViewRegistry, None)?;
+    let Some(record) = registry::get_officer(&app.db, &actor.agency_path, staff_no).await? else {
+        return Err(AppError::NotFound {
+            zh: OFFICER_NOUN.0,
+            en: OFFICER_NOUN.1,
+        });
+    };
+    let version = fazhi_store::history::version(&app.db, "officer", staff_no).await?;
+    let history = fazhi_store::history::of_record(&app.db, "officer", staff_no).await?;
+    Ok(RecordPage {
+        record,
+        extra: String::new(),
+        version,
+        history,
+    })
+}
+
+/// The fields of one record, validated by the import's own rules: a one-row
+/// table with the import's columns. Errors name the form field.
+fn one_row_table(columns: &'static [Column], fields: &[(&'static str, &str)]) -> Table {
+    let mut index = HashMap::new();
+    let mut headers = Vec::new();
+    let mut record = csv::StringRecord::new();
+    for (i, col) in columns.iter().enumerate() {
+        index.insert(col.code, i);
+        headers.push(col.headers[0].to_owned());
+        record.push_field(
+            fields
+                .iter()
+                .find(|(code, _)| *code == col.code)
+                .map_or("", |(_, v)| v),
+        );
+    }
+    Table {
+        index,
+        headers,
+        records: vec![record],
+    }
+}
+
+fn form_error(columns: &'static [Column], errors: Vec<RowError>) -> AppError {
+    let field = errors
+        .first()
+        .and_then(|e| columns.iter().find(|c| c.headers[0] == e.column))
+        .map_or("form", |c| c.code);
+    AppError::invalid(
+        field,
+        errors
+            .iter()
+            .map(|e| e.message_zh.clone())
+            .collect::<Vec<_>>()
+            .join("；"),
+        errors
+            .iter()
+            .map(|e| e.message_en.clone())
+            .collect::<Vec<_>>()
+            .join("; "),
+    )
+}
+
+fn stale_record() -> AppError {
+    AppError::Conflict {
+        zh: "该记录在您打开表单后已被他人修改，未保存；请重新打开后再改".into(),
+        en: "someone changed this record after you opened the form; nothing was saved — reopen it and edit again".into(),
+    }
+}
+
+/// An entity edit form. The USCC is the record's key and cannot change.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct EntityEdit {
+    pub name: String,
+    pub legal_rep: String,
+    pub address: String,
+    pub region_code: String,
+    /// Domain names or codes, separated by 、 , ; or spaces.
+    pub domains: String,
+    pub risk_level: String,
+    pub credit_grade: String,
+    pub status: String,
+    #[serde(default)]
+    pub permit_no: String,
+    #[serde(default)]
+    pub permit_item: String,
+    #[serde(default)]
+    pub permit_valid_to: String,
+    /// The record's version when the form was shown (see
+    /// `fazhi_store::history::version`).
+    pub version: i64,
+}
+
+/// Edit one entity: same validation as its import, refused if the record
+/// changed since the form was shown, one event, one history line.
+pub async fn edit_entity(
+    app: &App,
+    actor: &Actor,
+    uscc: &str,
+    edit: &EntityEdit,
+) -> Result<Change, AppError> {
+    authorize(actor, Action::ManageRegistry, None)?;
+    if registry::get_entity(&app.db, &actor.agency_path, uscc)
+        .await?
+        .is_none()
+    {
+        return Err(AppError::NotFound {
+            zh: ENTITY_NOUN.0,
+            en: ENTITY_NOUN.1,
+        });
+    }
+    let mut tx = app.db.begin().await?;
+    let Some(current) = registry::entity_row(&mut tx, uscc).await? else {
+        return Err(AppError::NotFound {
+            zh: ENTITY_NOUN.0,
+            en: ENTITY_NOUN.1,
+        });
+    };
+    if fazhi_store::history::version_in(&mut tx, "entity", uscc).await? != edit.version {
+        return Err(stale_record());
+    }
+    let table = one_row_table(
+        ENTITY_COLUMNS,
+        &[
+            ("uscc", uscc),
+            ("name", &edit.name),
+            ("legal_rep", &edit.legal_rep),
+            ("address", &edit.address),
+            ("region_code", &edit.region_code),
+            ("domains", &edit.domains),
+            ("risk_level", &edit.risk_level),
+            ("credit_grade", &edit.credit_grade),
+            ("status", &edit.status),
+            ("permit_no", &edit.permit_no),
+            ("permit_item", &edit.permit_item),
+            ("permit_valid_to", &edit.permit_valid_to),
+        ],
+    );
+    let row = parse_entities(&table, current.agency_id)
+        .map_err(|e| form_error(ENTITY_COLUMNS, e))?
+        .into_iter()
+        .next()
+        .ok_or_else(|| AppError::Internal("one-row table parsed to nothing".into()))?;
+    if row == current {
+        tx.rollback().await?;
+        return Ok(Change::Unchanged);
+    }
+    registry::upsert_entity(&mut tx, &row, app.now_us()).await?;
+    let event = app
+        .log(
+            &mut tx,
+            Some(actor.user_id),
+            Some(actor.agency_id),
+            EventKind::RegistryRecordEdited,
+            format!("entity:{uscc}"),
+            serde_json::json!({ "record_kind": "entity", "key": uscc, "before": current, "after": row }),
+        )
+        .await?;
+    fazhi_store::history::record(
+        &mut tx,
+        "entity",
+        &[(uscc.to_owned(), Change::Updated)],
+        event.id,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Change::Updated)
+}
+
+/// An officer edit form: the officer's fields and its newest credential.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct OfficerEdit {
+    pub name: String,
+    #[serde(default)]
+    pub posts: String,
+    pub domains: String,
+    #[serde(default)]
+    pub credential_number: String,
+    #[serde(default)]
+    pub issuing_body: String,
+    #[serde(default)]
+    pub area: String,
+    #[serde(default)]
+    pub valid_from: String,
+    #[serde(default)]
+    pub valid_to: String,
+    #[serde(default)]
+    pub last_review_year: String,
+    #[serde(default)]
+    pub training_hours: String,
+    pub version: i64,
+}
+
+pub async fn edit_officer(
+    app: &App,
+    actor: &Actor,
+    staff_no: &str,
+    edit: &OfficerEdit,
+) -> Result<Change, AppError> {
+    authorize(actor, Action::ManageRegistry, None)?;
+    let Some(listed) = registry::get_officer(&app.db, &actor.agency_path, staff_no).await? else {
+        return Err(AppError::NotFound {
+            zh: OFFICER_NOUN.0,
+            en: OFFICER_NOUN.1,
+        });
+    };
+    let mut tx = app.db.begin().await?;
+    let Some(current) = registry::officer_row(&mut tx, staff_no).await? else {
+        return Err(AppError::NotFound {
+            zh: OFFICER_NOUN.0,
+            en: OFFICER_NOUN.1,
+        });
+    };
+    if fazhi_store::history::version_in(&mut tx, "officer", staff_no).await? != edit.version {
+        return Err(stale_record());
+    }
+    let table = one_row_table(
+        OFFICER_COLUMNS,
+        &[
+            ("staff_no", staff_no),
+            ("name", &edit.name),
+            ("posts", &edit.posts),
+            ("domains", &edit.domains),
+            ("credential_number", &edit.credential_number),
+            ("issuing_body", &edit.issuing_body),
+            ("area", &edit.area),
+            ("valid_from", &edit.valid_from),
+            ("valid_to", &edit.valid_to),
+            ("last_review_year", &edit.last_review_year),
+            ("training_hours", &edit.training_hours),
+        ],
+    );
+    let (officer, credential) = parse_officers(&table, current.agency_id)
+        .map_err(|e| form_error(OFFICER_COLUMNS, e))?
+        .into_iter()
+        .next()
+        .ok_or_else(|| AppError::Internal("one-row table parsed to nothing".into()))?;
+    let now = app.now_us();
+    let (id, mut change) = registry::upsert_officer(&mut tx, &officer, now).await?;
+    if let Some(cr) = &credential {
+        let c = registry::upsert_credential(&mut tx, id, cr, now).await?;
+        if c != Change::Unchanged {
+            change = Change::Updated;
+        }
+    }
+    if change == Change::Unchanged {
+        tx.rollback().await?;
+        return Ok(Change::Unchanged);
+    }
+    let event = app
+        .log(
+            &mut tx,
+            Some(actor.user_id),
+            Some(actor.agency_id),
+            EventKind::RegistryRecordEdited,
+            format!("officer:{staff_no}"),
+            serde_json::json!({
+                "record_kind": "officer", "key": staff_no,
+                "before": { "officer": current, "credential_number": listed.credential_number, "valid_to": listed.valid_to },
+                "after": { "officer": officer, "credential": credential },
+            }),
+        )
+        .await?;
+    fazhi_store::history::record(
+        &mut tx,
+        "officer",
+        &[(staff_no.to_owned(), Change::Updated)],
+        event.id,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Change::Updated)
 }

@@ -31,10 +31,11 @@ pub enum EventKind {
     CosignatureAdded,
     RegistryImported,
     RegionalHolidayAdded,
+    RegistryRecordEdited,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 15] = [
+    pub const ALL: [EventKind; 16] = [
         EventKind::AgencyCreated,
         EventKind::UserCreated,
         EventKind::UserActivated,
@@ -50,6 +51,7 @@ impl EventKind {
         EventKind::CosignatureAdded,
         EventKind::RegistryImported,
         EventKind::RegionalHolidayAdded,
+        EventKind::RegistryRecordEdited,
     ];
 
     pub fn code(self) -> &'static str {
@@ -69,6 +71,7 @@ impl EventKind {
             EventKind::CosignatureAdded => "log.cosignature_added",
             EventKind::RegistryImported => "registry.imported",
             EventKind::RegionalHolidayAdded => "calendar.regional_added",
+            EventKind::RegistryRecordEdited => "registry.record_edited",
         }
     }
 
@@ -93,6 +96,7 @@ impl EventKind {
             EventKind::CosignatureAdded => "添加见证签名",
             EventKind::RegistryImported => "导入名录",
             EventKind::RegionalHolidayAdded => "增加地方节假日",
+            EventKind::RegistryRecordEdited => "修改登记记录",
         }
     }
 }

@@ -6,7 +6,7 @@ use fazhi_domain::action_log::{Event, NewEvent, interior_hash, payload_text};
 use fazhi_domain::agency::AgencyPath;
 
 #[derive(sqlx::FromRow)]
-struct Row {
+pub(crate) struct Row {
     id: i64,
     at_us: i64,
     actor_user_id: Option<i64>,
@@ -180,4 +180,60 @@ pub async fn range(db: &Db, from_id: i64, limit_rows: i64) -> Result<Vec<Event>,
     .await?
     });
     Ok(rows.into_iter().map(Event::from).collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct RowWithLeaf {
+    id: i64,
+    at_us: i64,
+    actor_user_id: Option<i64>,
+    agency_id: Option<i64>,
+    kind: String,
+    subject: String,
+    payload_json: String,
+    salt: Vec<u8>,
+    leaf: Option<Vec<u8>>,
+}
+
+/// Events with `id > after_id`, oldest first, at most `limit_rows`, each with
+/// its stored Merkle leaf (level 0, index `id - 1`) or `None` when that row is
+/// missing: one keyset-paginated read on the reader for verification passes.
+pub async fn after_with_leaves(
+    db: &Db,
+    after_id: i64,
+    limit_rows: i64,
+) -> Result<Vec<(Event, Option<[u8; 32]>)>, StoreError> {
+    let rows: Vec<RowWithLeaf> = on_db!(db, |c| {
+        sqlx::query_as(
+            "SELECT e.id, e.at_us, e.actor_user_id, e.agency_id, e.kind, e.subject, e.payload_json, \
+             e.salt, n.hash AS leaf FROM events e \
+             LEFT JOIN log_nodes n ON n.level = 0 AND n.idx = e.id - 1 \
+             WHERE e.id > $1 ORDER BY e.id LIMIT $2",
+        )
+        .bind(after_id)
+        .bind(limit_rows)
+        .fetch_all(c)
+        .await?
+    });
+    rows.into_iter()
+        .map(|r| {
+            let leaf = match r.leaf {
+                None => None,
+                Some(bytes) => Some(bytes.try_into().map_err(|_| {
+                    StoreError::Corrupt(format!("log node (0, {}) is not 32 bytes", r.id - 1))
+                })?),
+            };
+            let event = Event {
+                id: r.id,
+                at_us: r.at_us,
+                actor_user_id: r.actor_user_id,
+                agency_id: r.agency_id,
+                kind: r.kind,
+                subject: r.subject,
+                payload_json: r.payload_json,
+                salt: r.salt,
+            };
+            Ok((event, leaf))
+        })
+        .collect()
 }

@@ -12,6 +12,7 @@ pub mod attachments;
 pub mod bench;
 pub mod db;
 pub mod events;
+pub mod history;
 pub mod law;
 pub mod log_tree;
 pub mod registry;

@@ -194,6 +194,8 @@ pub struct OfficerListed {
     pub posts: String,
     pub domains: String,
     pub credential_number: Option<String>,
+    pub issuing_body: Option<String>,
+    pub area: Option<String>,
     pub valid_from: Option<String>,
     pub valid_to: Option<String>,
     pub last_review_year: Option<i64>,
@@ -213,7 +215,7 @@ pub async fn list_officers(
     let rows: Vec<OfficerListed> = on_db!(db, |c| {
         sqlx::query_as(
         "SELECT o.id, o.agency_id, a.name AS agency_name, o.staff_no, o.name, o.posts, o.domains, \
-                cr.number AS credential_number, cr.valid_from, cr.valid_to, cr.last_review_year, cr.training_hours \
+                cr.number AS credential_number, cr.issuing_body, cr.area, cr.valid_from, cr.valid_to, cr.last_review_year, cr.training_hours \
          FROM officers o JOIN agencies a ON a.id = o.agency_id \
          LEFT JOIN credentials cr ON cr.id = (SELECT MAX(id) FROM credentials WHERE officer_id = o.id) \
          WHERE a.path LIKE $1 AND (o.name LIKE $2 ESCAPE '\\' OR o.staff_no LIKE $2 ESCAPE '\\' OR cr.number LIKE $2 ESCAPE '\\') \
@@ -321,6 +323,156 @@ pub async fn upsert_entity(
             Ok((id, Change::Inserted))
         }
     }
+}
+
+/// Rows per batched statement of [`upsert_entities`]: 13 bound parameters a
+/// row keeps an `INSERT` at 6,500 parameters, below SQLite's 32,766 and
+/// PostgreSQL's 65,535.
+pub const ENTITY_ROWS_PER_STATEMENT: usize = 500;
+
+/// Insert or update many entities by USCC, in batches: one `SELECT … IN` per
+/// batch finds the existing rows, new rows go in one multi-row `INSERT`,
+/// changed rows are updated one by one. Same outcome as [`upsert_entity`] per
+/// row (USCCs must be distinct), at a fraction of the round trips.
+/// `progress(done)` is called after each batch.
+pub async fn upsert_entities(
+    tx: &mut Tx,
+    rows: &[EntityRow],
+    now_us: i64,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<Vec<Change>, StoreError> {
+    let mut changes = Vec::with_capacity(rows.len());
+    let mut next_id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+        "SELECT COALESCE(MAX(id), 0) + 1 FROM entities"
+    )
+    .fetch_one(&mut *c)
+    .await?);
+    for (batch_no, chunk) in rows.chunks(ENTITY_ROWS_PER_STATEMENT).enumerate() {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let select = format!(
+            "SELECT id, agency_id, uscc, name, legal_rep, address, region_code, domains, risk_level, credit_grade, status, \
+             permits_json FROM entities WHERE uscc IN ({})",
+            placeholders.join(", ")
+        );
+        let existing: Vec<StoredEntity> = on_tx!(tx, |c| {
+            // Only placeholders are formatted in; every value is bound.
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(select.clone()));
+            for e in chunk {
+                q = q.bind(&e.uscc);
+            }
+            q.fetch_all(&mut *c).await?
+        });
+        let existing: std::collections::HashMap<&str, &StoredEntity> =
+            existing.iter().map(|s| (s.row.uscc.as_str(), s)).collect();
+        let mut new_rows: Vec<&EntityRow> = Vec::new();
+        for e in chunk {
+            match existing.get(e.uscc.as_str()) {
+                Some(s) if s.row == *e => changes.push(Change::Unchanged),
+                Some(_) => {
+                    upsert_entity(tx, e, now_us).await?;
+                    changes.push(Change::Updated);
+                }
+                None => {
+                    new_rows.push(e);
+                    changes.push(Change::Inserted);
+                }
+            }
+        }
+        if !new_rows.is_empty() {
+            let values: Vec<String> = (0..new_rows.len())
+                .map(|i| {
+                    let b = 13 * i;
+                    format!(
+                        "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                        b + 1,
+                        b + 2,
+                        b + 3,
+                        b + 4,
+                        b + 5,
+                        b + 6,
+                        b + 7,
+                        b + 8,
+                        b + 9,
+                        b + 10,
+                        b + 11,
+                        b + 12,
+                        b + 13,
+                        b + 13
+                    )
+                })
+                .collect();
+            let insert = format!(
+                "INSERT INTO entities (id, agency_id, uscc, name, legal_rep, address, region_code, domains, risk_level, \
+                 credit_grade, status, permits_json, created_at_us, updated_at_us) VALUES {}",
+                values.join(", ")
+            );
+            on_tx!(tx, |c| {
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(insert.clone()));
+                for e in &new_rows {
+                    q = q
+                        .bind(next_id)
+                        .bind(e.agency_id)
+                        .bind(&e.uscc)
+                        .bind(&e.name)
+                        .bind(&e.legal_rep)
+                        .bind(&e.address)
+                        .bind(&e.region_code)
+                        .bind(&e.domains)
+                        .bind(&e.risk_level)
+                        .bind(&e.credit_grade)
+                        .bind(&e.status)
+                        .bind(&e.permits_json)
+                        .bind(now_us);
+                    next_id += 1;
+                }
+                q.execute(&mut *c).await?.rows_affected()
+            });
+        }
+        progress((batch_no * ENTITY_ROWS_PER_STATEMENT + chunk.len()).min(rows.len()));
+    }
+    Ok(changes)
+}
+
+#[derive(sqlx::FromRow)]
+struct EntityWithPermits {
+    #[sqlx(flatten)]
+    listed: EntityListed,
+    permits_json: String,
+}
+
+/// One entity by USCC, if it lies in `scope`, with its permits (JSON).
+pub async fn get_entity(
+    db: &Db,
+    scope: &AgencyPath,
+    uscc: &str,
+) -> Result<Option<(EntityListed, String)>, StoreError> {
+    let prefix = format!("{}%", scope.as_str());
+    let row: Option<EntityWithPermits> = on_db!(db, |c| {
+        sqlx::query_as(
+            "SELECT e.id, a.name AS agency_name, e.uscc, e.name, e.legal_rep, e.address, e.region_code, e.domains, \
+             e.risk_level, e.credit_grade, e.status, e.permits_json FROM entities e JOIN agencies a ON a.id = e.agency_id \
+             WHERE e.uscc = $1 AND a.path LIKE $2",
+        )
+        .bind(uscc)
+        .bind(&prefix)
+        .fetch_optional(c)
+        .await?
+    });
+    Ok(row.map(|r| (r.listed, r.permits_json)))
+}
+
+/// The stored row of an entity (edits start from it).
+pub async fn entity_row(tx: &mut Tx, uscc: &str) -> Result<Option<EntityRow>, StoreError> {
+    let s: Option<StoredEntity> = on_tx!(tx, |c| {
+        sqlx::query_as(
+            "SELECT id, agency_id, uscc, name, legal_rep, address, region_code, domains, risk_level, credit_grade, status, \
+             permits_json FROM entities WHERE uscc = $1",
+        )
+        .bind(uscc)
+        .fetch_optional(&mut *c)
+        .await?
+    });
+    Ok(s.map(|s| s.row))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -804,5 +956,132 @@ pub async fn list_recusals(db: &Db, scope: &AgencyPath) -> Result<Vec<RecusalRow
     .bind(&prefix)
     .fetch_all(c)
     .await?
+    }))
+}
+
+/// One officer by staff number, if it lies in `scope`, with its newest credential.
+pub async fn get_officer(
+    db: &Db,
+    scope: &AgencyPath,
+    staff_no: &str,
+) -> Result<Option<OfficerListed>, StoreError> {
+    let prefix = format!("{}%", scope.as_str());
+    Ok(on_db!(db, |c| {
+        sqlx::query_as(
+            "SELECT o.id, o.agency_id, a.name AS agency_name, o.staff_no, o.name, o.posts, o.domains, \
+                    cr.number AS credential_number, cr.issuing_body, cr.area, cr.valid_from, cr.valid_to, cr.last_review_year, cr.training_hours \
+             FROM officers o JOIN agencies a ON a.id = o.agency_id \
+             LEFT JOIN credentials cr ON cr.id = (SELECT MAX(id) FROM credentials WHERE officer_id = o.id) \
+             WHERE o.staff_no = $1 AND a.path LIKE $2",
+        )
+        .bind(staff_no)
+        .bind(&prefix)
+        .fetch_optional(c)
+        .await?
+    }))
+}
+
+/// The stored row of an officer (edits start from it).
+pub async fn officer_row(tx: &mut Tx, staff_no: &str) -> Result<Option<OfficerRow>, StoreError> {
+    Ok(on_tx!(tx, |c| {
+        sqlx::query_as(
+            "SELECT agency_id, staff_no, name, posts, domains FROM officers WHERE staff_no = $1",
+        )
+        .bind(staff_no)
+        .fetch_optional(&mut *c)
+        .await?
+    }))
+}
+
+/// A 不予处罚清单 item: a penalty power's conduct that is not penalised under
+/// the stated conditions (首违不罚, 轻微不罚 or 无过错不罚).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct NoPenaltyRow {
+    pub agency_id: i64,
+    pub power_code: String,
+    /// `first_violation`, `minor` or `no_fault`.
+    pub kind: String,
+    pub conduct: String,
+    pub conditions: String,
+    pub basis: String,
+    /// `YYYY-MM-DD`: versions of an item differ by this date.
+    pub effective_from: String,
+}
+
+/// Insert or update a no-penalty item by (agency, power, kind, effective date).
+pub async fn upsert_no_penalty(
+    tx: &mut Tx,
+    n: &NoPenaltyRow,
+    now_us: i64,
+) -> Result<Change, StoreError> {
+    let existing: Option<NoPenaltyRow> = on_tx!(tx, |c| {
+        sqlx::query_as(
+            "SELECT agency_id, power_code, kind, conduct, conditions, basis, effective_from FROM no_penalty_items \
+             WHERE agency_id = $1 AND power_code = $2 AND kind = $3 AND effective_from = $4",
+        )
+        .bind(n.agency_id)
+        .bind(&n.power_code)
+        .bind(&n.kind)
+        .bind(&n.effective_from)
+        .fetch_optional(&mut *c)
+        .await?
+    });
+    match existing {
+        Some(e) if e == *n => Ok(Change::Unchanged),
+        Some(_) => {
+            on_tx!(tx, |c| {
+                sqlx::query(
+                    "UPDATE no_penalty_items SET conduct = $1, conditions = $2, basis = $3, updated_at_us = $4 \
+                     WHERE agency_id = $5 AND power_code = $6 AND kind = $7 AND effective_from = $8",
+                )
+                .bind(&n.conduct)
+                .bind(&n.conditions)
+                .bind(&n.basis)
+                .bind(now_us)
+                .bind(n.agency_id)
+                .bind(&n.power_code)
+                .bind(&n.kind)
+                .bind(&n.effective_from)
+                .execute(&mut *c)
+                .await?
+                .rows_affected()
+            });
+            Ok(Change::Updated)
+        }
+        None => {
+            on_tx!(tx, |c| {
+                sqlx::query(
+                    "INSERT INTO no_penalty_items (id, agency_id, power_code, kind, conduct, conditions, basis, effective_from, updated_at_us) \
+                     VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM no_penalty_items), $1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(n.agency_id)
+                .bind(&n.power_code)
+                .bind(&n.kind)
+                .bind(&n.conduct)
+                .bind(&n.conditions)
+                .bind(&n.basis)
+                .bind(&n.effective_from)
+                .bind(now_us)
+                .execute(&mut *c)
+                .await?
+                .rows_affected()
+            });
+            Ok(Change::Inserted)
+        }
+    }
+}
+
+/// No-penalty items in scope, by power and date.
+pub async fn list_no_penalty(db: &Db, scope: &AgencyPath) -> Result<Vec<NoPenaltyRow>, StoreError> {
+    let prefix = format!("{}%", scope.as_str());
+    Ok(on_db!(db, |c| {
+        sqlx::query_as(
+            "SELECT n.agency_id, n.power_code, n.kind, n.conduct, n.conditions, n.basis, n.effective_from \
+             FROM no_penalty_items n JOIN agencies a ON a.id = n.agency_id \
+             WHERE a.path LIKE $1 ORDER BY n.power_code, n.kind, n.effective_from",
+        )
+        .bind(&prefix)
+        .fetch_all(c)
+        .await?
     }))
 }

@@ -15,6 +15,7 @@ pub mod error;
 pub mod i18n;
 pub mod law_pages;
 pub mod pages;
+pub mod record_pages;
 pub mod registry_pages;
 pub mod routes;
 pub mod transparency_pages;
@@ -42,6 +43,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::router())
         .merge(registry_pages::router())
+        .merge(record_pages::router())
         .merge(law_pages::router())
         .merge(transparency_pages::router())
         .merge(api_router)

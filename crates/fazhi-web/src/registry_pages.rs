@@ -9,7 +9,7 @@ use crate::views::Nav;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Multipart, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use fazhi_app::AppError;
@@ -21,7 +21,6 @@ use serde::Deserialize;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/registry/entities", get(entities_page))
-        .route("/registry/entities.csv", get(entities_csv))
         .route(
             "/registry/entities/import",
             post(entities_import)
@@ -33,7 +32,6 @@ pub fn router() -> Router<AppState> {
             post(powers_import).layer(axum::extract::DefaultBodyLimit::max(reg::IMPORT_BYTES_MAX)),
         )
         .route("/registry/officers", get(officers_page))
-        .route("/registry/officers.csv", get(officers_csv))
         .route(
             "/registry/officers/import",
             post(officers_import)
@@ -76,6 +74,7 @@ pub struct EntitiesPage {
     pub prev_href: Option<String>,
     pub next_href: Option<String>,
     pub export_href: String,
+    pub export_xlsx_href: String,
     pub can_import: bool,
     pub import_action: String,
     pub import_outcome: Option<String>,
@@ -108,6 +107,7 @@ pub struct OfficersPage {
     pub prev_href: Option<String>,
     pub next_href: Option<String>,
     pub export_href: String,
+    pub export_xlsx_href: String,
     pub certified_rate: String,
     pub avg_training: String,
     pub can_import: bool,
@@ -141,7 +141,7 @@ fn pages_of(total: i64) -> i64 {
 /// Outcome text or the error table of an import, for the page.
 type ImportResult = (Option<String>, Vec<(usize, String, String)>);
 
-fn import_view(
+pub(crate) fn import_view(
     tr: Tr,
     result: Option<Result<reg::ImportOutcome, ImportFailure>>,
 ) -> Result<ImportResult, AppError> {
@@ -233,6 +233,7 @@ async fn render_entities(
         next_href: (page < pages)
             .then(|| page_href("/registry/entities", &query.q, &domain_code, page + 1)),
         export_href: page_href("/registry/entities.csv", &query.q, &domain_code, 1),
+        export_xlsx_href: page_href("/registry/entities.xlsx", &query.q, &domain_code, 1),
         can_import: role_allows(actor.role, Action::ManageRegistry),
         import_action: format!(
             "/registry/entities/import?csrf={}",
@@ -259,38 +260,6 @@ async fn entities_page(
     render_entities(&state, &user, &q, None).await
 }
 
-fn csv_response(bytes: Vec<u8>, file_name: &str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file_name}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
-async fn entities_csv(
-    State(state): State<AppState>,
-    user: PageUser,
-    Query(q): Query<ListQuery>,
-) -> Response {
-    match reg::export_entities_csv(
-        &state.app,
-        &user.auth.actor(),
-        &q.q,
-        SupervisionDomain::parse(&q.domain),
-    )
-    .await
-    {
-        Ok(bytes) => csv_response(bytes, "entities.csv"),
-        Err(e) => PageError::new(e, user.tr.lang).into_response(),
-    }
-}
-
 /// The uploaded file of an import form (field `file`).
 async fn read_upload(mut multipart: Multipart) -> Result<(String, Vec<u8>), AppError> {
     while let Ok(Some(field)) = multipart.next_field().await {
@@ -313,7 +282,7 @@ async fn read_upload(mut multipart: Multipart) -> Result<(String, Vec<u8>), AppE
     ))
 }
 
-async fn run_import(
+pub(crate) async fn run_import(
     state: &AppState,
     user: &PageUser,
     kind: ImportKind,
@@ -404,6 +373,7 @@ async fn render_officers(
         prev_href: (page > 1).then(|| page_href("/registry/officers", &query.q, "", page - 1)),
         next_href: (page < pages).then(|| page_href("/registry/officers", &query.q, "", page + 1)),
         export_href: page_href("/registry/officers.csv", &query.q, "", 1),
+        export_xlsx_href: page_href("/registry/officers.xlsx", &query.q, "", 1),
         certified_rate: format!("{:.1}%", stats.certified_rate() * 100.0),
         avg_training: format!("{:.1}", stats.average_training_hours),
         can_import: role_allows(actor.role, Action::ManageRegistry),
@@ -429,17 +399,6 @@ async fn officers_page(
     Query(q): Query<ListQuery>,
 ) -> Response {
     render_officers(&state, &user, &q, None).await
-}
-
-async fn officers_csv(
-    State(state): State<AppState>,
-    user: PageUser,
-    Query(q): Query<ListQuery>,
-) -> Response {
-    match reg::export_officers_csv(&state.app, &user.auth.actor(), &q.q).await {
-        Ok(bytes) => csv_response(bytes, "officers.csv"),
-        Err(e) => PageError::new(e, user.tr.lang).into_response(),
-    }
 }
 
 async fn officers_import(

@@ -55,12 +55,28 @@ struct ServeArgs {
     checkpoint_interval_s: u64,
 }
 
+#[derive(Args, Clone)]
+struct DemoArgs {
+    #[command(flatten)]
+    serve: ServeArgs,
+    /// Registry volume: `district` (~2,000 entities, 60 officers) or
+    /// `province` (500,000 entities, 10,000 officers).
+    #[arg(long, value_enum, default_value_t = DemoScale::District)]
+    scale: DemoScale,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, PartialEq, Eq)]
+enum DemoScale {
+    District,
+    Province,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run the web server (migrates the database first).
     Serve(ServeArgs),
     /// Seed the demo agency tree and accounts (if the database is empty), print the logins, and serve.
-    Demo(ServeArgs),
+    Demo(DemoArgs),
     /// Apply database migrations and exit.
     Migrate(DbArgs),
     /// Manage user accounts.
@@ -79,7 +95,7 @@ enum Command {
     Import {
         #[command(flatten)]
         db: DbArgs,
-        /// `entities`, `officers`, `powers`, `discretion`, `spot_checks` or `recusals`.
+        /// `entities`, `officers`, `powers`, `discretion`, `no_penalty`, `spot_checks` or `recusals` (CSV or XLSX).
         kind: String,
         file: PathBuf,
         /// The account the import is done as (recorded in the action log; needs the right to manage registries).
@@ -331,11 +347,29 @@ async fn main() -> Result<()> {
             let app = open_app(&args.db, PasswordParams::PRODUCTION).await?;
             serve(app, &args).await
         }
-        Command::Demo(args) => {
+        Command::Demo(DemoArgs { serve: args, scale }) => {
+            use indicatif::{ProgressBar, ProgressStyle};
             let app = open_app(&args.db, PasswordParams::PRODUCTION).await?;
-            let seeded = fazhi_app::demo::seed(&app)
-                .await
-                .unwrap_or_else(|e| fail(&e));
+            let scale = match scale {
+                DemoScale::District => fazhi_app::demo::Scale::District,
+                DemoScale::Province => fazhi_app::demo::Scale::Province,
+            };
+            let bar = ProgressBar::new(0);
+            bar.set_style(
+                ProgressStyle::with_template("演示数据 demo data [{bar:30}] {pos}/{len} {elapsed}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            let started = std::time::Instant::now();
+            let seeded = fazhi_app::demo::seed_at_scale(&app, scale, &|done, of| {
+                bar.set_length(of as u64);
+                bar.set_position(done as u64);
+            })
+            .await
+            .unwrap_or_else(|e| fail(&e));
+            bar.finish_and_clear();
+            if seeded {
+                println!("seeded in {:.1} s", started.elapsed().as_secs_f64());
+            }
             println!(
                 "{}",
                 if seeded {
@@ -654,7 +688,7 @@ async fn import_file(
     use indicatif::{ProgressBar, ProgressStyle};
     let Some(kind) = ImportKind::parse(kind) else {
         anyhow::bail!(
-            "未知的名录“{kind}” / unknown registry '{kind}': use entities, officers, powers, discretion, spot_checks or recusals"
+            "未知的名录“{kind}” / unknown registry '{kind}': use entities, officers, powers, discretion, no_penalty, spot_checks or recusals"
         );
     };
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;

@@ -5,3 +5,4 @@
 mod law;
 mod log_verify;
 mod registry_import;
+mod registry_records;

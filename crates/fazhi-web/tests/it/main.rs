@@ -9,6 +9,7 @@ mod helpers;
 mod law;
 mod log_events;
 mod openapi;
+mod record_pages;
 mod registry;
 mod route_matrix;
 mod scope;

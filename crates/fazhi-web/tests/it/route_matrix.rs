@@ -31,7 +31,9 @@ async fn call(
         .replace("/users/{id}", &format!("/users/{user_id}"))
         .replace("/tokens/{id}", &format!("/tokens/{token_id}"))
         .replace("{code}", "en")
-        .replace("{sha256}", &"0".repeat(64));
+        .replace("{sha256}", &"0".repeat(64))
+        .replace("{uscc}", "91110000600037341L")
+        .replace("{staff_no}", "NOBODY-1");
     let method = Method::from_bytes(spec.method.as_bytes()).unwrap();
     if path.starts_with("/api/v1/") {
         // Well-shaped bodies with invalid values: an allowed role gets past
