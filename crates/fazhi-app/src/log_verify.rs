@@ -5,11 +5,16 @@
 
 use crate::evidence::{FileCheck, check_file};
 use crate::{App, AppError};
-use fazhi_domain::action_log::interior_hash;
+use fazhi_domain::action_log::{Event, interior_hash, leaf_hash_of};
+use fazhi_domain::checkpoint::NoteVerifier;
+use fazhi_domain::merkle::{CompactRange, Hash};
+use fazhi_store::log_tree::StoredCheckpoint;
 use fazhi_store::{attachments, events, log_tree};
+use std::collections::HashMap;
 
-/// Rows read per batch while streaming through the log.
-pub const VERIFY_BATCH_ROWS: i64 = 10_000;
+/// Events read per batch while streaming through the log (each with its leaf;
+/// the interior nodes they complete are read alongside).
+pub const VERIFY_BATCH_ROWS: i64 = 16_384;
 
 /// The first thing found wrong, with what differs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,83 +115,70 @@ pub struct VerifyReport {
 pub type Progress<'a> = &'a (dyn Fn(&str, u64, u64) + Sync);
 
 pub async fn verify(app: &App, progress: Progress<'_>) -> Result<VerifyReport, AppError> {
-    let mut report = VerifyReport::default();
     let size = events::size(&app.db).await?;
     let total = u64::try_from(size).unwrap_or(0);
+    let checkpoints = log_tree::all_checkpoints(&app.db).await?;
+    let verifier = app.log_signer.as_ref().map(|s| NoteVerifier {
+        name: s.key_name.clone(),
+        public: s.public_key(),
+    });
+    let mut walk = Walk {
+        report: VerifyReport::default(),
+        compact: CompactRange::default(),
+        checkpoints: &checkpoints,
+        verifier,
+        carry: Vec::new(),
+        added: HashMap::new(),
+    };
 
-    // Leaves: event i must exist and hash to stored leaf i - 1. The roots of
-    // every checkpoint are recomputed from the events on the way.
-    let checkpoints = fazhi_store::log_tree::all_checkpoints(&app.db).await?;
-    let mut pending_checkpoints = checkpoints.iter().peekable();
-    let mut compact = fazhi_domain::merkle::CompactRange::default();
-    let verifier = app
-        .log_signer
-        .as_ref()
-        .map(|s| fazhi_domain::checkpoint::NoteVerifier {
-            name: s.key_name.clone(),
-            public: s.public_key(),
-        });
-    let mut next_id = 1i64;
-    while next_id <= size {
-        let batch = events::range(&app.db, next_id, VERIFY_BATCH_ROWS).await?;
-        let leaves = log_tree::level_range(&app.db, 0, next_id - 1, VERIFY_BATCH_ROWS).await?;
-        let mut leaf_iter = leaves.into_iter().peekable();
-        for event in &batch {
-            if event.id != next_id {
-                report.problem = Some(Problem::EventMissing { id: next_id });
-                return Ok(report);
+    // One pass over the log in keyset-paginated batches. Each batch's events
+    // come with their stored leaves; while its leaves are hashed, the interior
+    // nodes it completes and the next batch are read (a pipeline: the reads
+    // run on the database's side while this thread hashes).
+    let mut batch = if size > 0 {
+        events::after_with_leaves(&app.db, 0, VERIFY_BATCH_ROWS).await?
+    } else {
+        Vec::new()
+    };
+    while walk.report.events < size {
+        let first_leaf = walk.report.events;
+        let Some(last_id) = batch.last().map(|(e, _)| e.id) else {
+            walk.report.problem = Some(Problem::EventMissing { id: first_leaf + 1 });
+            return Ok(walk.report);
+        };
+        // Only a gapless batch ends at `last_id`; a gap stops at the leaf check.
+        let end_leaf = last_id.min(size);
+        let (next, stored_nodes, leaves) = tokio::join!(
+            async {
+                if last_id < size {
+                    events::after_with_leaves(&app.db, last_id, VERIFY_BATCH_ROWS).await
+                } else {
+                    Ok(Vec::new())
+                }
+            },
+            log_tree::completed_by(&app.db, first_leaf, end_leaf),
+            async { walk.leaves(&batch) },
+        );
+        let leaves = match leaves {
+            Ok(leaves) => leaves,
+            Err(problem) => {
+                walk.report.problem = Some(problem);
+                return Ok(walk.report);
             }
-            let recomputed = event.leaf_hash();
-            report.bytes_hashed += event.canonical_bytes().len() as u64 + 1;
-            match leaf_iter.next() {
-                Some((index, stored)) if index == event.id - 1 => {
-                    if stored != recomputed {
-                        report.problem = Some(Problem::LeafMismatch {
-                            id: event.id,
-                            stored: hex::encode(stored),
-                            recomputed: hex::encode(recomputed),
-                        });
-                        return Ok(report);
-                    }
-                }
-                _ => {
-                    report.problem = Some(Problem::NodeMissing {
-                        level: 0,
-                        index: event.id - 1,
-                    });
-                    return Ok(report);
-                }
-            }
-            report.events += 1;
-            next_id += 1;
-            compact.append(recomputed);
-            while let Some(cp) = pending_checkpoints.peek() {
-                if cp.size != report.events {
-                    break;
-                }
-                if cp.root != compact.root() {
-                    report.problem = Some(Problem::CheckpointMismatch { size: cp.size });
-                    return Ok(report);
-                }
-                if let Some(v) = &verifier {
-                    let opened =
-                        fazhi_domain::checkpoint::open_note(&cp.note, std::slice::from_ref(v));
-                    if !opened.is_ok_and(|c| c.size == compact.size() && c.root == compact.root()) {
-                        report.problem = Some(Problem::CheckpointSignature { size: cp.size });
-                        return Ok(report);
-                    }
-                }
-                report.checkpoints += 1;
-                pending_checkpoints.next();
-            }
+        };
+        if let Some(problem) = walk.nodes(first_leaf, leaves, stored_nodes?) {
+            walk.report.problem = Some(problem);
+            return Ok(walk.report);
         }
-        if batch.is_empty() {
-            report.problem = Some(Problem::EventMissing { id: next_id });
-            return Ok(report);
-        }
-        progress("events", u64::try_from(report.events).unwrap_or(0), total);
+        progress(
+            "events",
+            u64::try_from(walk.report.events).unwrap_or(0),
+            total,
+        );
+        batch = next?;
     }
-    if let Some(cp) = pending_checkpoints.next() {
+    let mut report = walk.report;
+    if let Some(cp) = checkpoints.get(usize::try_from(report.checkpoints).unwrap_or(usize::MAX)) {
         // A checkpoint larger than the log: events were removed from the end.
         report.problem = Some(Problem::CheckpointMismatch { size: cp.size });
         return Ok(report);
@@ -196,71 +188,9 @@ pub async fn verify(app: &App, progress: Progress<'_>) -> Result<VerifyReport, A
         return Ok(report);
     }
 
-    // Interior nodes, level by level: node (l, i) = H(0x01 ‖ (l-1, 2i) ‖ (l-1, 2i+1)).
-    let mut level = 1i64;
-    while (1i64 << level) <= size {
-        let expected_count = size >> level;
-        let mut index = 0i64;
-        while index < expected_count {
-            let nodes = log_tree::level_range(&app.db, level, index, VERIFY_BATCH_ROWS).await?;
-            let children =
-                log_tree::level_range(&app.db, level - 1, 2 * index, 2 * VERIFY_BATCH_ROWS).await?;
-            for (offset, (stored_index, stored)) in nodes.iter().enumerate() {
-                let want = index + i64::try_from(offset).unwrap_or(0);
-                if *stored_index != want {
-                    report.problem = Some(Problem::NodeMissing { level, index: want });
-                    return Ok(report);
-                }
-                let (Some(left), Some(right)) =
-                    (children.get(2 * offset), children.get(2 * offset + 1))
-                else {
-                    report.problem = Some(Problem::NodeMissing {
-                        level: level - 1,
-                        index: 2 * want + 1,
-                    });
-                    return Ok(report);
-                };
-                report.bytes_hashed += 65;
-                if interior_hash(&left.1, &right.1) != *stored {
-                    report.problem = Some(Problem::NodeMismatch { level, index: want });
-                    return Ok(report);
-                }
-                report.nodes += 1;
-            }
-            if nodes.is_empty() {
-                report.problem = Some(Problem::NodeMissing { level, index });
-                return Ok(report);
-            }
-            index += i64::try_from(nodes.len()).unwrap_or(0);
-            if nodes.len() < usize::try_from(VERIFY_BATCH_ROWS).unwrap_or(usize::MAX)
-                && index < expected_count
-            {
-                report.problem = Some(Problem::NodeMissing { level, index });
-                return Ok(report);
-            }
-        }
-        progress("nodes", u64::try_from(report.nodes).unwrap_or(0), total);
-        level += 1;
-    }
-
-    // Evidence files against their rows, and rows against the events that added them.
-    let added: std::collections::HashMap<i64, serde_json::Value> = {
-        let mut map = std::collections::HashMap::new();
-        let mut from = 1i64;
-        loop {
-            let batch = events::range(&app.db, from, VERIFY_BATCH_ROWS).await?;
-            let Some(last) = batch.last() else { break };
-            from = last.id + 1;
-            for e in batch.iter().filter(|e| e.kind == "evidence.added") {
-                if let Ok(payload) = serde_json::from_str::<serde_json::Value>(&e.payload_json)
-                    && let Some(id) = payload["attachment_id"].as_i64()
-                {
-                    map.insert(id, payload);
-                }
-            }
-        }
-        map
-    };
+    // Evidence files against their rows, and rows against the events that added them
+    // (collected on the pass above).
+    let added = walk.added;
     let mut from = 1i64;
     loop {
         let batch = attachments::range(&app.db, from, 1000).await?;
@@ -301,4 +231,261 @@ pub async fn verify(app: &App, progress: Progress<'_>) -> Result<VerifyReport, A
         }
     }
     Ok(report)
+}
+
+/// State of the single pass over the log.
+struct Walk<'a> {
+    report: VerifyReport,
+    /// The right edge of the tree recomputed from the events (checkpoint roots).
+    compact: CompactRange,
+    /// Every checkpoint, oldest first; `report.checkpoints` of them are checked.
+    checkpoints: &'a [StoredCheckpoint],
+    verifier: Option<NoteVerifier>,
+    /// Per level, the last recomputed node when it still waits for its right sibling.
+    carry: Vec<Option<(i64, Hash)>>,
+    /// Payloads of `evidence.added` events by attachment id.
+    added: HashMap<i64, serde_json::Value>,
+}
+
+impl Walk<'_> {
+    /// Event `i` must exist and hash to stored leaf `i - 1`; checkpoints are
+    /// checked against the roots recomputed on the way. Returns the batch's
+    /// recomputed leaves.
+    fn leaves(&mut self, batch: &[(Event, Option<Hash>)]) -> Result<Vec<Hash>, Problem> {
+        let mut leaves = Vec::with_capacity(batch.len());
+        for (event, stored) in batch {
+            let id = self.report.events + 1;
+            if event.id != id {
+                return Err(Problem::EventMissing { id });
+            }
+            let bytes = event.canonical_bytes();
+            let recomputed = leaf_hash_of(&bytes);
+            self.report.bytes_hashed += bytes.len() as u64 + 1;
+            match stored {
+                Some(stored) if *stored == recomputed => {}
+                Some(stored) => {
+                    return Err(Problem::LeafMismatch {
+                        id,
+                        stored: hex::encode(stored),
+                        recomputed: hex::encode(recomputed),
+                    });
+                }
+                None => {
+                    return Err(Problem::NodeMissing {
+                        level: 0,
+                        index: id - 1,
+                    });
+                }
+            }
+            if event.kind == "evidence.added"
+                && let Ok(payload) = serde_json::from_str::<serde_json::Value>(&event.payload_json)
+                && let Some(attachment) = payload["attachment_id"].as_i64()
+            {
+                self.added.insert(attachment, payload);
+            }
+            self.report.events = id;
+            leaves.push(recomputed);
+            self.compact.append(recomputed);
+            self.checkpoints_at(id)?;
+        }
+        Ok(leaves)
+    }
+
+    /// Every checkpoint of size `size`: its root must be the recomputed root,
+    /// and its note must verify with the agency key.
+    fn checkpoints_at(&mut self, size: i64) -> Result<(), Problem> {
+        while let Some(cp) = self
+            .checkpoints
+            .get(usize::try_from(self.report.checkpoints).unwrap_or(usize::MAX))
+        {
+            if cp.size != size {
+                break;
+            }
+            let root = self.compact.root();
+            if cp.root != root {
+                return Err(Problem::CheckpointMismatch { size: cp.size });
+            }
+            if let Some(v) = &self.verifier {
+                let opened = fazhi_domain::checkpoint::open_note(&cp.note, std::slice::from_ref(v));
+                if !opened.is_ok_and(|c| c.size == self.compact.size() && c.root == root) {
+                    return Err(Problem::CheckpointSignature { size: cp.size });
+                }
+            }
+            self.report.checkpoints += 1;
+        }
+        Ok(())
+    }
+
+    /// Every interior node that leaves `[first_leaf, first_leaf + leaves.len())`
+    /// complete must be stored and equal the hash of its children,
+    /// `H(0x01 ‖ (l-1, 2i) ‖ (l-1, 2i+1))`. The children are the recomputed
+    /// ones, which equal the stored ones (leaves were compared, and each level
+    /// is compared before the next), so this is the same check as hashing the
+    /// stored children, without reading every level twice.
+    fn nodes(
+        &mut self,
+        first_leaf: i64,
+        leaves: Vec<Hash>,
+        stored: Vec<Vec<(i64, Hash)>>,
+    ) -> Option<Problem> {
+        let mut below = leaves;
+        let mut start = first_leaf;
+        for level in 1i64.. {
+            let child_level = usize::try_from(level - 1).unwrap_or(0);
+            if self.carry.len() <= child_level {
+                self.carry.resize(child_level + 1, None);
+            }
+            if start % 2 == 1 {
+                match self.carry[child_level].take() {
+                    Some((index, hash)) if index == start - 1 => {
+                        below.insert(0, hash);
+                        start -= 1;
+                    }
+                    _ => {
+                        return Some(Problem::NodeMissing {
+                            level: level - 1,
+                            index: start - 1,
+                        });
+                    }
+                }
+            }
+            if below.len() % 2 == 1 {
+                let index = start + i64::try_from(below.len()).unwrap_or(0) - 1;
+                self.carry[child_level] = below.pop().map(|h| (index, h));
+            }
+            if below.is_empty() {
+                return None;
+            }
+            let from = start / 2;
+            let found = stored
+                .get(usize::try_from(level - 1).unwrap_or(usize::MAX))
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let mut parents = Vec::with_capacity(below.len() / 2);
+            let mut found = found.iter();
+            for (offset, pair) in below.chunks_exact(2).enumerate() {
+                let index = from + i64::try_from(offset).unwrap_or(0);
+                let hash = interior_hash(&pair[0], &pair[1]);
+                self.report.bytes_hashed += 65;
+                match found.next() {
+                    Some((stored_index, stored_hash)) if *stored_index == index => {
+                        if *stored_hash != hash {
+                            return Some(Problem::NodeMismatch { level, index });
+                        }
+                    }
+                    _ => return Some(Problem::NodeMissing { level, index }),
+                }
+                self.report.nodes += 1;
+                parents.push(hash);
+            }
+            below = parents;
+            start = from;
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fazhi_domain::merkle::{NodeId, nodes_of_leaves};
+
+    fn walk() -> Walk<'static> {
+        Walk {
+            report: VerifyReport::default(),
+            compact: CompactRange::default(),
+            checkpoints: &[],
+            verifier: None,
+            carry: Vec::new(),
+            added: HashMap::new(),
+        }
+    }
+
+    /// What `log_tree::completed_by` reads, from an in-memory tree.
+    fn completed_by(tree: &HashMap<NodeId, Hash>, from: i64, to: i64) -> Vec<Vec<(i64, Hash)>> {
+        let mut out = Vec::new();
+        for level in 1..63i64 {
+            let (lo, hi) = (from >> level, to >> level);
+            if hi <= lo {
+                break;
+            }
+            out.push(
+                (lo..hi)
+                    .filter_map(|i| {
+                        let id = NodeId {
+                            level: u8::try_from(level).unwrap(),
+                            index: u64::try_from(i).unwrap(),
+                        };
+                        tree.get(&id).map(|h| (i, *h))
+                    })
+                    .collect(),
+            );
+        }
+        out
+    }
+
+    fn run(leaves: &[Hash], tree: &HashMap<NodeId, Hash>, batches: &[usize]) -> Walk<'static> {
+        let mut w = walk();
+        let mut first = 0usize;
+        let mut sizes = batches.iter().cycle();
+        while first < leaves.len() {
+            let end = (first + *sizes.next().unwrap()).min(leaves.len());
+            let (a, b) = (i64::try_from(first).unwrap(), i64::try_from(end).unwrap());
+            let stored = completed_by(tree, a, b);
+            if let Some(p) = w.nodes(a, leaves[first..end].to_vec(), stored) {
+                w.report.problem = Some(p);
+                return w;
+            }
+            first = end;
+        }
+        w
+    }
+
+    #[test]
+    fn interior_nodes_are_checked_exactly_once_whatever_the_batch_boundaries() {
+        let leaves: Vec<Hash> = (0u32..1000)
+            .map(|i| leaf_hash_of(&i.to_be_bytes()))
+            .collect();
+        for n in [1usize, 2, 3, 7, 8, 9, 255, 256, 257, 1000] {
+            let tree = nodes_of_leaves(&leaves[..n]);
+            for batches in [&[1usize][..], &[2], &[3], &[5, 1, 7], &[16], &[1000]] {
+                let w = run(&leaves[..n], &tree, batches);
+                assert_eq!(w.report.problem, None, "n {n}, batches {batches:?}");
+                let n = i64::try_from(n).unwrap();
+                assert_eq!(
+                    w.report.nodes,
+                    n - i64::from(n.count_ones()),
+                    "n - popcount(n) interior nodes, batches {batches:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_changed_or_missing_interior_node_is_named_across_batch_boundaries() {
+        let leaves: Vec<Hash> = (0u32..300)
+            .map(|i| leaf_hash_of(&i.to_be_bytes()))
+            .collect();
+        let honest = nodes_of_leaves(&leaves);
+        for (level, index) in [(1u8, 0u64), (1, 149), (3, 17), (8, 0), (5, 8)] {
+            let id = NodeId { level, index };
+            let mut changed = honest.clone();
+            changed.insert(id, [7; 32]);
+            let mut missing = honest.clone();
+            missing.remove(&id);
+            let (level, index) = (i64::from(level), i64::try_from(index).unwrap());
+            for batches in [&[1usize][..], &[3, 5], &[64], &[300]] {
+                assert_eq!(
+                    run(&leaves, &changed, batches).report.problem,
+                    Some(Problem::NodeMismatch { level, index }),
+                    "batches {batches:?}"
+                );
+                assert_eq!(
+                    run(&leaves, &missing, batches).report.problem,
+                    Some(Problem::NodeMissing { level, index }),
+                    "batches {batches:?}"
+                );
+            }
+        }
+    }
 }

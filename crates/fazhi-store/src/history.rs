@@ -9,9 +9,9 @@ use crate::registry::Change;
 use crate::{Db, StoreError, Tx, on_db, on_tx};
 use fazhi_domain::action_log::Event;
 
-/// Rows per multi-row `INSERT` (3 bound parameters each, far below both
-/// backends' parameter limits).
-const ROWS_PER_INSERT: usize = 1000;
+/// Rows per multi-row `INSERT` (2 bound parameters each): small, because
+/// sqlx-sqlite's binding cost grows with the square of the parameter count.
+const ROWS_PER_INSERT: usize = 100;
 
 /// Kinds of record with a history.
 pub const RECORD_KINDS: [&str; 6] = [

@@ -128,6 +128,49 @@ pub async fn level_range(
         .collect()
 }
 
+/// Nodes of one level with `idx` in `[from, to)`, in order: one bounded range
+/// read by primary key (verification reads each level's share of a batch).
+pub async fn level_between(
+    db: &Db,
+    level: i64,
+    from: i64,
+    to: i64,
+) -> Result<Vec<(i64, [u8; 32])>, StoreError> {
+    let rows: Vec<(i64, Vec<u8>)> = on_db!(db, |c| {
+        sqlx::query_as(
+        "SELECT idx, hash FROM log_nodes WHERE level = $1 AND idx >= $2 AND idx < $3 ORDER BY idx"
+    )
+    .bind(level)
+    .bind(from)
+    .bind(to)
+    .fetch_all(c)
+    .await?
+    });
+    rows.into_iter()
+        .map(|(i, h)| Ok((i, to_hash(h, (level, i))?)))
+        .collect()
+}
+
+/// The interior nodes that leaves `[from_leaf, to_leaf)` complete, level by
+/// level from level 1: entry `l - 1` holds the stored nodes of level `l` with
+/// `idx` in `[from_leaf >> l, to_leaf >> l)`, in order (a missing node is
+/// simply absent). One bounded primary-key range read per level that has any.
+pub async fn completed_by(
+    db: &Db,
+    from_leaf: i64,
+    to_leaf: i64,
+) -> Result<Vec<Vec<(i64, [u8; 32])>>, StoreError> {
+    let mut out = Vec::new();
+    for level in 1..63i64 {
+        let (from, to) = (from_leaf >> level, to_leaf >> level);
+        if to <= from {
+            break;
+        }
+        out.push(level_between(db, level, from, to).await?);
+    }
+    Ok(out)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct StoredCheckpoint {
     pub id: i64,

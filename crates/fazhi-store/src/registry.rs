@@ -325,10 +325,11 @@ pub async fn upsert_entity(
     }
 }
 
-/// Rows per batched statement of [`upsert_entities`]: 13 bound parameters a
-/// row keeps an `INSERT` at 6,500 parameters, below SQLite's 32,766 and
-/// PostgreSQL's 65,535.
-pub const ENTITY_ROWS_PER_STATEMENT: usize = 500;
+/// Rows per batched statement of [`upsert_entities`] (13 parameters a row).
+/// Small on purpose: sqlx-sqlite looks each `$n` up by name, so binding costs
+/// grow with the square of the parameter count — 500-row statements spent
+/// 69 % of an import in `sqlite3_bind_parameter_name` (docs/benchmarks.md).
+pub const ENTITY_ROWS_PER_STATEMENT: usize = 40;
 
 /// Insert or update many entities by USCC, in batches: one `SELECT … IN` per
 /// batch finds the existing rows, new rows go in one multi-row `INSERT`,

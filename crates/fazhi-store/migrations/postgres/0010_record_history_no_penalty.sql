@@ -1,10 +1,12 @@
 -- Which action-log events changed which registry record: the index behind each
 -- record's history page. An import logs one event for many rows; each row it
 -- inserted or updated gets one line here, written in the event's transaction.
+-- No foreign key to events: the log is append-only (triggers), and a key
+-- would make TRUNCATE fail with the wrong message.
 CREATE TABLE record_events (
     record_kind TEXT NOT NULL,
     record_key  TEXT NOT NULL,
-    event_id    BIGINT NOT NULL REFERENCES events(id),
+    event_id    BIGINT NOT NULL,
     change      TEXT NOT NULL
 );
 CREATE INDEX record_events_record ON record_events(record_kind, record_key, event_id);
