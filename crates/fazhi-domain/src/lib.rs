@@ -9,6 +9,7 @@ pub mod agency;
 pub mod authz;
 pub mod bundle;
 pub mod calendar;
+pub mod case;
 pub mod checkpoint;
 pub mod deadline;
 pub mod ident;

@@ -106,7 +106,7 @@ impl SupervisionDomain {
 pub const CREDENTIAL_EXPIRING_DAYS: i64 = 30;
 
 /// Derived state of an enforcement credential (执法证) on a given day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CredentialStatus {
     /// 有效
