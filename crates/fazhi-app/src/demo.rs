@@ -367,7 +367,8 @@ pub fn demo_officers_csv(
             1 => (shift(-1200), shift(-20), today.year() - 1), // expired
             2 => (shift(-700), shift(400), today.year() - 2), // review overdue
             _ => (
-                shift(-400 - i64::try_from(rng.below(600)).unwrap_or(0)),
+                // Issued long enough ago to cover the demo's two years of cases.
+                shift(-800 - i64::try_from(rng.below(600)).unwrap_or(0)),
                 shift(300 + i64::try_from(rng.below(900)).unwrap_or(0)),
                 today.year() - 1,
             ),
@@ -506,9 +507,14 @@ async fn seed_registries_at(
     )
     .await
     .map_err(demo_import_failed)?;
+    crate::demo_cases::link_officers(app).await?;
+    crate::demo_cases::seed_cases(app, DEMO_CASES).await?;
     steps(STEPS, STEPS);
     Ok(())
 }
+
+/// Penalty cases the demo makes over its two years.
+pub const DEMO_CASES: usize = 120;
 
 /// A realistic part of a district health bureau's power list, with real legal bases.
 pub const DEMO_POWERS_CSV: &str = "事项编码,权力类型,事项名称,实施依据,承办机构,调整类型,调整理由,文号

@@ -31,6 +31,14 @@ pub enum AppError {
     NotFound { zh: &'static str, en: &'static str },
     #[error("{zh} / {en}")]
     Conflict { zh: String, en: String },
+    /// A step the law forbids: the rule, its citation and why.
+    #[error("{zh}（{citation}） / {en} ({citation})")]
+    Refused {
+        rule_id: &'static str,
+        citation: String,
+        zh: String,
+        en: String,
+    },
     #[error("store: {0}")]
     Store(#[from] StoreError),
     #[error("internal: {0}")]
@@ -71,6 +79,7 @@ impl AppError {
             AppError::Csrf => "csrf_failed",
             AppError::NotFound { .. } => "not_found",
             AppError::Conflict { .. } => "conflict",
+            AppError::Refused { .. } => "refused_by_rule",
             AppError::Store(_) | AppError::Internal(_) => "internal",
         }
     }
@@ -80,6 +89,7 @@ impl AppError {
         match self {
             AppError::Invalid { zh, .. } => zh.clone(),
             AppError::Conflict { zh, .. } => zh.clone(),
+            AppError::Refused { zh, citation, .. } => format!("{zh}（{citation}）"),
             AppError::NotFound { zh, .. } => format!("{zh}不存在"),
             AppError::Store(_) | AppError::Internal(_) => "服务器内部错误，请稍后重试".to_owned(),
             other => other
@@ -95,6 +105,7 @@ impl AppError {
         match self {
             AppError::Invalid { en, .. } => en.clone(),
             AppError::Conflict { en, .. } => en.clone(),
+            AppError::Refused { en, citation, .. } => format!("{en} ({citation})"),
             AppError::NotFound { en, .. } => format!("{en} not found"),
             AppError::Store(_) | AppError::Internal(_) => {
                 "internal server error, please retry later".to_owned()
@@ -111,7 +122,19 @@ impl AppError {
     pub fn field(&self) -> Option<&'static str> {
         match self {
             AppError::Invalid { field, .. } => Some(field),
+            AppError::Refused { rule_id, .. } => Some(rule_id),
             _ => None,
+        }
+    }
+}
+
+impl From<fazhi_domain::case::Refusal> for AppError {
+    fn from(r: fazhi_domain::case::Refusal) -> Self {
+        AppError::Refused {
+            rule_id: r.rule_id,
+            citation: r.citation,
+            zh: r.message_zh,
+            en: r.message_en,
         }
     }
 }

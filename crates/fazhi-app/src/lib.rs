@@ -9,8 +9,10 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod cases;
 pub mod clock;
 pub mod demo;
+pub mod demo_cases;
 pub mod error;
 pub mod evidence;
 pub mod home;

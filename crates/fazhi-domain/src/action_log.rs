@@ -32,10 +32,13 @@ pub enum EventKind {
     RegistryImported,
     RegionalHolidayAdded,
     RegistryRecordEdited,
+    CaseOpened,
+    CaseStep,
+    UserOfficerLinked,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 16] = [
+    pub const ALL: [EventKind; 19] = [
         EventKind::AgencyCreated,
         EventKind::UserCreated,
         EventKind::UserActivated,
@@ -52,6 +55,9 @@ impl EventKind {
         EventKind::RegistryImported,
         EventKind::RegionalHolidayAdded,
         EventKind::RegistryRecordEdited,
+        EventKind::CaseOpened,
+        EventKind::CaseStep,
+        EventKind::UserOfficerLinked,
     ];
 
     pub fn code(self) -> &'static str {
@@ -72,6 +78,9 @@ impl EventKind {
             EventKind::RegistryImported => "registry.imported",
             EventKind::RegionalHolidayAdded => "calendar.regional_added",
             EventKind::RegistryRecordEdited => "registry.record_edited",
+            EventKind::CaseOpened => "case.opened",
+            EventKind::CaseStep => "case.step",
+            EventKind::UserOfficerLinked => "user.officer_linked",
         }
     }
 
@@ -97,6 +106,9 @@ impl EventKind {
             EventKind::RegistryImported => "导入名录",
             EventKind::RegionalHolidayAdded => "增加地方节假日",
             EventKind::RegistryRecordEdited => "修改登记记录",
+            EventKind::CaseOpened => "案件受理",
+            EventKind::CaseStep => "办案步骤",
+            EventKind::UserOfficerLinked => "关联执法人员",
         }
     }
 }

@@ -96,6 +96,11 @@ impl AgencyPath {
     pub fn child(&self, id: i64) -> Self {
         AgencyPath(format!("{}{id}/", self.0))
     }
+    /// The whole tree: for lookups that must cross agencies (an officer's
+    /// credential, a recusal relation), never an actor's scope.
+    pub fn whole_tree() -> Self {
+        AgencyPath("/".to_owned())
+    }
     /// Accepts only the form the store writes: `/` then `id/` one or more times.
     pub fn parse(text: &str) -> Option<Self> {
         let inner = text.strip_prefix('/')?.strip_suffix('/')?;

@@ -39,10 +39,14 @@ pub enum Action {
     ManageRegistry,
     /// Read the rules of law, the calendar and compute deadlines.
     ViewLaw,
+    /// See penalty cases of the scope.
+    ViewCases,
+    /// Open cases and take case steps (the case machine then checks who may do which step).
+    HandleCases,
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 14] = [
         Action::ViewHome,
         Action::ViewAgencies,
         Action::ManageAgencies,
@@ -55,6 +59,8 @@ impl Action {
         Action::ViewRegistry,
         Action::ManageRegistry,
         Action::ViewLaw,
+        Action::ViewCases,
+        Action::HandleCases,
     ];
 }
 
@@ -87,19 +93,27 @@ pub fn role_allows(role: Role, action: Action) -> bool {
         Role::SystemAdmin => true,
         Role::AgencyHead | Role::SectionHead => match action {
             ViewHome | ViewAgencies | ViewUsers | ViewActionLog | AddEvidence | ViewEvidence
-            | ViewRegistry | ManageRegistry | ViewLaw => true,
+            | ViewRegistry | ManageRegistry | ViewLaw | ViewCases | HandleCases => true,
             ManageAgencies | ManageUsers | ManageApiTokens => false,
         },
         Role::Officer => match action {
             ViewHome | ViewAgencies | ViewActionLog | AddEvidence | ViewEvidence | ViewRegistry
-            | ViewLaw => true,
+            | ViewLaw | ViewCases | HandleCases => true,
             ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | ManageRegistry => false,
         },
-        // Reviewers and advisers read the record; they do not collect evidence.
-        Role::LegalReviewer | Role::LegalAdviser | Role::ReadOnly => match action {
-            ViewHome | ViewAgencies | ViewActionLog | ViewEvidence | ViewRegistry | ViewLaw => true,
+        // Reviewers review cases (the case machine lets them do nothing else);
+        // advisers and read-only users read. None collects evidence.
+        Role::LegalReviewer => match action {
+            ViewHome | ViewAgencies | ViewActionLog | ViewEvidence | ViewRegistry | ViewLaw
+            | ViewCases | HandleCases => true,
             ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | AddEvidence
             | ManageRegistry => false,
+        },
+        Role::LegalAdviser | Role::ReadOnly => match action {
+            ViewHome | ViewAgencies | ViewActionLog | ViewEvidence | ViewRegistry | ViewLaw
+            | ViewCases => true,
+            ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | AddEvidence
+            | ManageRegistry | HandleCases => false,
         },
     }
 }

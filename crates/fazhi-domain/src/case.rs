@@ -1396,7 +1396,7 @@ pub fn apply(case: Option<&Case>, cmd: &Command, ctx: &Ctx) -> Step {
             Ok(next)
         }
         Command::SubmitForReview => {
-            if case.stage != Stage::Proposed {
+            if !matches!(case.stage, Stage::Proposed | Stage::Notice) {
                 return Err(wrong_stage(ctx, case, cmd));
             }
             handler_only(ctx, case, cmd)?;
@@ -1475,7 +1475,7 @@ pub fn apply(case: Option<&Case>, cmd: &Command, ctx: &Ctx) -> Step {
             minutes,
             conclusion,
         } => {
-            if case.stage != Stage::Proposed {
+            if !matches!(case.stage, Stage::Proposed | Stage::Notice) {
                 return Err(wrong_stage(ctx, case, cmd));
             }
             if ctx.role != Role::AgencyHead {
@@ -2036,7 +2036,9 @@ fn decide(
     fine: Money,
     ctx: &Ctx,
 ) -> Step {
-    if case.stage != Stage::Proposed {
+    // From the notice stage too: when the party neither waives nor asks for a
+    // hearing, the periods simply run out.
+    if !matches!(case.stage, Stage::Proposed | Stage::Notice) {
         return Err(wrong_stage(ctx, case, cmd));
     }
     if ctx.role != Role::AgencyHead {

@@ -698,8 +698,13 @@ fn ap_no_decision_without_notice_and_before_the_statement_period_ends() {
         today,
         OFFICER_A,
     );
-    // Still in the notice stage: the head cannot decide from there either.
-    assert_eq!(refused(&n, decide(), today, HEAD).rule_id, "case_stage");
+    // The statement period (3 working days) has not ended yet.
+    let r = refused(&n, decide(), today, HEAD);
+    assert_eq!(r.rule_id, "ap_no_decision_without_notice");
+    assert!(r.message_zh.contains("2025-04-08"), "{}", r.message_zh);
+    // Once it has ended, the head may decide even if the party said nothing more.
+    let d = step(&n, decide(), date(2025, 4, 9), HEAD);
+    assert_eq!(d.stage, Stage::Decided);
 }
 
 #[test]

@@ -10,6 +10,7 @@
 pub mod agencies;
 pub mod attachments;
 pub mod bench;
+pub mod cases;
 pub mod db;
 pub mod events;
 pub mod history;

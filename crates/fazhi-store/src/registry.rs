@@ -1086,3 +1086,45 @@ pub async fn list_no_penalty(db: &Db, scope: &AgencyPath) -> Result<Vec<NoPenalt
         .await?
     }))
 }
+
+/// The discretion band of a power and circumstance that applies to an agency:
+/// set by the agency itself or by one of its ancestors (a bureau's benchmark
+/// binds its supervision body), the nearest one winning.
+pub async fn discretion_band(
+    db: &Db,
+    agency_path: &AgencyPath,
+    power_code: &str,
+    circumstance: &str,
+) -> Result<Option<DiscretionListed>, StoreError> {
+    Ok(on_db!(db, |c| {
+        sqlx::query_as(
+            "SELECT d.power_code, p.name AS power_name, d.circumstance, d.fine_min_fen, d.fine_max_fen, d.other_penalties, \
+             d.description, d.citation, d.version \
+             FROM discretion_rules d JOIN agencies a ON a.id = d.agency_id \
+             LEFT JOIN power_items p ON p.agency_id = d.agency_id AND p.code = d.power_code \
+             WHERE $1 LIKE a.path || '%' AND d.power_code = $2 AND d.circumstance = $3 \
+             ORDER BY LENGTH(a.path) DESC LIMIT 1",
+        )
+        .bind(agency_path.as_str())
+        .bind(power_code)
+        .bind(circumstance)
+        .fetch_optional(c)
+        .await?
+    }))
+}
+
+/// Published penalty powers that apply to an agency (its own and its ancestors').
+pub async fn penalty_powers_for(
+    db: &Db,
+    agency_path: &AgencyPath,
+) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(on_db!(db, |c| {
+        sqlx::query_as(
+            "SELECT p.code, p.name FROM power_items p JOIN agencies a ON a.id = p.agency_id \
+             WHERE $1 LIKE a.path || '%' AND p.kind = 'penalty' AND p.status = 'published' ORDER BY p.code",
+        )
+        .bind(agency_path.as_str())
+        .fetch_all(c)
+        .await?
+    }))
+}

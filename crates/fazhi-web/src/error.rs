@@ -11,7 +11,7 @@ use serde::Serialize;
 
 pub fn status_of(e: &AppError) -> StatusCode {
     match e {
-        AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::Invalid { .. } | AppError::Refused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::BadCredentials | AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
         AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::Denied(_) | AppError::Csrf => StatusCode::FORBIDDEN,

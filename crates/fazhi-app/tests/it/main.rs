@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
+mod cases;
 mod law;
 mod log_verify;
 mod registry_import;
