@@ -13,6 +13,7 @@ pub mod cases;
 pub mod clock;
 pub mod demo;
 pub mod demo_cases;
+pub mod documents;
 pub mod error;
 pub mod evidence;
 pub mod home;

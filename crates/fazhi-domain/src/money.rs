@@ -89,6 +89,15 @@ impl Money {
     }
 
     /// "12,345.60"
+    /// Plain yuan as a form shows it: `1500`, `1500.5` → `1500.50`.
+    pub fn yuan_text(self) -> String {
+        if self.0 % 100 == 0 {
+            (self.0 / 100).to_string()
+        } else {
+            format!("{}.{:02}", self.0 / 100, (self.0 % 100).abs())
+        }
+    }
+
     pub fn format(self) -> String {
         let sign = if self.0 < 0 { "-" } else { "" };
         let abs = self.0.unsigned_abs();

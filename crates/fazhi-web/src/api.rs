@@ -19,7 +19,7 @@ use utoipa_axum::routes;
 #[openapi(
     info(title = "Fazhi API", description = "法治 · 卫生健康行政执法平台接口 / Fazhi health enforcement platform API. \
         Authenticate with a session cookie (send its CSRF token in `X-CSRF-Token` on writes) or `Authorization: Bearer fz_…`."),
-    tags((name = "accounts", description = "机构、用户与令牌 / agencies, users, tokens"), (name = "log", description = "执法全过程记录 / action log"), (name = "law", description = "法律依据与期限 / rules of law and deadlines")),
+    tags((name = "accounts", description = "机构、用户与令牌 / agencies, users, tokens"), (name = "log", description = "执法全过程记录 / action log"), (name = "law", description = "法律依据与期限 / rules of law and deadlines"), (name = "cases", description = "行政处罚案件 / penalty cases")),
     components(schemas(ErrorBody))
 )]
 struct ApiDoc;
@@ -42,6 +42,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::transparency_pages::inclusion))
         .routes(routes!(crate::transparency_pages::consistency))
         .routes(routes!(crate::transparency_pages::add_cosignature))
+        .routes(routes!(
+            crate::case_api::list_cases,
+            crate::case_api::open_case
+        ))
+        .routes(routes!(crate::case_api::get_case))
+        .routes(routes!(crate::case_api::take_step))
 }
 
 /// A JSON body whose parse errors become our bilingual 400/422 error.

@@ -11,6 +11,8 @@
 
 pub mod api;
 pub mod auth;
+pub mod case_api;
+pub mod case_pages;
 pub mod error;
 pub mod i18n;
 pub mod law_pages;
@@ -44,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router())
         .merge(registry_pages::router())
         .merge(record_pages::router())
+        .merge(case_pages::router())
         .merge(law_pages::router())
         .merge(transparency_pages::router())
         .merge(api_router)

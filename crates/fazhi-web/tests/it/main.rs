@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 mod bad_input;
+mod cases;
 mod evidence;
 mod helpers;
 mod law;

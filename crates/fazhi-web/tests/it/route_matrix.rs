@@ -32,6 +32,8 @@ async fn call(
         .replace("/tokens/{id}", &format!("/tokens/{token_id}"))
         .replace("{code}", "en")
         .replace("{sha256}", &"0".repeat(64))
+        .replace("/cases/{id}", "/cases/999999")
+        .replace("{kind}", "decision")
         .replace("{uscc}", "91110000600037341L")
         .replace("{staff_no}", "NOBODY-1");
     let method = Method::from_bytes(spec.method.as_bytes()).unwrap();
@@ -47,6 +49,13 @@ async fn call(
             ),
             ("POST", "/api/v1/users/{id}/active") => Some(serde_json::json!({"active": true})),
             ("POST", "/api/v1/tokens") => Some(serde_json::json!({"name": ""})),
+            ("POST", "/api/v1/cases") => Some(serde_json::json!({
+                "source": "", "party_kind": "", "party_name": "", "party_id": "", "domain": "", "power_code": "",
+                "summary": "", "act_date": ""
+            })),
+            ("POST", "/api/v1/cases/{id}/steps") => {
+                Some(serde_json::json!({"command": "archive", "version": 1}))
+            }
             ("POST", "/api/v1/log/cosignatures") => {
                 Some(serde_json::json!({"size": 1, "witness_key": "", "line": ""}))
             }
