@@ -13,7 +13,8 @@ async function as(page: Page, username: string) {
 
 async function step(page: Page, command: string) {
   const form = page.locator(`#step-${command}`);
-  if (!(await form.getAttribute('open'))) {
+  // `open` is a boolean attribute: present (even empty) means open.
+  if ((await form.getAttribute('open')) === null) {
     await form.locator('summary').click();
   }
   return form;

@@ -256,6 +256,19 @@ pub async fn possible_handlers(
         .collect())
 }
 
+/// Names of every account in the actor's scope (for timelines and documents).
+pub async fn account_names(app: &App, actor: &Actor) -> Result<Vec<(i64, String)>, AppError> {
+    authorize(actor, Action::ViewCases, None)?;
+    Ok(store::accounts_in_scope(&app.db, &actor.agency_path)
+        .await?
+        .into_iter()
+        .map(|a| match a.staff_no {
+            Some(s) => (a.user_id, format!("{}（{s}）", a.display_name)),
+            None => (a.user_id, a.display_name),
+        })
+        .collect())
+}
+
 /// Penalty powers that apply to the actor's agency (for the case form).
 pub async fn penalty_powers(app: &App, actor: &Actor) -> Result<Vec<(String, String)>, AppError> {
     authorize(actor, Action::ViewCases, None)?;

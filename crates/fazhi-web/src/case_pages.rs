@@ -1187,8 +1187,19 @@ async fn render_case(
             .collect(),
         Err(e) => return PageError::new(e, tr.lang).into_response(),
     };
+    // Reviewers and heads above the case's agency are named too.
+    let names = cases::account_names(&state.app, &actor)
+        .await
+        .unwrap_or_default();
     let today = fazhi_app::registry::today_cst(&state.app);
-    let page = case_view(tr, &view, &actor, &handlers, &events, today, user, error);
+    let mut page = case_view(tr, &view, &actor, &handlers, &events, today, user, error);
+    for (row, e) in page.timeline.iter_mut().zip(events.iter().rev()) {
+        if let Some(id) = e.actor_user_id
+            && let Some((_, n)) = names.iter().find(|(u, _)| *u == id)
+        {
+            row.who = n.clone();
+        }
+    }
     render(&page, status, tr)
 }
 

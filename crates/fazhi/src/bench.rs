@@ -13,7 +13,8 @@ use std::time::Instant;
 
 #[derive(Args)]
 pub struct BenchArgs {
-    /// Which benchmark: `log` (action-log append vs raw insert), or `all`.
+    /// Which benchmark: `log` (action-log append vs raw insert), `import`,
+    /// `proofs`, `cases` (case transitions vs raw insert), or `all`.
     #[arg(default_value = "all")]
     name: String,
     /// Print one JSON object per line per measure.
@@ -87,11 +88,13 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         "log" => bench_log(&args).await,
         "import" => bench_import(&args).await,
         "proofs" => bench_proofs(&args).await,
+        "cases" => bench_cases(&args).await,
         "all" => {
             bench_log(&args).await?;
-            bench_import(&args).await
+            bench_import(&args).await?;
+            bench_cases(&args).await
         }
-        other => bail!("unknown benchmark '{other}': known are log, import, proofs, all"),
+        other => bail!("unknown benchmark '{other}': known are log, import, proofs, cases, all"),
     }
 }
 
@@ -471,5 +474,247 @@ async fn bench_proofs(args: &BenchArgs) -> Result<()> {
     );
     db.close().await;
     let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+/// Cases walked through the 10-step ordinary flow per backend.
+const CASE_BENCH_CASES: i64 = 60;
+
+/// Case transitions per second — each with its machine decision, facts
+/// loaded, deadline computed, case row rewritten, event and Merkle leaf —
+/// against a raw insert of one row per transaction in the same run.
+async fn bench_cases(args: &BenchArgs) -> Result<()> {
+    let dir = std::env::temp_dir().join(format!(
+        "fazhi-bench-{}",
+        fazhi_app::random_token(6).map_err(|e| anyhow::anyhow!("{e}"))?
+    ));
+    let sqlite = Db::open_sqlite(&dir).await?;
+    sqlite.migrate().await?;
+    bench_cases_on(args, &sqlite, "sqlite", &dir).await?;
+    sqlite.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    if !args.no_postgres {
+        let name = format!(
+            "fazhi_bench_{}",
+            fazhi_app::random_token(6).map_err(|e| anyhow::anyhow!("{e}"))?
+        );
+        let url = fazhi_store::db::create_scratch_database(&args.pg_url, &name)
+            .await
+            .with_context(|| "PostgreSQL for the benchmark (use --no-postgres to skip)")?;
+        let pg = Db::open_postgres(&url).await?;
+        pg.migrate().await?;
+        let result = bench_cases_on(args, &pg, "postgres", &std::env::temp_dir()).await;
+        pg.close().await;
+        fazhi_store::db::drop_scratch_database(&args.pg_url, &name).await?;
+        result?;
+    }
+    Ok(())
+}
+
+async fn bench_cases_on(
+    args: &BenchArgs,
+    db: &Db,
+    backend: &str,
+    dir: &std::path::Path,
+) -> Result<()> {
+    use fazhi_app::cases::{self, OpenInput, StepInput};
+    // 10:00 Beijing time on Monday 3 March 2025: every deadline is computable.
+    let clock = Arc::new(fazhi_app::FixedClock::new(1_740_967_200_000_000));
+    let app = App::new(db.clone(), clock, PasswordParams::FAST_FOR_TESTS, dir);
+    let err = |e: fazhi_app::AppError| anyhow::anyhow!("{e}");
+    fazhi_app::demo::seed_accounts(&app).await.map_err(err)?;
+    fazhi_app::demo::seed_registries(&app).await.map_err(err)?;
+    let actor = |name: &'static str| {
+        let app = app.clone();
+        async move {
+            let user = fazhi_store::users::credentials_by_username(&app.db, name)
+                .await?
+                .context("demo user")?
+                .user;
+            anyhow::Ok(fazhi_app::auth::actor_of(&user))
+        }
+    };
+    let (o1, o2, section, head, reviewer) = (
+        actor("dh.officer1").await?,
+        actor("dh.officer2").await?,
+        actor("dh.section").await?,
+        actor("dh.head").await?,
+        actor("dh.reviewer").await?,
+    );
+    raw::create_raw_table(db).await?;
+    let n = CASE_BENCH_CASES;
+    let steps_per_case = 10;
+    let total = n * steps_per_case;
+    let bar = progress(args, total, &format!("{backend}: raw insert"));
+    let start = Instant::now();
+    for i in 1..=total {
+        let mut tx = db.begin().await?;
+        raw::insert_raw(
+            &mut tx,
+            1_000_000 + i,
+            app.now_us(),
+            &format!("case:{i}"),
+            &payload(i),
+            &[7u8; EVENT_SALT_BYTES],
+        )
+        .await?;
+        tx.commit().await?;
+        bar.inc(1);
+    }
+    let raw_rate = total as f64 / start.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+
+    let mut ids = Vec::new();
+    for _ in 0..n {
+        let id = cases::open(
+            &app,
+            &o1,
+            &OpenInput {
+                source: "inspection".into(),
+                party_kind: "organisation".into(),
+                party_name: "示范市东湖区基准测试宾馆".into(),
+                party_id: "91350100M000100Y43".into(),
+                party_address: "东湖路1号".into(),
+                domain: "public_places".into(),
+                power_code: "CF-003".into(),
+                summary: "未取得卫生许可证擅自营业".into(),
+                act_date: "2025-02-20".into(),
+                life_health_harm: None,
+            },
+        )
+        .await
+        .map_err(err)?;
+        ids.push(id);
+    }
+    let bar = progress(args, total, &format!("{backend}: case steps"));
+    let start = Instant::now();
+    let handlers = vec![o1.user_id.to_string(), o2.user_id.to_string()];
+    let checklist: Vec<String> = fazhi_domain::case::REVIEW_CHECKLIST
+        .iter()
+        .map(|(c, _)| (*c).to_owned())
+        .collect();
+    for id in ids {
+        let mut version = 1;
+        let flow: Vec<(&fazhi_domain::authz::Actor, StepInput)> = vec![
+            (
+                &section,
+                StepInput {
+                    command: "file".into(),
+                    handlers: handlers.clone(),
+                    ..StepInput::default()
+                },
+            ),
+            (
+                &o1,
+                StepInput {
+                    command: "add_evidence".into(),
+                    evidence_kind: "record".into(),
+                    title: "现场笔录".into(),
+                    officers: handlers.clone(),
+                    ..StepInput::default()
+                },
+            ),
+            (
+                &o1,
+                StepInput {
+                    command: "propose_outcome".into(),
+                    outcome: "penalty".into(),
+                    facts: "无证营业".into(),
+                    legal_basis: "《公共场所卫生管理条例实施细则》第三十五条".into(),
+                    circumstance: "ordinary".into(),
+                    fine: "1500".into(),
+                    ..StepInput::default()
+                },
+            ),
+            (
+                &o1,
+                StepInput {
+                    command: "submit_for_review".into(),
+                    ..StepInput::default()
+                },
+            ),
+            (
+                &reviewer,
+                StepInput {
+                    command: "record_review".into(),
+                    passed: "yes".into(),
+                    checklist: checklist.clone(),
+                    opinion: "同意".into(),
+                    ..StepInput::default()
+                },
+            ),
+            (
+                &o1,
+                StepInput {
+                    command: "send_notice".into(),
+                    date: "2025-03-03".into(),
+                    ..StepInput::default()
+                },
+            ),
+            (
+                &o1,
+                StepInput {
+                    command: "waive_rights".into(),
+                    ..StepInput::default()
+                },
+            ),
+            (
+                &head,
+                StepInput {
+                    command: "decide".into(),
+                    ..StepInput::default()
+                },
+            ),
+            (
+                &o1,
+                StepInput {
+                    command: "serve".into(),
+                    method: "direct".into(),
+                    date: "2025-03-03".into(),
+                    receipt: "签收".into(),
+                    ..StepInput::default()
+                },
+            ),
+            (
+                &o1,
+                StepInput {
+                    command: "record_payment".into(),
+                    date: "2025-03-03".into(),
+                    amount: "1500".into(),
+                    ..StepInput::default()
+                },
+            ),
+        ];
+        for (who, mut input) in flow {
+            input.version = version;
+            version = cases::act(&app, who, id, &input)
+                .await
+                .map_err(err)?
+                .version;
+            bar.inc(1);
+        }
+    }
+    let step_rate = total as f64 / start.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+    report(
+        args,
+        &Measure {
+            name: format!("cases.raw_insert.{backend}"),
+            value: raw_rate,
+            unit: "rows/s",
+            baseline: None,
+            ratio: None,
+        },
+    );
+    report(
+        args,
+        &Measure {
+            name: format!("cases.transition.{backend}"),
+            value: step_rate,
+            unit: "steps/s",
+            baseline: Some(raw_rate),
+            ratio: Some(step_rate / raw_rate),
+        },
+    );
     Ok(())
 }
