@@ -29,6 +29,7 @@ pub struct CaseView {
     pub agency_id: i64,
     pub agency_name: String,
     pub agency_path: AgencyPath,
+    pub agency_region: String,
     pub version: i64,
     pub case: Case,
 }
@@ -72,6 +73,7 @@ fn decode(stored: store::StoredCase) -> Result<CaseView, AppError> {
         agency_id: stored.agency_id,
         agency_name: stored.agency_name,
         agency_path,
+        agency_region: stored.agency_region,
         version: stored.version,
         case,
     })
@@ -911,7 +913,7 @@ pub async fn act(
     let on = today(app);
     let mut cmd = command_of(app, &view, input, on).await?;
     let cal = crate::law::calendar_for(app, Some(&view.agency_path)).await?;
-    let jurisdiction = province_of(&region_of(app, view.agency_id).await?);
+    let jurisdiction = province_of(&view.agency_region);
     let context = ctx(app, actor, &cal, &jurisdiction);
     let mut tx = app.db.begin().await?;
     let penalty = view

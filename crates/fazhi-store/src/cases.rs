@@ -132,11 +132,14 @@ pub struct StoredCase {
     pub agency_id: i64,
     pub agency_name: String,
     pub agency_path: String,
+    /// The agency's region code (its province decides provincial rule versions).
+    pub agency_region: String,
     pub version: i64,
     pub state_json: String,
 }
 
-const STORED_SELECT: &str = "SELECT c.id, c.agency_id, a.name AS agency_name, a.path AS agency_path, c.version, c.state_json \
+const STORED_SELECT: &str = "SELECT c.id, c.agency_id, a.name AS agency_name, a.path AS agency_path, a.region_code AS agency_region, \
+     c.version, c.state_json \
      FROM cases c JOIN agencies a ON a.id = c.agency_id WHERE c.id = $1";
 
 pub async fn get(db: &Db, id: i64) -> Result<Option<StoredCase>, StoreError> {
