@@ -485,6 +485,9 @@ pub struct TimelineRow {
     pub time: String,
     pub what: String,
     pub who: String,
+    /// A live inclusion check against the latest signed checkpoint:
+    /// `None` while the event is newer than every checkpoint.
+    pub verified: Option<bool>,
 }
 
 pub struct Deadline {
@@ -1199,6 +1202,11 @@ async fn render_case(
         {
             row.who = n.clone();
         }
+        // The proof is computed from the stored tree and verified here, per event.
+        row.verified = fazhi_app::transparency::inclusion(&state.app, row.id, None)
+            .await
+            .ok()
+            .map(|p| p.verified);
     }
     render(&page, status, tr)
 }
@@ -1469,6 +1477,7 @@ fn case_view(
                     time: format_instant_cst(e.at_us),
                     what,
                     who: e.actor_user_id.map(&name_of).unwrap_or_default(),
+                    verified: None,
                 }
             })
             .collect(),

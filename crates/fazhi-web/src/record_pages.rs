@@ -334,6 +334,7 @@ pub struct FieldView {
 }
 
 pub struct HistoryView {
+    pub verified: Option<bool>,
     pub id: i64,
     pub time: String,
     pub kind: String,
@@ -411,6 +412,7 @@ fn history_views(tr: Tr, history: &[reg::HistoryEntry]) -> Vec<HistoryView> {
                 None => changed_fields(&payload),
             };
             HistoryView {
+                verified: None,
                 id: h.event.id,
                 time: format_instant_cst(h.event.at_us),
                 kind: match EventKind::parse(&h.event.kind) {
@@ -425,6 +427,16 @@ fn history_views(tr: Tr, history: &[reg::HistoryEntry]) -> Vec<HistoryView> {
             }
         })
         .collect()
+}
+
+/// A live inclusion check of each history event against the latest checkpoint.
+async fn mark_verified(state: &AppState, history: &mut [HistoryView]) {
+    for h in history {
+        h.verified = fazhi_app::transparency::inclusion(&state.app, h.id, None)
+            .await
+            .ok()
+            .map(|p| p.verified);
+    }
 }
 
 /// "field: before → after" for each field an edit event changed.
@@ -624,6 +636,8 @@ async fn render_entity(
             },
         ),
     ];
+    let mut history = history_views(tr, &page.history);
+    mark_verified(state, &mut history).await;
     let csrf = user.auth.csrf_token.clone().unwrap_or_default();
     render(
         RecordPage {
@@ -641,7 +655,7 @@ async fn render_entity(
             version,
             error,
             notice,
-            history: history_views(tr, &page.history),
+            history,
         },
         status,
     )
@@ -845,6 +859,8 @@ async fn render_officer(
         ),
         None => (tr.pick("无执法证", "no credential").to_owned(), "bad"),
     }];
+    let mut history = history_views(tr, &page.history);
+    mark_verified(state, &mut history).await;
     let csrf = user.auth.csrf_token.clone().unwrap_or_default();
     render(
         RecordPage {
@@ -865,7 +881,7 @@ async fn render_officer(
             version,
             error,
             notice,
-            history: history_views(tr, &page.history),
+            history,
         },
         status,
     )

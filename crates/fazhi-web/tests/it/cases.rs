@@ -197,6 +197,22 @@ async fn a_decided_demo_case_prints_its_decision_and_the_api_lists_and_steps_cas
         }
         assert!(printed, "some archived demo case has a decision");
 
+        // After a signed checkpoint, every step on the case page carries a live ✓.
+        fazhi_app::transparency::make_checkpoint(&t.app, true)
+            .await
+            .unwrap();
+        let id = json["cases"][0]["id"].as_i64().unwrap();
+        let page = t.get(&mut head, &format!("/cases/{id}")).await;
+        let steps = page.body.matches("<li><span class=\"muted\">").count();
+        let checked = page
+            .body
+            .matches("class=\"ok\" href=\"/transparency?event=")
+            .count();
+        assert!(
+            steps > 3 && checked == steps,
+            "{checked} of {steps} steps verified"
+        );
+
         let intake = t
             .api(
                 &mut head,
