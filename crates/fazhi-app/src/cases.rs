@@ -453,19 +453,50 @@ pub async fn open(app: &App, actor: &Actor, input: &OpenInput) -> Result<i64, Ap
     )?;
     let domain = parse_domain(&input.domain)?;
     let act_date = parse_date("act_date", &input.act_date)?;
+    let power_code = input.power_code.trim().to_owned();
+    let (illegal_practice, prior_penalties) = repeat_facts(app, actor, &party, &power_code).await?;
     let cmd = Command::Open {
         source,
         party,
         domain,
-        power_code: input.power_code.trim().to_owned(),
+        power_code: power_code.clone(),
         summary: input.summary.trim().to_owned(),
         act_date,
         life_health_harm: checked(&input.life_health_harm),
+        illegal_practice,
+        prior_penalties,
     };
     let cal = crate::law::calendar_for(app, Some(&actor.agency_path)).await?;
     let jurisdiction = province_of(&region_of(app, actor.agency_id).await?);
     let case = case::apply(None, &cmd, &ctx(app, actor, &cal, &jurisdiction))?;
     write_new(app, actor, &case, &cmd).await
+}
+
+/// Whether the power is one of illegal medical practice (its name says
+/// 擅自执业 or 非法行医), and how many penalty decisions the party already
+/// has under such powers — the facts of the criminal-transfer check.
+async fn repeat_facts(
+    app: &App,
+    actor: &Actor,
+    party: &Party,
+    power_code: &str,
+) -> Result<(bool, u32), AppError> {
+    let illegal: Vec<String> =
+        fazhi_store::registry::penalty_powers_for(&app.db, &actor.agency_path)
+            .await?
+            .into_iter()
+            .filter(|(_, name)| name.contains("擅自执业") || name.contains("非法行医"))
+            .map(|(code, _)| code)
+            .collect();
+    if !illegal.iter().any(|c| c == power_code) {
+        return Ok((false, 0));
+    }
+    let prior = store::decided_for_party(&app.db, &party_key(party))
+        .await?
+        .into_iter()
+        .filter(|c| !c.decision_number.is_empty() && illegal.contains(&c.power_code))
+        .count();
+    Ok((true, u32::try_from(prior).unwrap_or(u32::MAX)))
 }
 
 async fn write_new(app: &App, actor: &Actor, case: &Case, cmd: &Command) -> Result<i64, AppError> {
@@ -680,6 +711,12 @@ pub struct StepInput {
     pub result: String,
     #[serde(default)]
     pub accepted: String,
+    /// The decision is to be published (双公示).
+    #[serde(default)]
+    pub publish: Option<String>,
+    /// `changed`, `revoked`, `unlawful` or `void`.
+    #[serde(default)]
+    pub alteration: String,
 }
 
 fn ids(field: &'static str, values: &[String]) -> Result<Vec<i64>, AppError> {
@@ -849,6 +886,7 @@ async fn command_of(
             reason_code: input.reason_code.clone(),
         },
         "decide" => Command::Decide {
+            publish: checked(&input.publish),
             // Numbered from the agency's register in the write transaction.
             number: String::new(),
             fine: if input.fine.trim().is_empty() {
@@ -883,6 +921,20 @@ async fn command_of(
             accepted: yes_no("accepted", &input.accepted)?,
         },
         "file_summary" => Command::FileSummary,
+        "record_published" => Command::RecordPublished,
+        "alter_decision" => Command::AlterDecision {
+            kind: fazhi_domain::case::AlterationKind::parse(&input.alteration).ok_or_else(
+                || {
+                    AppError::invalid(
+                        "alteration",
+                        "请选择：变更、撤销、确认违法或确认无效",
+                        "choose changed, revoked, unlawful or void",
+                    )
+                },
+            )?,
+            reason: input.reason.clone(),
+        },
+        "record_withdrawn" => Command::RecordWithdrawn,
         "close" => Command::Close {
             report: input.reason.clone(),
         },
@@ -921,7 +973,7 @@ pub async fn act(
         .proposal
         .as_ref()
         .is_some_and(|p| p.outcome == Outcome::Penalty);
-    if let Command::Decide { fine, .. } = cmd
+    if let Command::Decide { fine, publish, .. } = cmd
         && penalty
     {
         // Check first, number after: a refused decision must not use up a number.
@@ -930,6 +982,7 @@ pub async fn act(
             &Command::Decide {
                 number: "—".into(),
                 fine,
+                publish,
             },
             &context,
         )?;
@@ -940,7 +993,11 @@ pub async fn act(
             on.year(),
             n
         );
-        cmd = Command::Decide { number, fine };
+        cmd = Command::Decide {
+            number,
+            fine,
+            publish,
+        };
     }
     let next = case::apply(Some(&view.case), &cmd, &context)?;
     let json =
@@ -1003,7 +1060,10 @@ fn step_detail(cmd: &Command) -> serde_json::Value {
         Command::RecordReview {
             passed, opinion, ..
         } => serde_json::json!({ "passed": passed, "opinion": opinion }),
-        Command::Decide { number, fine } => {
+        Command::AlterDecision { kind, reason } => {
+            serde_json::json!({ "kind": kind.code(), "reason": reason })
+        }
+        Command::Decide { number, fine, .. } => {
             serde_json::json!({ "number": number, "fine_fen": fine.fen() })
         }
         Command::Serve { method, on, .. } => {

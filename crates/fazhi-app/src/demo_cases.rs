@@ -532,9 +532,26 @@ async fn ordinary_case(
     if done(decide_on) {
         return Ok(());
     }
-    let v = step(app, &cast.head, decide_on, id, v, "decide", |_| {})
+    let v = step(app, &cast.head, decide_on, id, v, "decide", |s| {
+        s.publish = (!no_penalty).then(|| "on".to_owned());
+    })
+    .await?
+    .version;
+    let v = if !no_penalty && !done(plus(decide_on, 1)) {
+        step(
+            app,
+            &cast.officer1,
+            plus(decide_on, 1),
+            id,
+            v,
+            "record_published",
+            |_| {},
+        )
         .await?
-        .version;
+        .version
+    } else {
+        v
+    };
     if no_penalty {
         if done(plus(decide_on, 2)) {
             return Ok(());
@@ -578,6 +595,34 @@ async fn ordinary_case(
     })
     .await?
     .version;
+    if goal == Goal::Execution && i % 40 == 9 && !done(plus(served, 6)) {
+        // Revoked on reconsideration: the published notice comes down.
+        let v = step(
+            app,
+            &cast.head,
+            plus(served, 5),
+            id,
+            v,
+            "alter_decision",
+            |s| {
+                s.alteration = "revoked".into();
+                s.reason = "经行政复议，复议机关以事实不清为由撤销该处罚决定".into();
+            },
+        )
+        .await?
+        .version;
+        step(
+            app,
+            &cast.officer1,
+            plus(served, 6),
+            id,
+            v,
+            "record_withdrawn",
+            |_| {},
+        )
+        .await?;
+        return Ok(());
+    }
     if goal == Goal::Execution || done(plus(served, 10)) {
         return Ok(());
     }

@@ -560,6 +560,8 @@ pub enum Flag {
     CalendarMissing { rule_id: String },
     /// A repeat violator for whom a transfer rule may apply.
     TransferCheck { reason: String },
+    /// A published notice withdrawn after its 3-working-day limit.
+    WithdrawalLate { due: Date },
 }
 
 /// A penalty case.
@@ -611,6 +613,71 @@ pub struct Case {
     pub closed_on: Option<Date>,
     pub archived_on: Option<Date>,
     pub flags: Vec<Flag>,
+    /// 双公示 of the decision, when it is to be published.
+    #[serde(default)]
+    pub publication: Option<Publication>,
+    /// A decision later changed, revoked or annulled (reconsideration, court, self-correction).
+    #[serde(default)]
+    pub alteration: Option<Alteration>,
+}
+
+/// Publication of a penalty decision (the public notices read this).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Publication {
+    /// Publish within 7 working days of the decision (rule `pub_permit_penalty_7wd`).
+    pub due: Option<Date>,
+    pub published_on: Option<Date>,
+    /// Withdraw within 3 working days of a change, revocation or annulment (第四十八条).
+    pub withdrawal_due: Option<Date>,
+    pub withdrawn_on: Option<Date>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlterationKind {
+    /// 变更
+    Changed,
+    /// 撤销
+    Revoked,
+    /// 确认违法
+    DeclaredUnlawful,
+    /// 确认无效
+    DeclaredVoid,
+}
+
+impl AlterationKind {
+    pub const ALL: [AlterationKind; 4] = [
+        AlterationKind::Changed,
+        AlterationKind::Revoked,
+        AlterationKind::DeclaredUnlawful,
+        AlterationKind::DeclaredVoid,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            AlterationKind::Changed => "changed",
+            AlterationKind::Revoked => "revoked",
+            AlterationKind::DeclaredUnlawful => "unlawful",
+            AlterationKind::DeclaredVoid => "void",
+        }
+    }
+    pub fn parse(code: &str) -> Option<AlterationKind> {
+        AlterationKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            AlterationKind::Changed => "变更",
+            AlterationKind::Revoked => "撤销",
+            AlterationKind::DeclaredUnlawful => "确认违法",
+            AlterationKind::DeclaredVoid => "确认无效",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alteration {
+    pub kind: AlterationKind,
+    pub reason: String,
+    pub on: Date,
 }
 
 impl Case {
@@ -671,6 +738,12 @@ pub enum Command {
         act_date: Date,
         /// Harm to life and health (5-year limitation, 第三十六条).
         life_health_harm: bool,
+        /// The power is one of illegal medical practice (非法行医) …
+        #[serde(default)]
+        illegal_practice: bool,
+        /// … and the party was penalised this many times before for the same conduct.
+        #[serde(default)]
+        prior_penalties: u32,
     },
     /// 立案 (approved by a section or agency head) with at least two handlers.
     File {
@@ -754,7 +827,19 @@ pub enum Command {
     Decide {
         number: String,
         fine: Money,
+        /// To be published (双公示): decisions with a certain social impact (第四十八条).
+        #[serde(default)]
+        publish: bool,
     },
+    /// The notice went up on the public site.
+    RecordPublished,
+    /// The decision was changed, revoked, declared unlawful or void.
+    AlterDecision {
+        kind: AlterationKind,
+        reason: String,
+    },
+    /// The public notice of an altered decision was withdrawn.
+    RecordWithdrawn,
     Serve {
         method: ServiceMethod,
         on: Date,
@@ -822,6 +907,9 @@ impl Command {
             Command::RecordHearing { .. } => "record_hearing",
             Command::ExtendDecisionDeadline { .. } => "extend_decision_deadline",
             Command::Decide { .. } => "decide",
+            Command::RecordPublished => "record_published",
+            Command::AlterDecision { .. } => "alter_decision",
+            Command::RecordWithdrawn => "record_withdrawn",
             Command::Serve { .. } => "serve",
             Command::RecordPayment { .. } => "record_payment",
             Command::ApproveDeferral { .. } => "approve_deferral",
@@ -858,6 +946,9 @@ impl Command {
             Command::RecordHearing { .. } => "听证笔录与报告",
             Command::ExtendDecisionDeadline { .. } => "延长办案期限",
             Command::Decide { .. } => "作出行政处罚决定",
+            Command::RecordPublished => "公示",
+            Command::AlterDecision { .. } => "决定变更、撤销或被确认违法、无效",
+            Command::RecordWithdrawn => "撤回公示",
             Command::Serve { .. } => "送达",
             Command::RecordPayment { .. } => "缴纳罚款",
             Command::ApproveDeferral { .. } => "批准延期（分期）缴纳",
@@ -1744,7 +1835,90 @@ pub fn apply(case: Option<&Case>, cmd: &Command, ctx: &Ctx) -> Step {
             }
             Ok(next)
         }
-        Command::Decide { number, fine } => decide(case, next, cmd, number, *fine, ctx),
+        Command::Decide {
+            number,
+            fine,
+            publish,
+        } => {
+            let mut next = decide(case, next, cmd, number, *fine, ctx)?;
+            if *publish
+                && next
+                    .decision
+                    .as_ref()
+                    .is_some_and(|d| d.outcome == Outcome::Penalty)
+            {
+                let today = ctx.today;
+                let due_on = due(ctx, &mut next, "pub_permit_penalty_7wd", today, &[]);
+                next.publication = Some(Publication {
+                    due: due_on,
+                    published_on: None,
+                    withdrawal_due: None,
+                    withdrawn_on: None,
+                });
+            }
+            Ok(next)
+        }
+        Command::RecordPublished => {
+            handler_or_head(ctx, case, cmd)?;
+            match next.publication.as_mut() {
+                Some(p) if p.published_on.is_none() && case.alteration.is_none() => {
+                    p.published_on = Some(ctx.today);
+                    Ok(next)
+                }
+                _ => Err(refuse(
+                    ctx,
+                    "pub_permit_penalty_7wd",
+                    "本案决定未标记公示，或已公示，或已被变更撤销",
+                    "this decision is not marked for publication, is already published, or was altered",
+                )),
+            }
+        }
+        Command::AlterDecision { kind, reason } => {
+            if case.decision.is_none()
+                || case.alteration.is_some()
+                || matches!(case.stage, Stage::Archived)
+            {
+                return Err(wrong_stage(ctx, case, cmd));
+            }
+            if ctx.role != Role::AgencyHead {
+                return Err(role_refusal(ctx, cmd, "行政机关负责人", "the agency head"));
+            }
+            require_text(ctx, "reason", reason)?;
+            let today = ctx.today;
+            next.alteration = Some(Alteration {
+                kind: *kind,
+                reason: reason.clone(),
+                on: today,
+            });
+            let withdrawal_due = due(ctx, &mut next, "pub_withdraw_3d", today, &[]);
+            if let Some(p) = next.publication.as_mut()
+                && p.published_on.is_some()
+            {
+                p.withdrawal_due = withdrawal_due;
+            }
+            Ok(next)
+        }
+        Command::RecordWithdrawn => {
+            handler_or_head(ctx, case, cmd)?;
+            match next.publication.as_mut() {
+                Some(p) if p.withdrawal_due.is_some() && p.withdrawn_on.is_none() => {
+                    p.withdrawn_on = Some(ctx.today);
+                    let due_on = p.withdrawal_due;
+                    if let Some(d) = due_on
+                        && ctx.today > d
+                    {
+                        next.flags.push(Flag::WithdrawalLate { due: d });
+                    }
+                    Ok(next)
+                }
+                _ => Err(refuse(
+                    ctx,
+                    "pub_withdraw_3d",
+                    "没有须撤回的公示",
+                    "there is no published notice to withdraw",
+                )),
+            }
+        }
         Command::Serve {
             method,
             on,
@@ -2178,6 +2352,8 @@ fn open(cmd: &Command, ctx: &Ctx) -> Step {
             summary,
             act_date,
             life_health_harm,
+            illegal_practice,
+            prior_penalties,
         } => {
             if !matches!(
                 ctx.role,
@@ -2231,6 +2407,16 @@ fn open(cmd: &Command, ctx: &Ctx) -> Step {
                 let years: i16 = if *life_health_harm { 5 } else { 2 };
                 act_date.checked_add(jiff::Span::new().years(years)).ok()
             });
+            if *illegal_practice {
+                let min = param(ctx, "crim_illegal_practice_repeat", "prior_penalties_min")?;
+                if i64::from(*prior_penalties) >= min {
+                    case.flags.push(Flag::TransferCheck {
+                        reason: format!(
+                            "当事人此前已因非法行医受过 {prior_penalties} 次行政处罚，再次非法行医涉嫌非法行医罪（《刑法》第三百三十六条），请审查是否移送公安机关"
+                        ),
+                    });
+                }
+            }
             Ok(case)
         }
         Command::OpenSummary {
@@ -2439,6 +2625,8 @@ fn blank(
         closed_on: None,
         archived_on: None,
         flags: Vec::new(),
+        publication: None,
+        alteration: None,
     }
 }
 

@@ -94,6 +94,8 @@ fn opened(party: Party, act: Date, today: Date) -> Case {
             summary: "未取得卫生许可证擅自营业".into(),
             act_date: act,
             life_health_harm: false,
+            illegal_practice: false,
+            prior_penalties: 0,
         },
         &ctx(today, OFFICER_A),
     )
@@ -439,6 +441,7 @@ fn ap_no_penalty_minor_needs_the_record_of_educating_the_party() {
         Command::Decide {
             number: String::new(),
             fine: Money::ZERO,
+            publish: false,
         },
         today,
         HEAD,
@@ -511,6 +514,7 @@ fn ap_legal_review_is_required_by_the_province_and_no_handler_may_review() {
         &Command::Decide {
             number: "豫卫罚〔2025〕1号".into(),
             fine: Money::from_yuan(1500),
+            publish: false,
         },
         &henan_head,
     )
@@ -595,6 +599,7 @@ fn ap_head_review_outcomes_a_major_case_needs_collective_discussion() {
         Command::Decide {
             number: "东卫罚〔2025〕3号".into(),
             fine: Money::from_yuan(1500),
+            publish: false,
         },
         later,
         HEAD,
@@ -626,6 +631,7 @@ fn ap_head_review_outcomes_a_major_case_needs_collective_discussion() {
         Command::Decide {
             number: "东卫罚〔2025〕3号".into(),
             fine: Money::from_yuan(1500),
+            publish: false,
         },
         later,
         HEAD,
@@ -677,6 +683,7 @@ fn ap_no_decision_without_notice_and_before_the_statement_period_ends() {
     let decide = || Command::Decide {
         number: "东卫罚〔2025〕5号".into(),
         fine: Money::from_yuan(1500),
+        publish: false,
     };
     assert_eq!(
         refused(&p, decide(), today, HEAD).rule_id,
@@ -740,6 +747,7 @@ fn ap_statement_defence_the_fine_may_not_rise_above_the_notice() {
         Command::Decide {
             number: "东卫罚〔2025〕6号".into(),
             fine: Money::from_yuan(1800),
+            publish: false,
         },
         date(2025, 4, 3),
         HEAD,
@@ -750,6 +758,7 @@ fn ap_statement_defence_the_fine_may_not_rise_above_the_notice() {
         Command::Decide {
             number: "东卫罚〔2025〕6号".into(),
             fine: Money::from_yuan(1000),
+            publish: false,
         },
         date(2025, 4, 3),
         HEAD,
@@ -981,6 +990,7 @@ fn ap_hearing_procedure_no_decision_before_a_requested_hearing_is_held() {
         Command::Decide {
             number: "东卫罚〔2025〕9号".into(),
             fine: Money::from_yuan(1500),
+            publish: false,
         },
         date(2025, 5, 6),
         HEAD,
@@ -1004,6 +1014,7 @@ fn decided(on: Date) -> Case {
         Command::Decide {
             number: "东卫罚〔2025〕12号".into(),
             fine: Money::from_yuan(1500),
+            publish: false,
         },
         on,
         HEAD,
@@ -1379,6 +1390,7 @@ mod property {
             14 => Command::Decide {
                 number: "东卫罚〔2025〕1号".into(),
                 fine: money,
+                publish: false,
             },
             15 => Command::Serve {
                 method: ServiceMethod::Direct,
@@ -1434,4 +1446,114 @@ mod property {
             }
         }
     }
+}
+
+// ------------------------------------------------------------ publication, transfer flag
+
+#[test]
+fn pub_permit_penalty_7wd_a_published_decision_is_due_on_the_portal_in_seven_working_days() {
+    let start = date(2025, 4, 1);
+    let n = step(
+        &proposed(start),
+        Command::SendNotice { served_on: start },
+        start,
+        OFFICER_A,
+    );
+    let n = step(&n, Command::WaiveRights, start, OFFICER_A);
+    let d = step(
+        &n,
+        Command::Decide {
+            number: "东卫罚〔2025〕20号".into(),
+            fine: Money::from_yuan(1500),
+            publish: true,
+        },
+        date(2025, 4, 2),
+        HEAD,
+    );
+    // Wednesday 2 April 2025: Qingming (4 April) is skipped.
+    assert_eq!(d.publication.as_ref().unwrap().due, Some(date(2025, 4, 14)));
+    let p = step(&d, Command::RecordPublished, date(2025, 4, 3), OFFICER_A);
+    assert_eq!(
+        refused(&p, Command::RecordPublished, date(2025, 4, 3), OFFICER_A).rule_id,
+        "pub_permit_penalty_7wd"
+    );
+}
+
+#[test]
+fn pub_withdraw_3d_an_altered_published_decision_comes_down_within_three_working_days() {
+    let start = date(2025, 4, 1);
+    let n = step(
+        &proposed(start),
+        Command::SendNotice { served_on: start },
+        start,
+        OFFICER_A,
+    );
+    let n = step(&n, Command::WaiveRights, start, OFFICER_A);
+    let d = step(
+        &n,
+        Command::Decide {
+            number: "东卫罚〔2025〕21号".into(),
+            fine: Money::from_yuan(1500),
+            publish: true,
+        },
+        date(2025, 4, 2),
+        HEAD,
+    );
+    let p = step(&d, Command::RecordPublished, date(2025, 4, 3), OFFICER_A);
+    let alter = Command::AlterDecision {
+        kind: AlterationKind::Revoked,
+        reason: "复议撤销".into(),
+    };
+    assert_eq!(
+        refused(&p, alter.clone(), date(2025, 5, 6), SECTION).rule_id,
+        "case_role"
+    );
+    let a = step(&p, alter.clone(), date(2025, 5, 6), HEAD);
+    assert_eq!(
+        a.publication.as_ref().unwrap().withdrawal_due,
+        Some(date(2025, 5, 9))
+    );
+    assert_eq!(
+        refused(&a, alter, date(2025, 5, 7), HEAD).rule_id,
+        "case_stage",
+        "altered once"
+    );
+    let late = step(&a, Command::RecordWithdrawn, date(2025, 5, 12), OFFICER_A);
+    assert!(late.flags.contains(&Flag::WithdrawalLate {
+        due: date(2025, 5, 9)
+    }));
+}
+
+#[test]
+fn crim_illegal_practice_repeat_a_third_illegal_practice_case_is_flagged_for_transfer() {
+    let open = |prior: u32| {
+        apply(
+            None,
+            &Command::Open {
+                source: Source::Complaint,
+                party: citizen(),
+                domain: SupervisionDomain::Medical,
+                power_code: "CF-001".into(),
+                summary: "未取得医疗机构执业许可证擅自执业".into(),
+                act_date: date(2025, 3, 1),
+                life_health_harm: false,
+                illegal_practice: true,
+                prior_penalties: prior,
+            },
+            &ctx(date(2025, 3, 3), OFFICER_A),
+        )
+        .unwrap()
+    };
+    assert!(
+        !open(1)
+            .flags
+            .iter()
+            .any(|f| matches!(f, Flag::TransferCheck { .. }))
+    );
+    let flagged = open(2);
+    assert!(
+        flagged.flags.iter().any(
+            |f| matches!(f, Flag::TransferCheck { reason } if reason.contains("第三百三十六条"))
+        )
+    );
 }

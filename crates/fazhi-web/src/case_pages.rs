@@ -753,7 +753,18 @@ fn forms_for(
                     "decide",
                     tr.pick("作出决定", "Decide"),
                     tr.pick("决定书编号由系统按本机关年度文号自动生成。须经审核的案件未通过审核不得决定；罚款不得高于告知数额。", "The number is issued from the agency's register. No decision without a required review; the fine may not exceed the notified amount."),
-                    if penalty { vec![Input::new("fine", tr.pick("罚款（元）", "Fine (yuan)"), "money").value(c.proposal.as_ref().map_or(String::new(), |p| p.fine.yuan_text())).optional()] } else { vec![] },
+                    if penalty {
+                        vec![
+                            Input::new("fine", tr.pick("罚款（元）", "Fine (yuan)"), "money")
+                                .value(c.proposal.as_ref().map_or(String::new(), |p| p.fine.yuan_text()))
+                                .optional(),
+                            Input::new("publish", tr.pick("公示本决定（双公示：七个工作日内公开）", "Publish this decision (within 7 working days)"), "check")
+                                .value("on")
+                                .optional(),
+                        ]
+                    } else {
+                        vec![]
+                    },
                     c.review_state == ReviewState::Passed || !c.review_required,
                 ));
             }
@@ -987,6 +998,40 @@ fn forms_for(
         }
         _ => {}
     }
+    // After a decision: publication, and a later change, revocation or annulment.
+    if c.decision.is_some() && c.stage != Stage::Archived {
+        if let Some(p) = &c.publication {
+            if p.published_on.is_none() && c.alteration.is_none() && (is_handler || head) {
+                f.push(form(
+                    "record_published",
+                    tr.pick("已在门户公示", "Published on the portal"),
+                    tr.pick(
+                        "自作出决定之日起七个工作日内公示。",
+                        "Publish within 7 working days of the decision.",
+                    ),
+                    vec![],
+                    false,
+                ));
+            }
+            if p.withdrawal_due.is_some() && p.withdrawn_on.is_none() && (is_handler || head) {
+                f.push(form("record_withdrawn", tr.pick("已撤回公示", "Notice withdrawn"), tr.pick("决定被变更、撤销或确认违法、无效的，应在三个工作日内撤回并说明理由（第四十八条）。", "Withdraw within 3 working days with the reason (Art. 48)."), vec![], true));
+            }
+        }
+        if c.alteration.is_none() && agency_head {
+            f.push(form(
+                "alter_decision",
+                tr.pick("决定被变更、撤销或确认违法、无效", "The decision was changed, revoked or annulled"),
+                tr.pick("复议、诉讼或自行纠错后登记；已公示的，系统开始三个工作日撤回期限。", "Record after reconsideration, litigation or self-correction; a published notice must then be withdrawn in 3 working days."),
+                vec![
+                    Input::new("alteration", tr.pick("情形", "What happened"), "select").options(
+                        fazhi_domain::case::AlterationKind::ALL.iter().map(|k| (k.code().to_owned(), k.name_zh().to_owned())),
+                    ),
+                    Input::new("reason", tr.pick("理由（公开说明）", "Reason (published)"), "textarea"),
+                ],
+                false,
+            ));
+        }
+    }
     f
 }
 
@@ -1101,6 +1146,10 @@ fn flag_text(tr: Tr, f: &Flag) -> String {
             )
         ),
         Flag::TransferCheck { reason } => reason.clone(),
+        Flag::WithdrawalLate { due } => format!(
+            "{} {due}",
+            tr.pick("超期撤回公示，期限为", "notice withdrawn late; due")
+        ),
     }
 }
 
@@ -1404,6 +1453,26 @@ fn case_view(
         "ap_summary_filing",
         c.stage == Stage::Summary,
     );
+    if let Some(p) = &c.publication {
+        push(
+            tr.pick("公示", "Publication"),
+            p.due,
+            "pub_permit_penalty_7wd",
+            p.published_on.is_none() && c.alteration.is_none(),
+        );
+        push(
+            tr.pick("撤回公示", "Withdrawal"),
+            p.withdrawal_due,
+            "pub_withdraw_3d",
+            p.withdrawn_on.is_none(),
+        );
+    }
+    if let Some(a) = &c.alteration {
+        facts.push((
+            tr.pick("决定变动", "Decision altered").to_owned(),
+            format!("{}：{}（{}）", a.kind.name_zh(), a.reason, a.on),
+        ));
+    }
     let number = c
         .decision
         .as_ref()
