@@ -764,6 +764,21 @@ async fn command_of(
         "decline_filing" => Command::DeclineFiling {
             reason: input.reason.clone(),
         },
+        "add_evidence"
+            if !input.sha256.trim().is_empty()
+                && fazhi_store::attachments::by_hash(
+                    &app.db,
+                    &input.sha256.trim().to_ascii_lowercase(),
+                )
+                .await?
+                .is_none() =>
+        {
+            return Err(AppError::invalid(
+                "sha256",
+                "证据库中没有这个 SHA-256 的附件：请先上传附件（执法记录仪视频、照片、扫描件），再登记证据",
+                "no attachment with this SHA-256 in the evidence store: upload it first, then add the evidence",
+            ));
+        }
         "add_evidence" => Command::AddEvidence {
             kind: EvidenceType::parse(&input.evidence_kind).ok_or_else(|| {
                 AppError::invalid(

@@ -35,12 +35,14 @@ static TEMPLATES: LazyLock<Result<Vec<Template>, String>> = LazyLock::new(|| {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DocKind {
+    FileIndex,
     FilingReport,
     SiteRecord,
     ReviewOpinion,
     DiscussionRecord,
     PriorNotice,
     StatementRecord,
+    HearingNotice,
     HearingReport,
     Decision,
     SummaryDecision,
@@ -52,13 +54,15 @@ pub enum DocKind {
 
 impl DocKind {
     /// In case-file order (卷内文件顺序).
-    pub const ALL: [DocKind; 13] = [
+    pub const ALL: [DocKind; 15] = [
+        DocKind::FileIndex,
         DocKind::FilingReport,
         DocKind::SiteRecord,
         DocKind::ReviewOpinion,
         DocKind::DiscussionRecord,
         DocKind::PriorNotice,
         DocKind::StatementRecord,
+        DocKind::HearingNotice,
         DocKind::HearingReport,
         DocKind::Decision,
         DocKind::SummaryDecision,
@@ -69,6 +73,8 @@ impl DocKind {
     ];
     pub fn code(self) -> &'static str {
         match self {
+            DocKind::FileIndex => "file_index",
+            DocKind::HearingNotice => "hearing_notice",
             DocKind::FilingReport => "filing_report",
             DocKind::SiteRecord => "site_record",
             DocKind::ReviewOpinion => "review_opinion",
@@ -89,6 +95,8 @@ impl DocKind {
     }
     pub fn title(self) -> &'static str {
         match self {
+            DocKind::FileIndex => "卷内文件目录",
+            DocKind::HearingNotice => "行政处罚听证通知书",
             DocKind::FilingReport => "立案报告",
             DocKind::SiteRecord => "现场笔录",
             DocKind::ReviewOpinion => "法制审核意见书",
@@ -111,6 +119,8 @@ impl DocKind {
             .as_ref()
             .is_some_and(|d| d.outcome == Outcome::Penalty);
         match self {
+            DocKind::FileIndex => matches!(c.stage, Stage::Closed | Stage::Archived),
+            DocKind::HearingNotice => c.hearing.as_ref().is_some_and(|h| h.date.is_some()),
             DocKind::FilingReport => {
                 c.filed_on.is_some() && c.procedure == fazhi_domain::case::Procedure::Ordinary
             }
@@ -393,6 +403,24 @@ fn fields(view: &CaseView, names: &HashMap<i64, String>) -> HashMap<&'static str
     );
     m.insert("demand_on", opt(c.demand_on));
     m.insert(
+        "hearing_chair",
+        c.hearing
+            .as_ref()
+            .and_then(|h| h.chair)
+            .map(|id| names.get(&id).cloned().unwrap_or_else(|| format!("#{id}")))
+            .unwrap_or_default(),
+    );
+    m.insert(
+        "file_index",
+        DocKind::ALL
+            .iter()
+            .filter(|k| **k != DocKind::FileIndex && k.exists_for(c))
+            .enumerate()
+            .map(|(i, k)| format!("{}. {}", i + 1, k.title()))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    m.insert(
         "execution",
         if c.fine().fen() > 0 {
             format!("应缴{}，已缴{}", c.fine(), c.paid())
@@ -454,7 +482,8 @@ pub async fn render(app: &App, view: &CaseView, kind: DocKind) -> Result<Documen
         .iter()
         .find(|t| t.kind == kind.code())
         .ok_or_else(|| AppError::Internal(format!("no template for {}", kind.code())))?;
-    let ids: Vec<i64> = view.case.handlers.clone();
+    let mut ids: Vec<i64> = view.case.handlers.clone();
+    ids.extend(view.case.hearing.as_ref().and_then(|h| h.chair));
     let names: HashMap<i64, String> = fazhi_store::cases::accounts(&app.db, &ids)
         .await?
         .into_iter()
@@ -479,6 +508,8 @@ pub async fn render(app: &App, view: &CaseView, kind: DocKind) -> Result<Documen
         DocKind::ClosingReport => view.case.closed_on,
         DocKind::ReviewOpinion => view.case.reviews.last().map(|r| r.on),
         DocKind::DiscussionRecord => view.case.discussion.as_ref().map(|d| d.on),
+        DocKind::HearingNotice => view.case.hearing.as_ref().and_then(|h| h.notified_on),
+        DocKind::FileIndex => view.case.closed_on,
         DocKind::SiteRecord | DocKind::StatementRecord | DocKind::HearingReport => None,
     };
     Ok(Document {
@@ -504,6 +535,7 @@ pub async fn render(app: &App, view: &CaseView, kind: DocKind) -> Result<Documen
         sealed: matches!(
             kind,
             DocKind::PriorNotice
+                | DocKind::HearingNotice
                 | DocKind::Decision
                 | DocKind::SummaryDecision
                 | DocKind::Demand
@@ -570,6 +602,8 @@ mod tests {
             "execution",
             "closed_on",
             "closing_report",
+            "hearing_chair",
+            "file_index",
         ];
         for t in TEMPLATES.as_ref().unwrap() {
             let all: String = t
@@ -599,5 +633,150 @@ mod tests {
         assert_eq!(fill("{party_name}：{nope}", &v), "甲宾馆：{nope}");
         assert_eq!(fill("无字段", &v), "无字段");
         assert_eq!(fill("残缺{", &v), "残缺{");
+    }
+}
+
+/// Twips per millimetre (1 inch = 1440 twips = 25.4 mm).
+const TWIPS_PER_MM: f64 = 1440.0 / 25.4;
+
+fn mm(v: f64) -> i32 {
+    (v * TWIPS_PER_MM).round() as i32
+}
+
+/// The document as DOCX in the official-document layout (GB/T 9704 style):
+/// A4, margins 37/28/35/26 mm, title in 小标宋-style 22 pt, body in 仿宋
+/// 16 pt (三号) with a two-character first-line indent, the form part as a
+/// table, the seal placeholder and date at the right.
+pub fn to_docx(doc: &Document) -> Result<Vec<u8>, AppError> {
+    use docx_rs::{
+        AlignmentType, Docx, PageMargin, Paragraph, Run, RunFonts, SpecialIndentType, Table,
+        TableCell, TableRow, WidthType,
+    };
+    // Half-points: 三号 16 pt = 32, 二号 22 pt = 44.
+    const BODY: usize = 32;
+    const TITLE: usize = 44;
+    let body_font = || {
+        RunFonts::new()
+            .east_asia("仿宋_GB2312")
+            .ascii("FangSong")
+            .hi_ansi("FangSong")
+    };
+    let title_font = || {
+        RunFonts::new()
+            .east_asia("方正小标宋简体")
+            .ascii("SimSun")
+            .hi_ansi("SimSun")
+    };
+    let text = |t: &str| Run::new().add_text(t).size(BODY).fonts(body_font());
+    let centered = |t: &str, size: usize, bold: bool| {
+        let mut run = Run::new().add_text(t).size(size).fonts(if size == TITLE {
+            title_font()
+        } else {
+            body_font()
+        });
+        if bold {
+            run = run.bold();
+        }
+        Paragraph::new().add_run(run).align(AlignmentType::Center)
+    };
+    let margin = PageMargin {
+        top: mm(37.0),
+        left: mm(28.0),
+        bottom: mm(35.0),
+        right: mm(26.0),
+        header: mm(15.0),
+        footer: mm(15.0),
+        gutter: 0,
+    };
+    let mut docx = Docx::new()
+        // A4 in twips.
+        .page_size(11906, 16838)
+        .page_margin(margin)
+        .add_paragraph(centered(&doc.agency, BODY, false))
+        .add_paragraph(centered(&doc.title, TITLE, true))
+        .add_paragraph(centered(&doc.number, BODY, false));
+    if !doc.rows.is_empty() {
+        let rows: Vec<TableRow> = doc
+            .rows
+            .iter()
+            .map(|(label, value)| {
+                TableRow::new(vec![
+                    TableCell::new()
+                        .width(2600, WidthType::Dxa)
+                        .add_paragraph(Paragraph::new().add_run(text(label))),
+                    TableCell::new()
+                        .width(6300, WidthType::Dxa)
+                        .add_paragraph(Paragraph::new().add_run(text(value))),
+                ])
+            })
+            .collect();
+        docx = docx.add_table(Table::new(rows).width(8900, WidthType::Dxa));
+    }
+    for p in &doc.paragraphs {
+        // Two characters of first-line indent at 16 pt (320 twips each).
+        docx = docx.add_paragraph(Paragraph::new().add_run(text(p)).indent(
+            None,
+            Some(SpecialIndentType::FirstLine(640)),
+            None,
+            None,
+        ));
+    }
+    docx = docx.add_paragraph(Paragraph::new());
+    if doc.sealed {
+        docx = docx.add_paragraph(
+            Paragraph::new()
+                .add_run(text("（印章）"))
+                .align(AlignmentType::Right),
+        );
+    }
+    docx = docx
+        .add_paragraph(
+            Paragraph::new()
+                .add_run(text(&doc.agency))
+                .align(AlignmentType::Right),
+        )
+        .add_paragraph(
+            Paragraph::new()
+                .add_run(text(&doc.date))
+                .align(AlignmentType::Right),
+        );
+    let mut out = std::io::Cursor::new(Vec::new());
+    docx.build()
+        .pack(&mut out)
+        .map_err(|e| AppError::Internal(format!("docx: {e}")))?;
+    Ok(out.into_inner())
+}
+
+#[cfg(test)]
+mod docx_tests {
+    use super::*;
+
+    #[test]
+    fn a_document_becomes_a_docx_whose_body_holds_its_text() {
+        let doc = Document {
+            agency: "示范市东湖区卫生监督所".into(),
+            title: "行政处罚决定书".into(),
+            number: "东卫罚〔2026〕1号".into(),
+            rows: vec![("当事人".into(), "甲宾馆".into())],
+            paragraphs: vec!["经查，当事人未取得卫生许可证擅自营业。".into()],
+            date: "2026年11月23日".into(),
+            sealed: true,
+        };
+        let bytes = to_docx(&doc).unwrap();
+        assert!(bytes.starts_with(b"PK\x03\x04"), "a DOCX is a ZIP package");
+        // Read it back and find the text in the document's JSON model.
+        let back = docx_rs::read_docx(&bytes).unwrap();
+        let json = back.json();
+        for needle in [
+            "行政处罚决定书",
+            "东卫罚〔2026〕1号",
+            "甲宾馆",
+            "经查，当事人未取得卫生许可证擅自营业。",
+            "（印章）",
+            "2026年11月23日",
+        ] {
+            assert!(json.contains(needle), "{needle} missing");
+        }
+        assert!(json.contains("仿宋_GB2312"), "the body font is set");
     }
 }

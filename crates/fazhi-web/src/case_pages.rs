@@ -1692,10 +1692,18 @@ pub struct DocumentPage {
     pub doc: fazhi_app::documents::Document,
 }
 
+#[derive(Deserialize, Default)]
+pub struct DocQuery {
+    /// `docx` for Word; anything else prints HTML.
+    #[serde(default)]
+    format: String,
+}
+
 async fn document(
     State(state): State<AppState>,
     user: PageUser,
     Path((id, kind)): Path<(i64, String)>,
+    Query(q): Query<DocQuery>,
 ) -> Response {
     let tr = user.tr;
     let actor = user.auth.actor();
@@ -1713,8 +1721,29 @@ async fn document(
         )
         .into_response();
     };
-    match fazhi_app::documents::render(&state.app, &view, kind).await {
-        Ok(doc) => render(&DocumentPage { t: tr, doc }, StatusCode::OK, tr),
-        Err(e) => PageError::new(e, tr.lang).into_response(),
+    let doc = match fazhi_app::documents::render(&state.app, &view, kind).await {
+        Ok(doc) => doc,
+        Err(e) => return PageError::new(e, tr.lang).into_response(),
+    };
+    if q.format == "docx" {
+        return match fazhi_app::documents::to_docx(&doc) {
+            Ok(bytes) => (
+                [
+                    (
+                        axum::http::header::CONTENT_TYPE,
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                            .to_owned(),
+                    ),
+                    (
+                        axum::http::header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"case-{id}-{}.docx\"", kind.code()),
+                    ),
+                ],
+                bytes,
+            )
+                .into_response(),
+            Err(e) => PageError::new(e, tr.lang).into_response(),
+        };
     }
+    render(&DocumentPage { t: tr, doc }, StatusCode::OK, tr)
 }

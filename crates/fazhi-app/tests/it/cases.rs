@@ -90,6 +90,18 @@ async fn an_ordinary_case_runs_from_intake_to_archive_with_one_event_per_step() 
         let mut file = input("file", v);
         file.handlers = vec![o1.user_id.to_string(), o2.user_id.to_string()];
         v = cases::act(&app, &section, id, &file).await.unwrap().version;
+        // Evidence that points at an attachment must find it in the evidence store.
+        let mut missing = input("add_evidence", v);
+        missing.evidence_kind = "audio_visual".into();
+        missing.title = "执法记录仪视频".into();
+        missing.sha256 = "0".repeat(64);
+        assert!(matches!(
+            cases::act(&app, &o1, id, &missing).await,
+            Err(AppError::Invalid {
+                field: "sha256",
+                ..
+            })
+        ));
         let mut ev = input("add_evidence", v);
         ev.evidence_kind = "record".into();
         ev.title = "现场笔录".into();

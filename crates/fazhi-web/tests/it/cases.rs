@@ -191,6 +191,17 @@ async fn a_decided_demo_case_prints_its_decision_and_the_api_lists_and_steps_cas
                 );
                 assert!(doc.body.contains("人民币"), "amounts in 大写");
                 assert!(doc.body.contains("六十日内"), "the remedies (Art. 59)");
+                let docx = t
+                    .get(
+                        &mut head,
+                        &format!("/cases/{id}/documents/decision?format=docx"),
+                    )
+                    .await;
+                assert_eq!(docx.status, StatusCode::OK);
+                assert_eq!(
+                    docx.headers["content-type"],
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                );
                 printed = true;
                 break;
             }
