@@ -717,6 +717,9 @@ pub struct StepInput {
     /// `changed`, `revoked`, `unlawful` or `void`.
     #[serde(default)]
     pub alteration: String,
+    /// `reconsideration` or `litigation`.
+    #[serde(default)]
+    pub remedy_kind: String,
 }
 
 fn ids(field: &'static str, values: &[String]) -> Result<Vec<i64>, AppError> {
@@ -950,6 +953,20 @@ async fn command_of(
             reason: input.reason.clone(),
         },
         "record_withdrawn" => Command::RecordWithdrawn,
+        "record_remedy" => Command::RecordRemedy {
+            kind: fazhi_domain::case::RemedyKind::parse(&input.remedy_kind).ok_or_else(|| {
+                AppError::invalid(
+                    "remedy_kind",
+                    "请选择行政复议或行政诉讼",
+                    "choose reconsideration or litigation",
+                )
+            })?,
+            on: parse_date("date", &input.date)?,
+        },
+        "record_remedy_concluded" => Command::RecordRemedyConcluded {
+            on: parse_date("date", &input.date)?,
+            result: input.result.clone(),
+        },
         "close" => Command::Close {
             report: input.reason.clone(),
         },
@@ -1102,22 +1119,41 @@ fn stale() -> AppError {
 }
 
 /// Link an account to an officer record (staff number), for case handling.
+/// `actor` is `None` for the operator at the console (`fazhi user link-officer`).
 pub async fn link_officer(
     app: &App,
-    actor: &Actor,
+    actor: Option<&Actor>,
     user_id: i64,
     staff_no: &str,
 ) -> Result<(), AppError> {
-    authorize(actor, Action::ManageUsers, None)?;
+    if let Some(a) = actor {
+        authorize(a, Action::ManageUsers, None)?;
+    }
+    let staff_no = staff_no.trim();
+    let officer =
+        fazhi_store::registry::get_officer(&app.db, &AgencyPath::whole_tree(), staff_no).await?;
+    if officer.is_none() {
+        return Err(AppError::invalid(
+            "staff_no",
+            format!("执法人员名录中没有工号“{staff_no}”：请先导入执法人员"),
+            format!("no officer with staff number '{staff_no}': import the officers first"),
+        ));
+    }
+    if fazhi_store::users::get(&app.db, user_id).await?.is_none() {
+        return Err(AppError::NotFound {
+            zh: "用户",
+            en: "user",
+        });
+    }
     let mut tx = app.db.begin().await?;
-    store::link_officer(&mut tx, user_id, staff_no.trim()).await?;
+    store::link_officer(&mut tx, user_id, staff_no).await?;
     app.log(
         &mut tx,
-        Some(actor.user_id),
-        Some(actor.agency_id),
+        actor.map(|a| a.user_id),
+        actor.map(|a| a.agency_id),
         EventKind::UserOfficerLinked,
         format!("user:{user_id}"),
-        serde_json::json!({ "linked_staff_no": staff_no.trim() }),
+        serde_json::json!({ "staff_no": staff_no }),
     )
     .await?;
     tx.commit().await?;

@@ -108,7 +108,7 @@ pub async fn link_officers(app: &App) -> Result<(), AppError> {
     let admin = actor(app, "admin").await?;
     for (username, staff_no) in OFFICER_LINKS {
         let user = actor(app, username).await?;
-        cases::link_officer(app, &admin, user.user_id, staff_no).await?;
+        cases::link_officer(app, Some(&admin), user.user_id, staff_no).await?;
     }
     Ok(())
 }

@@ -562,6 +562,8 @@ pub enum Flag {
     TransferCheck { reason: String },
     /// A published notice withdrawn after its 3-working-day limit.
     WithdrawalLate { due: Date },
+    /// Transferred to the police more than 24 hours after approval.
+    TransferLate { approved: Date },
 }
 
 /// A penalty case.
@@ -619,6 +621,48 @@ pub struct Case {
     /// A decision later changed, revoked or annulled (reconsideration, court, self-correction).
     #[serde(default)]
     pub alteration: Option<Alteration>,
+    /// Reconsideration or litigation against the decision: no late fee accrues meanwhile.
+    #[serde(default)]
+    pub remedies: Vec<RemedyPeriod>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RemedyKind {
+    /// 行政复议
+    Reconsideration,
+    /// 行政诉讼
+    Litigation,
+}
+
+impl RemedyKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            RemedyKind::Reconsideration => "reconsideration",
+            RemedyKind::Litigation => "litigation",
+        }
+    }
+    pub fn parse(code: &str) -> Option<RemedyKind> {
+        [RemedyKind::Reconsideration, RemedyKind::Litigation]
+            .into_iter()
+            .find(|k| k.code() == code)
+    }
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            RemedyKind::Reconsideration => "行政复议",
+            RemedyKind::Litigation => "行政诉讼",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemedyPeriod {
+    pub kind: RemedyKind,
+    pub from: Date,
+    /// The day it ended (decision served, judgment effective); `None` while pending.
+    pub until: Option<Date>,
+    #[serde(default)]
+    pub result: String,
 }
 
 /// Publication of a penalty decision (the public notices read this).
@@ -840,6 +884,16 @@ pub enum Command {
     },
     /// The public notice of an altered decision was withdrawn.
     RecordWithdrawn,
+    /// The party applied for reconsideration or sued (the late fee stops accruing).
+    RecordRemedy {
+        kind: RemedyKind,
+        on: Date,
+    },
+    /// That reconsideration or lawsuit ended (the late fee runs again).
+    RecordRemedyConcluded {
+        on: Date,
+        result: String,
+    },
     Serve {
         method: ServiceMethod,
         on: Date,
@@ -910,6 +964,8 @@ impl Command {
             Command::RecordPublished => "record_published",
             Command::AlterDecision { .. } => "alter_decision",
             Command::RecordWithdrawn => "record_withdrawn",
+            Command::RecordRemedy { .. } => "record_remedy",
+            Command::RecordRemedyConcluded { .. } => "record_remedy_concluded",
             Command::Serve { .. } => "serve",
             Command::RecordPayment { .. } => "record_payment",
             Command::ApproveDeferral { .. } => "approve_deferral",
@@ -949,6 +1005,8 @@ impl Command {
             Command::RecordPublished => "公示",
             Command::AlterDecision { .. } => "决定变更、撤销或被确认违法、无效",
             Command::RecordWithdrawn => "撤回公示",
+            Command::RecordRemedy { .. } => "当事人申请复议或提起诉讼",
+            Command::RecordRemedyConcluded { .. } => "复议或诉讼终结",
             Command::Serve { .. } => "送达",
             Command::RecordPayment { .. } => "缴纳罚款",
             Command::ApproveDeferral { .. } => "批准延期（分期）缴纳",
@@ -2115,9 +2173,65 @@ pub fn apply(case: Option<&Case>, cmd: &Command, ctx: &Ctx) -> Step {
                     "the transfer must be approved first",
                 ));
             }
+            let approved = case.transfer.as_ref().and_then(|t| t.approved_on);
             if let Some(t) = next.transfer.as_mut() {
                 t.transferred_on = Some(ctx.today);
             }
+            // Within 24 hours of approval: the next calendar day at the latest.
+            if let Some(a) = approved
+                && (ctx.today - a).get_days() > 1
+            {
+                next.flags.push(Flag::TransferLate { approved: a });
+            }
+            Ok(next)
+        }
+        Command::RecordRemedy { kind, on } => {
+            if !matches!(
+                case.stage,
+                Stage::Decided
+                    | Stage::Execution
+                    | Stage::Enforcement
+                    | Stage::Closing
+                    | Stage::Closed
+            ) {
+                return Err(wrong_stage(ctx, case, cmd));
+            }
+            handler_or_head(ctx, case, cmd)?;
+            if *on > ctx.today || case.decision.as_ref().is_none_or(|d| *on < d.on) {
+                return Err(bad_date(ctx, "on"));
+            }
+            if case.remedies.iter().any(|r| r.until.is_none()) {
+                return Err(refuse(
+                    ctx,
+                    "ap_late_fee",
+                    "已有未终结的复议或诉讼",
+                    "a reconsideration or lawsuit is already pending",
+                ));
+            }
+            next.remedies.push(RemedyPeriod {
+                kind: *kind,
+                from: *on,
+                until: None,
+                result: String::new(),
+            });
+            Ok(next)
+        }
+        Command::RecordRemedyConcluded { on, result } => {
+            handler_or_head(ctx, case, cmd)?;
+            require_text(ctx, "result", result)?;
+            let Some(open) = next.remedies.iter_mut().find(|r| r.until.is_none()) else {
+                return Err(refuse(
+                    ctx,
+                    "ap_late_fee",
+                    "没有未终结的复议或诉讼",
+                    "no reconsideration or lawsuit is pending",
+                ));
+            };
+            if *on < open.from || *on > ctx.today {
+                return Err(bad_date(ctx, "on"));
+            }
+            open.until = Some(*on);
+            open.result = result.clone();
             Ok(next)
         }
         Command::RecordPoliceFeedback { accepted } => {
@@ -2195,7 +2309,17 @@ fn late_fee_on(ctx: &Ctx, case: &Case, on: Date) -> Result<Money, Refusal> {
     if on <= due_on {
         return Ok(Money::ZERO);
     }
-    let days = (on - due_on).get_days().max(0) as u32;
+    // Days under reconsideration or litigation do not count (第七十三条).
+    let paused: i32 = case
+        .remedies
+        .iter()
+        .map(|r| {
+            let from = r.from.max(due_on);
+            let until = r.until.unwrap_or(on).min(on);
+            (until - from).get_days().max(0)
+        })
+        .sum();
+    let days = ((on - due_on).get_days() - paused).max(0) as u32;
     let rate = param(ctx, "ap_late_fee", "basis_points_per_day")?;
     let cap = param(ctx, "ap_late_fee", "cap_percent_of_fine")?;
     let outstanding = Money::from_fen(case.fine().fen() - case.paid().fen());
@@ -2627,6 +2751,7 @@ fn blank(
         flags: Vec::new(),
         publication: None,
         alteration: None,
+        remedies: Vec::new(),
     }
 }
 

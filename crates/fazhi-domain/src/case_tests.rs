@@ -1557,3 +1557,84 @@ fn crim_illegal_practice_repeat_a_third_illegal_practice_case_is_flagged_for_tra
         )
     );
 }
+
+#[test]
+fn ap_late_fee_does_not_accrue_while_reconsideration_is_pending() {
+    let d = decided(date(2025, 4, 2));
+    let s = step(
+        &d,
+        Command::Serve {
+            method: ServiceMethod::Direct,
+            on: date(2025, 4, 3),
+            receipt: "签收".into(),
+            electronic_consent: false,
+        },
+        date(2025, 4, 3),
+        OFFICER_A,
+    );
+    assert_eq!(s.payment_due, Some(date(2025, 4, 18)));
+    let r = step(
+        &s,
+        Command::RecordRemedy {
+            kind: RemedyKind::Reconsideration,
+            on: date(2025, 4, 20),
+        },
+        date(2025, 4, 20),
+        OFFICER_A,
+    );
+    let r = step(
+        &r,
+        Command::RecordRemedyConcluded {
+            on: date(2025, 6, 20),
+            result: "维持".into(),
+        },
+        date(2025, 6, 20),
+        OFFICER_A,
+    );
+    // Overdue 18–20 April (2 days) and 20–28 June (8 days): 10 days × 3% × 1,500 = 450.
+    let paid = step(
+        &r,
+        Command::RecordPayment {
+            on: date(2025, 6, 28),
+            amount: Money::from_yuan(1950),
+        },
+        date(2025, 6, 28),
+        OFFICER_A,
+    );
+    assert_eq!(paid.payments[0].late_fee, Money::from_yuan(450));
+}
+
+#[test]
+fn crim_approval_3d_transfer_24h_a_transfer_after_a_day_is_flagged() {
+    let today = date(2025, 4, 2);
+    let c = with_evidence(&filed(today), today);
+    let t = step(
+        &c,
+        Command::ProposeOutcome {
+            outcome: Outcome::TransferToPolice,
+            facts: "涉嫌犯罪".into(),
+            legal_basis: String::new(),
+            fine: Money::ZERO,
+            confiscation: Money::ZERO,
+            other_penalties: String::new(),
+            heavy_penalty: false,
+            circumstance: None,
+            band: None,
+            out_of_band_reason: None,
+            education_record: None,
+            major: false,
+        },
+        today,
+        OFFICER_A,
+    );
+    let t = step(&t, Command::ApproveTransfer, today, HEAD);
+    let late = step(&t, Command::RecordTransferred, date(2025, 4, 7), OFFICER_A);
+    assert!(late.flags.contains(&Flag::TransferLate { approved: today }));
+    let on_time = step(&t, Command::RecordTransferred, date(2025, 4, 3), OFFICER_A);
+    assert!(
+        !on_time
+            .flags
+            .iter()
+            .any(|f| matches!(f, Flag::TransferLate { .. }))
+    );
+}

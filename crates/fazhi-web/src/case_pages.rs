@@ -998,7 +998,52 @@ fn forms_for(
         }
         _ => {}
     }
-    // After a decision: publication, and a later change, revocation or annulment.
+    // After a decision: remedies, publication, and a later change, revocation or annulment.
+    if c.decision.is_some() && c.stage != Stage::Archived && (is_handler || head) {
+        let pending = c.remedies.iter().any(|r| r.until.is_none());
+        if !pending
+            && matches!(
+                c.stage,
+                Stage::Decided
+                    | Stage::Execution
+                    | Stage::Enforcement
+                    | Stage::Closing
+                    | Stage::Closed
+            )
+        {
+            f.push(form(
+                "record_remedy",
+                tr.pick(
+                    "当事人申请复议或提起诉讼",
+                    "The party applied for reconsideration or sued",
+                ),
+                tr.pick(
+                    "复议、诉讼期间不计加处罚款（第七十三条）；处罚决定不停止执行。",
+                    "No late fee accrues meanwhile (Art. 73); the decision is still executed.",
+                ),
+                vec![
+                    Input::new("remedy_kind", tr.pick("类型", "Kind"), "select").options(vec![
+                        ("reconsideration".to_owned(), "行政复议".to_owned()),
+                        ("litigation".to_owned(), "行政诉讼".to_owned()),
+                    ]),
+                    Input::new("date", tr.pick("申请或起诉日期", "Filed on"), "date").value(today),
+                ],
+                false,
+            ));
+        }
+        if pending {
+            f.push(form(
+                "record_remedy_concluded",
+                tr.pick("复议或诉讼终结", "Reconsideration or lawsuit ended"),
+                "",
+                vec![
+                    Input::new("date", tr.pick("终结日期", "Ended on"), "date").value(today),
+                    Input::new("result", tr.pick("结果", "Result"), "textarea"),
+                ],
+                true,
+            ));
+        }
+    }
     if c.decision.is_some() && c.stage != Stage::Archived {
         if let Some(p) = &c.publication {
             if p.published_on.is_none() && c.alteration.is_none() && (is_handler || head) {
@@ -1146,6 +1191,13 @@ fn flag_text(tr: Tr, f: &Flag) -> String {
             )
         ),
         Flag::TransferCheck { reason } => reason.clone(),
+        Flag::TransferLate { approved } => format!(
+            "{} {approved}",
+            tr.pick(
+                "批准移送后超过二十四小时才移送，批准日",
+                "transferred more than 24 hours after approval on"
+            )
+        ),
         Flag::WithdrawalLate { due } => format!(
             "{} {due}",
             tr.pick("超期撤回公示，期限为", "notice withdrawn late; due")

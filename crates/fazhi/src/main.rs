@@ -240,6 +240,16 @@ enum UserCommand {
         #[arg(long, env = "FAZHI_PASSWORD", hide_env_values = true)]
         password: String,
     },
+    /// Make an account act as an officer of the registry (its credential and recusals gate its cases).
+    LinkOfficer {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        username: String,
+        /// Staff number (工号) in the officer registry.
+        #[arg(long)]
+        staff_no: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -419,6 +429,27 @@ async fn main() -> Result<()> {
                     .await
                     .unwrap_or_else(|e| fail(&e));
                 println!("created user {} (id {})", user.username, user.id);
+                Ok(())
+            }
+            UserCommand::LinkOfficer {
+                db,
+                username,
+                staff_no,
+            } => {
+                let app = open_app(&db, PasswordParams::PRODUCTION).await?;
+                let user = fazhi_store::users::credentials_by_username(&app.db, &username)
+                    .await?
+                    .unwrap_or_else(|| {
+                        fail(&fazhi_app::AppError::NotFound {
+                            zh: "用户",
+                            en: "user",
+                        })
+                    })
+                    .user;
+                fazhi_app::cases::link_officer(&app, None, user.id, &staff_no)
+                    .await
+                    .unwrap_or_else(|e| fail(&e));
+                println!("{username} acts as officer {staff_no}");
                 Ok(())
             }
         },
