@@ -38,6 +38,7 @@ pub enum DocKind {
     FileIndex,
     FilingReport,
     SiteRecord,
+    CollegialRecord,
     ReviewOpinion,
     DiscussionRecord,
     PriorNotice,
@@ -54,10 +55,11 @@ pub enum DocKind {
 
 impl DocKind {
     /// In case-file order (卷内文件顺序).
-    pub const ALL: [DocKind; 15] = [
+    pub const ALL: [DocKind; 16] = [
         DocKind::FileIndex,
         DocKind::FilingReport,
         DocKind::SiteRecord,
+        DocKind::CollegialRecord,
         DocKind::ReviewOpinion,
         DocKind::DiscussionRecord,
         DocKind::PriorNotice,
@@ -74,6 +76,7 @@ impl DocKind {
     pub fn code(self) -> &'static str {
         match self {
             DocKind::FileIndex => "file_index",
+            DocKind::CollegialRecord => "collegial_record",
             DocKind::HearingNotice => "hearing_notice",
             DocKind::FilingReport => "filing_report",
             DocKind::SiteRecord => "site_record",
@@ -96,6 +99,7 @@ impl DocKind {
     pub fn title(self) -> &'static str {
         match self {
             DocKind::FileIndex => "卷内文件目录",
+            DocKind::CollegialRecord => "案件合议记录",
             DocKind::HearingNotice => "行政处罚听证通知书",
             DocKind::FilingReport => "立案报告",
             DocKind::SiteRecord => "现场笔录",
@@ -120,6 +124,9 @@ impl DocKind {
             .is_some_and(|d| d.outcome == Outcome::Penalty);
         match self {
             DocKind::FileIndex => matches!(c.stage, Stage::Closed | Stage::Archived),
+            DocKind::CollegialRecord => {
+                c.proposal.is_some() && c.procedure == fazhi_domain::case::Procedure::Ordinary
+            }
             DocKind::HearingNotice => c.hearing.as_ref().is_some_and(|h| h.date.is_some()),
             DocKind::FilingReport => {
                 c.filed_on.is_some() && c.procedure == fazhi_domain::case::Procedure::Ordinary
@@ -403,6 +410,10 @@ fn fields(view: &CaseView, names: &HashMap<i64, String>) -> HashMap<&'static str
     );
     m.insert("demand_on", opt(c.demand_on));
     m.insert(
+        "proposed_on",
+        p.map(|p| cn_date(p.proposed_on)).unwrap_or_default(),
+    );
+    m.insert(
         "hearing_chair",
         c.hearing
             .as_ref()
@@ -510,6 +521,7 @@ pub async fn render(app: &App, view: &CaseView, kind: DocKind) -> Result<Documen
         DocKind::DiscussionRecord => view.case.discussion.as_ref().map(|d| d.on),
         DocKind::HearingNotice => view.case.hearing.as_ref().and_then(|h| h.notified_on),
         DocKind::FileIndex => view.case.closed_on,
+        DocKind::CollegialRecord => view.case.proposal.as_ref().map(|p| p.proposed_on),
         DocKind::SiteRecord | DocKind::StatementRecord | DocKind::HearingReport => None,
     };
     Ok(Document {
@@ -604,6 +616,7 @@ mod tests {
             "closing_report",
             "hearing_chair",
             "file_index",
+            "proposed_on",
         ];
         for t in TEMPLATES.as_ref().unwrap() {
             let all: String = t

@@ -526,6 +526,9 @@ pub struct Service {
     pub receipt: String,
     /// Consent and signed confirmation for electronic service (规定 第57条).
     pub electronic_consent: bool,
+    /// When service takes effect: the day itself, or the end of a public notice period.
+    #[serde(default)]
+    pub effective_on: Option<Date>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -564,6 +567,8 @@ pub enum Flag {
     WithdrawalLate { due: Date },
     /// Transferred to the police more than 24 hours after approval.
     TransferLate { approved: Date },
+    /// Court enforcement sought after its 3-month window.
+    CourtApplicationLate { due: Date },
 }
 
 /// A penalty case.
@@ -624,6 +629,9 @@ pub struct Case {
     /// Reconsideration or litigation against the decision: no late fee accrues meanwhile.
     #[serde(default)]
     pub remedies: Vec<RemedyPeriod>,
+    /// Last day to apply to the court for compulsory enforcement.
+    #[serde(default)]
+    pub court_application_due: Option<Date>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -2007,14 +2015,39 @@ pub fn apply(case: Option<&Case>, cmd: &Command, ctx: &Ctx) -> Step {
                 on: *on,
                 receipt: receipt.clone(),
                 electronic_consent: *electronic_consent,
+                effective_on: None,
             });
             if let Some(due_on) = case.service_due
                 && *on > due_on
             {
                 next.flags.push(Flag::ServiceLate { due: due_on });
             }
+            // Service by public notice takes effect when the notice period ends
+            // (《民事诉讼法》第九十五条, rule hp_public_notice_service).
+            let effective = if *method == ServiceMethod::PublicNotice {
+                due(ctx, &mut next, "hp_public_notice_service", *on, &[])
+            } else {
+                Some(*on)
+            };
+            if let Some(s) = next.service.as_mut() {
+                s.effective_on = effective;
+            }
             if d.fine.fen() + d.confiscation.fen() > 0 {
-                next.payment_due = due(ctx, &mut next, "ap_payment_deadline", *on, &[]);
+                next.payment_due = match effective {
+                    Some(e) => due(ctx, &mut next, "ap_payment_deadline", e, &[]),
+                    None => None,
+                };
+                // Court enforcement may be sought within 3 months after the
+                // 6-month litigation period ends (《行政强制法》第五十三条).
+                next.court_application_due = match effective {
+                    Some(e) => match due(ctx, &mut next, "lit_6_months", e, &[]) {
+                        Some(remedies_end) => {
+                            due(ctx, &mut next, "ac_court_application", remedies_end, &[])
+                        }
+                        None => None,
+                    },
+                    None => None,
+                };
                 next.stage = Stage::Execution;
             } else {
                 next.stage = Stage::Closing;
@@ -2128,6 +2161,11 @@ pub fn apply(case: Option<&Case>, cmd: &Command, ctx: &Ctx) -> Step {
                 ));
             }
             next.court_application_on = Some(ctx.today);
+            if let Some(last) = case.court_application_due
+                && ctx.today > last
+            {
+                next.flags.push(Flag::CourtApplicationLate { due: last });
+            }
             Ok(next)
         }
         Command::RecordCourtResult { result } => {
@@ -2667,6 +2705,7 @@ fn open(cmd: &Command, ctx: &Ctx) -> Step {
                 on: ctx.today,
                 receipt: "当场交付".into(),
                 electronic_consent: false,
+                effective_on: Some(ctx.today),
             });
             case.collected_on_spot = *collected_on_spot;
             if *collected_on_spot && fine.fen() > 0 {
@@ -2752,6 +2791,7 @@ fn blank(
         publication: None,
         alteration: None,
         remedies: Vec::new(),
+        court_application_due: None,
     }
 }
 

@@ -1638,3 +1638,47 @@ fn crim_approval_3d_transfer_24h_a_transfer_after_a_day_is_flagged() {
             .any(|f| matches!(f, Flag::TransferLate { .. }))
     );
 }
+
+#[test]
+fn hp_public_notice_service_takes_effect_thirty_days_after_the_notice() {
+    let d = decided(date(2025, 4, 2));
+    let s = step(
+        &d,
+        Command::Serve {
+            method: ServiceMethod::PublicNotice,
+            on: date(2025, 4, 10),
+            receipt: "公告（见门户网站及公告栏照片）".into(),
+            electronic_consent: false,
+        },
+        date(2025, 4, 10),
+        OFFICER_A,
+    );
+    assert_eq!(
+        s.service.as_ref().unwrap().effective_on,
+        Some(date(2025, 5, 10)),
+        "deemed served when the 30 days end (not an act to be done: no roll)"
+    );
+    // 15 days from then end on Sunday 25 May: the payment deadline rolls to Monday.
+    assert_eq!(s.payment_due, Some(date(2025, 5, 26)));
+}
+
+#[test]
+fn ac_court_application_three_months_after_the_six_month_litigation_period() {
+    let d = decided(date(2025, 4, 2));
+    let s = step(
+        &d,
+        Command::Serve {
+            method: ServiceMethod::Direct,
+            on: date(2025, 4, 3),
+            receipt: "签收".into(),
+            electronic_consent: false,
+        },
+        date(2025, 4, 3),
+        OFFICER_A,
+    );
+    assert_eq!(
+        s.court_application_due,
+        Some(date(2026, 1, 9)),
+        "6 months from 3 April end on 3 October (National Day): rolled to 9 October, + 3 months"
+    );
+}

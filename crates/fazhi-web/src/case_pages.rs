@@ -1191,6 +1191,13 @@ fn flag_text(tr: Tr, f: &Flag) -> String {
             )
         ),
         Flag::TransferCheck { reason } => reason.clone(),
+        Flag::CourtApplicationLate { due } => format!(
+            "{} {due}",
+            tr.pick(
+                "申请法院强制执行超过三个月期限，期限为",
+                "court enforcement sought after its 3-month window; due"
+            )
+        ),
         Flag::TransferLate { approved } => format!(
             "{} {approved}",
             tr.pick(
@@ -1504,6 +1511,13 @@ fn case_view(
         c.summary_filing_due,
         "ap_summary_filing",
         c.stage == Stage::Summary,
+    );
+    push(
+        tr.pick("申请强制执行", "Court enforcement by"),
+        c.court_application_due,
+        "ac_court_application",
+        matches!(c.stage, Stage::Execution | Stage::Enforcement)
+            && c.court_application_on.is_none(),
     );
     if let Some(p) = &c.publication {
         push(
