@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod case;
 pub mod checkpoint;
 pub mod deadline;
+pub mod draw;
 pub mod ident;
 pub mod merkle;
 pub mod money;
