@@ -86,21 +86,61 @@ pub struct Pool {
 }
 
 impl Pool {
-    /// SHA-256 of the canonical JSON of the pool (entities and officers in
-    /// ascending id order), hex: the commitment.
+    /// The commitment: SHA-256, hex, over the canonical encoding of the pool
+    /// (see [`Pool::write_canonical`]). The order the pools were listed in does
+    /// not matter; any change to any field does.
     pub fn commitment(&self) -> String {
-        let mut p = self.clone();
-        p.entities.sort_by_key(|e| e.id);
-        p.officers.sort_by_key(|o| o.id);
-        for o in &mut p.officers {
-            o.recused.sort_unstable();
-            o.domains.sort();
+        let mut h = Sha256::new();
+        self.write_canonical(&mut h);
+        hex::encode(h.finalize())
+    }
+
+    /// Canonical encoding v1: the algorithm name, the parameters as JSON, then
+    /// every entity and every officer in ascending id order; `u32`
+    /// little-endian lengths and counts, `i64` little-endian ids, UTF-8
+    /// strings prefixed by their byte length, an absent number as `u32::MAX`,
+    /// lists (recusals, last officers, domains) sorted.
+    pub fn write_canonical(&self, h: &mut Sha256) {
+        fn text(h: &mut Sha256, t: &str) {
+            h.update((t.len() as u32).to_le_bytes());
+            h.update(t.as_bytes());
         }
-        for e in &mut p.entities {
-            e.last_officers.sort_unstable();
+        fn ids(h: &mut Sha256, v: &[i64]) {
+            let mut v = v.to_vec();
+            v.sort_unstable();
+            h.update((v.len() as u32).to_le_bytes());
+            for id in v {
+                h.update(id.to_le_bytes());
+            }
         }
-        let bytes = serde_json::to_vec(&p).unwrap_or_default();
-        hex::encode(Sha256::digest(&bytes))
+        text(h, &self.algorithm);
+        text(h, &serde_json::to_string(&self.params).unwrap_or_default());
+        let mut entities: Vec<&Entity> = self.entities.iter().collect();
+        entities.sort_by_key(|e| e.id);
+        h.update((entities.len() as u32).to_le_bytes());
+        for e in entities {
+            h.update(e.id.to_le_bytes());
+            text(h, &e.domain);
+            text(h, &e.region);
+            text(h, &e.grade);
+            h.update(e.days_since_inspection.unwrap_or(u32::MAX).to_le_bytes());
+            ids(h, &e.last_officers);
+        }
+        let mut officers: Vec<&Officer> = self.officers.iter().collect();
+        officers.sort_by_key(|o| o.id);
+        h.update((officers.len() as u32).to_le_bytes());
+        for o in officers {
+            h.update(o.id.to_le_bytes());
+            let mut domains: Vec<&String> = o.domains.iter().collect();
+            domains.sort();
+            h.update((domains.len() as u32).to_le_bytes());
+            for d in domains {
+                text(h, d);
+            }
+            text(h, &o.region);
+            h.update([u8::from(o.credential_valid)]);
+            ids(h, &o.recused);
+        }
     }
 }
 
@@ -205,10 +245,14 @@ impl Stream {
     }
 }
 
-type StratumKey = (String, String, String);
+type StratumKey<'a> = (&'a str, &'a str, &'a str);
 
 /// One officer filter of the assignment: its names (zh, en) and the test.
-type Filter<'a> = (&'static str, &'static str, Box<dyn Fn(&Officer) -> bool + 'a>);
+type Filter<'a> = (
+    &'static str,
+    &'static str,
+    Box<dyn Fn(&Officer) -> bool + 'a>,
+);
 
 /// Largest-remainder apportionment of `total` over `weights` (exact integer
 /// arithmetic), each share capped at `caps[i]`; ties go to the earlier index.
@@ -282,7 +326,7 @@ pub fn run(pool: &Pool, seed: [u8; 32]) -> Result<Outcome, DrawError> {
                 .is_some_and(|d| d < p.exclude_inspected_within_days);
         if !recently {
             strata
-                .entry((e.domain.clone(), e.region.clone(), e.grade.clone()))
+                .entry((e.domain.as_str(), e.region.as_str(), e.grade.as_str()))
                 .or_default()
                 .push(e);
         }
@@ -302,7 +346,7 @@ pub fn run(pool: &Pool, seed: [u8; 32]) -> Result<Outcome, DrawError> {
     let keys: Vec<&StratumKey> = strata.keys().collect();
     let weights: Vec<u64> = keys
         .iter()
-        .map(|k| strata[*k].len() as u64 * u64::from(*p.rates_bp.get(&k.2).unwrap_or(&0)))
+        .map(|k| strata[*k].len() as u64 * u64::from(*p.rates_bp.get(k.2).unwrap_or(&0)))
         .collect();
     let caps: Vec<u64> = keys.iter().map(|k| strata[*k].len() as u64).collect();
     let shares = apportion(u64::from(p.quota), &weights, &caps);
@@ -314,9 +358,9 @@ pub fn run(pool: &Pool, seed: [u8; 32]) -> Result<Outcome, DrawError> {
         let members = &strata[*k];
         let picked = stream.pick(members, shares[i] as usize);
         report.push(StratumShare {
-            domain: k.0.clone(),
-            region: k.1.clone(),
-            grade: k.2.clone(),
+            domain: k.0.to_owned(),
+            region: k.1.to_owned(),
+            grade: k.2.to_owned(),
             members: members.len() as u32,
             drawn: picked.len() as u32,
         });
@@ -336,81 +380,53 @@ pub fn run(pool: &Pool, seed: [u8; 32]) -> Result<Outcome, DrawError> {
         .iter()
         .flat_map(|o| o.recused.iter().map(move |e| (o.id, *e)))
         .collect();
+    // Officers who pass the fixed filters (credential, domain, region), per
+    // (domain, region) — or per domain when any region will do.
+    let mut groups: HashMap<(&str, &str), Vec<&Officer>> = HashMap::new();
+    for o in officers.iter().filter(|o| o.credential_valid) {
+        for d in &o.domains {
+            let region = if p.same_region { o.region.as_str() } else { "" };
+            groups.entry((d.as_str(), region)).or_default().push(o);
+        }
+    }
     let mut load: HashMap<i64, u32> = HashMap::new();
     let k = p.officers_per_entity as usize;
     let mut assignments = Vec::with_capacity(drawn.len());
+    let mut tried: HashSet<usize> = HashSet::new();
     for e in drawn {
-        let in_domain = by_domain
-            .get(e.domain.as_str())
+        let region = if p.same_region { e.region.as_str() } else { "" };
+        let group = groups
+            .get(&(e.domain.as_str(), region))
             .map_or(&[][..], Vec::as_slice);
-        let steps: [Filter; 5] = [
-            (
-                "持有效执法证",
-                "valid credential",
-                Box::new(|o: &Officer| o.credential_valid),
-            ),
-            (
-                "同一区域",
-                "same region",
-                Box::new(|o: &Officer| !p.same_region || o.region == e.region),
-            ),
-            (
-                "不属回避人员",
-                "not recused",
-                Box::new(|o: &Officer| !recusals.contains(&(o.id, e.id))),
-            ),
-            (
-                "非上次检查人员",
-                "not its last inspectors",
-                Box::new(|o: &Officer| !e.last_officers.contains(&o.id)),
-            ),
-            (
-                "未达工作量上限",
-                "under the workload cap",
-                Box::new(|o: &Officer| load.get(&o.id).copied().unwrap_or(0) < p.workload_cap),
-            ),
-        ];
-        let mut pool_now: Vec<&Officer> = in_domain.to_vec();
-        let mut counts = vec![(
-            format!("本专业执法人员 {} 名", pool_now.len()),
-            format!("{} officers of the domain", pool_now.len()),
-        )];
-        let mut failed_at = None;
-        for (zh, en, keep) in &steps {
-            pool_now.retain(|o| keep(o));
-            counts.push((
-                format!("{zh} {} 名", pool_now.len()),
-                format!("{en}: {}", pool_now.len()),
-            ));
-            if pool_now.len() < k && failed_at.is_none() {
-                failed_at = Some((*zh, *en));
+        // Examine the group in a uniformly random order (rejecting indices
+        // already examined) and keep the first `k` that pass the per-entity
+        // filters: the kept ones are a uniform sample of those that pass.
+        tried.clear();
+        let mut chosen: Vec<i64> = Vec::with_capacity(k);
+        while chosen.len() < k && tried.len() < group.len() {
+            let i = stream.below(group.len() as u64) as usize;
+            if !tried.insert(i) {
+                continue;
+            }
+            let o = group[i];
+            let ok = !recusals.contains(&(o.id, e.id))
+                && !e.last_officers.contains(&o.id)
+                && load.get(&o.id).copied().unwrap_or(0) < p.workload_cap;
+            if ok {
+                chosen.push(o.id);
             }
         }
-        drop(steps);
-        if let Some((zh, en)) = failed_at {
-            return Err(DrawError::Infeasible {
-                entity: e.id,
-                needed: p.officers_per_entity,
-                explanation: format!(
-                    "按“{zh}”筛选后不足（{}）",
-                    counts
-                        .iter()
-                        .map(|c| c.0.clone())
-                        .collect::<Vec<_>>()
-                        .join(" → ")
-                ),
-                explanation_en: format!(
-                    "too few after '{en}' ({})",
-                    counts
-                        .iter()
-                        .map(|c| c.1.clone())
-                        .collect::<Vec<_>>()
-                        .join(" → ")
-                ),
-            });
+        if chosen.len() < k {
+            return Err(explain(
+                p,
+                e,
+                by_domain
+                    .get(e.domain.as_str())
+                    .map_or(&[][..], Vec::as_slice),
+                &recusals,
+                &load,
+            ));
         }
-        let ids: Vec<i64> = pool_now.iter().map(|o| o.id).collect();
-        let mut chosen = stream.pick(&ids, k);
         chosen.sort_unstable();
         for o in &chosen {
             *load.entry(*o).or_insert(0) += 1;
@@ -424,6 +440,64 @@ pub fn run(pool: &Pool, seed: [u8; 32]) -> Result<Outcome, DrawError> {
         strata: report,
         assignments,
     })
+}
+
+/// Why an entity cannot get its officers: the count after each filter, and
+/// the first filter after which too few were left.
+fn explain(
+    p: &Params,
+    e: &Entity,
+    in_domain: &[&Officer],
+    recusals: &HashSet<(i64, i64)>,
+    load: &HashMap<i64, u32>,
+) -> DrawError {
+    let steps: [Filter; 5] = [
+        (
+            "持有效执法证",
+            "valid credential",
+            Box::new(|o: &Officer| o.credential_valid),
+        ),
+        (
+            "同一区域",
+            "same region",
+            Box::new(|o: &Officer| !p.same_region || o.region == e.region),
+        ),
+        (
+            "不属回避人员",
+            "not recused",
+            Box::new(|o: &Officer| !recusals.contains(&(o.id, e.id))),
+        ),
+        (
+            "非上次检查人员",
+            "not its last inspectors",
+            Box::new(|o: &Officer| !e.last_officers.contains(&o.id)),
+        ),
+        (
+            "未达工作量上限",
+            "under the workload cap",
+            Box::new(|o: &Officer| load.get(&o.id).copied().unwrap_or(0) < p.workload_cap),
+        ),
+    ];
+    let k = p.officers_per_entity as usize;
+    let mut left: Vec<&Officer> = in_domain.to_vec();
+    let mut zh = vec![format!("本专业执法人员 {} 名", left.len())];
+    let mut en = vec![format!("{} officers of the domain", left.len())];
+    let mut failed_at = None;
+    for (name_zh, name_en, keep) in &steps {
+        left.retain(|o| keep(o));
+        zh.push(format!("{name_zh} {} 名", left.len()));
+        en.push(format!("{name_en}: {}", left.len()));
+        if left.len() < k && failed_at.is_none() {
+            failed_at = Some((*name_zh, *name_en));
+        }
+    }
+    let (at_zh, at_en) = failed_at.unwrap_or(("本专业执法人员", "officers of the domain"));
+    DrawError::Infeasible {
+        entity: e.id,
+        needed: p.officers_per_entity,
+        explanation: format!("按“{at_zh}”筛选后不足（{}）", zh.join(" → ")),
+        explanation_en: format!("too few after '{at_en}' ({})", en.join(" → ")),
+    }
 }
 
 /// Make the record of a draw: commitment, seed from the randomness, outcome.

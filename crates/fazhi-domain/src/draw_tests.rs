@@ -182,7 +182,7 @@ fn within_a_stratum_every_entity_is_equally_likely_chi_square_over_4000_seeds() 
 fn every_assignment_honours_domain_region_recusal_last_inspectors_and_workload() {
     let mut p = pool(80);
     p.params.same_region = true;
-    p.params.workload_cap = 8;
+    p.params.workload_cap = 12;
     p.officers[0].recused = (1..=200).filter(|i| i % 3 == 0).collect();
     p.officers[2].credential_valid = false;
     for e in p.entities.iter_mut().step_by(5) {
@@ -208,7 +208,7 @@ fn every_assignment_honours_domain_region_recusal_last_inspectors_and_workload()
             *load.entry(*id).or_insert(0) += 1;
         }
     }
-    assert!(load.values().all(|n| *n <= 8));
+    assert!(load.values().all(|n| *n <= 12));
 }
 
 #[test]
@@ -282,4 +282,4 @@ fn golden_vectors_pin_the_algorithm() {
     assert_eq!(golden_text, GOLDEN, "commitment {}", record.commitment);
 }
 
-const GOLDEN: &str = "[[138,[1003,1007]],[158,[1003,1011]],[203,[1015,1021]],[207,[1001,1023]],[54,[1002,1008]],[109,[1002,1012]]]";
+const GOLDEN: &str = "[[136,[1005,1023]],[159,[1001,1009]],[195,[1017,1019]],[211,[1001,1011]],[53,[1004,1012]],[108,[1006,1022]]]";

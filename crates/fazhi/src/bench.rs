@@ -89,12 +89,15 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         "import" => bench_import(&args).await,
         "proofs" => bench_proofs(&args).await,
         "cases" => bench_cases(&args).await,
+        "draw" => bench_draw(&args),
         "all" => {
             bench_log(&args).await?;
             bench_import(&args).await?;
             bench_cases(&args).await
         }
-        other => bail!("unknown benchmark '{other}': known are log, import, proofs, cases, all"),
+        other => {
+            bail!("unknown benchmark '{other}': known are log, import, proofs, cases, draw, all")
+        }
     }
 }
 
@@ -716,5 +719,82 @@ async fn bench_cases_on(
             ratio: Some(step_rate / raw_rate),
         },
     );
+    Ok(())
+}
+
+/// A draw over `entities` entities in 40 strata (5 domains × 2 regions × 4
+/// grades) with 10,000 officers, quota 5 %: wall time of `draw::draw` (commit,
+/// seed, strata, apportionment, sampling, assignment), from 10,000 to 1,000,000.
+fn bench_draw(args: &BenchArgs) -> Result<()> {
+    use fazhi_domain::draw::{self, Entity, Officer, Params, Pool};
+    let domains = [
+        "medical",
+        "public_places",
+        "drinking_water",
+        "school",
+        "occupational",
+    ];
+    let regions = ["990102", "990103"];
+    let grades = ["A", "B", "C", "D"];
+    let officers: Vec<Officer> = (0..10_000)
+        .map(|i| Officer {
+            id: 10_000_000 + i,
+            domains: vec![
+                domains[(i % 5) as usize].to_owned(),
+                domains[((i + 1) % 5) as usize].to_owned(),
+            ],
+            region: regions[(i % 2) as usize].to_owned(),
+            credential_valid: i % 50 != 0,
+            recused: if i % 97 == 0 {
+                vec![i * 3, i * 7]
+            } else {
+                vec![]
+            },
+        })
+        .collect();
+    for n in [10_000i64, 100_000, 1_000_000] {
+        let entities: Vec<Entity> = (1..=n)
+            .map(|id| Entity {
+                id,
+                domain: domains[(id % 5) as usize].to_owned(),
+                region: regions[((id / 5) % 2) as usize].to_owned(),
+                grade: grades[((id / 10) % 4) as usize].to_owned(),
+                days_since_inspection: if id % 7 == 0 { Some(40) } else { None },
+                last_officers: vec![],
+            })
+            .collect();
+        let pool = Pool {
+            algorithm: draw::ALGORITHM.to_owned(),
+            params: Params {
+                quota: u32::try_from(n / 20).unwrap_or(u32::MAX),
+                rates_bp: [("A", 300u32), ("B", 500), ("C", 1000), ("D", 2000)]
+                    .into_iter()
+                    .map(|(g, r)| (g.to_owned(), r))
+                    .collect(),
+                exclude_inspected_within_days: 90,
+                officers_per_entity: 2,
+                workload_cap: 40,
+                same_region: true,
+            },
+            entities,
+            officers: officers.clone(),
+        };
+        let started = Instant::now();
+        let record = draw::draw(pool, "bench", "bench").map_err(|e| anyhow::anyhow!("{e}"))?;
+        let seconds = started.elapsed().as_secs_f64();
+        report(
+            args,
+            &Measure {
+                name: format!(
+                    "draw.{n}_entities.{}_drawn",
+                    record.outcome.assignments.len()
+                ),
+                value: seconds * 1000.0,
+                unit: "ms",
+                baseline: None,
+                ratio: None,
+            },
+        );
+    }
     Ok(())
 }

@@ -91,6 +91,11 @@ enum Command {
     },
     /// Run benchmarks (e.g. `fazhi bench log --json`).
     Bench(bench::BenchArgs),
+    /// Random draws (双随机): `fazhi draw verify RECORD.json` re-runs a published draw.
+    Draw {
+        #[command(subcommand)]
+        command: DrawCommand,
+    },
     /// Import a registry file (CSV, UTF-8 or GB18030): `fazhi import entities FILE --user NAME`.
     Import {
         #[command(flatten)]
@@ -249,6 +254,15 @@ enum UserCommand {
         /// Staff number (工号) in the officer registry.
         #[arg(long)]
         staff_no: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum DrawCommand {
+    /// Re-run a published draw record (JSON) and confirm or refute it. Needs no database.
+    Verify {
+        /// The record file.
+        record: PathBuf,
     },
 }
 
@@ -490,6 +504,36 @@ async fn main() -> Result<()> {
             }
         },
         Command::Bench(args) => bench::run(args).await,
+        Command::Draw {
+            command: DrawCommand::Verify { record },
+        } => {
+            let text = std::fs::read_to_string(&record)
+                .with_context(|| format!("cannot read {}", record.display()))?;
+            let parsed: fazhi_domain::draw::Record = match serde_json::from_str(&text) {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("错误 / error: 不是有效的抽取记录 / not a draw record: {e}");
+                    std::process::exit(2);
+                }
+            };
+            match fazhi_domain::draw::verify(&parsed) {
+                Ok(()) => {
+                    println!(
+                        "核验通过 / confirmed: {} entities, algorithm {}, commitment {}, randomness \"{}\" ({})",
+                        parsed.outcome.assignments.len(),
+                        parsed.pool.algorithm,
+                        parsed.commitment,
+                        parsed.randomness,
+                        parsed.randomness_source
+                    );
+                    Ok(())
+                }
+                Err(refuted) => {
+                    eprintln!("核验不通过 / refuted: {refuted}");
+                    std::process::exit(1);
+                }
+            }
+        }
         Command::Deadline {
             db,
             rule,
