@@ -35,10 +35,13 @@ pub enum EventKind {
     CaseOpened,
     CaseStep,
     UserOfficerLinked,
+    InspectionPlanCreated,
+    DrawCommitted,
+    DrawDrawn,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 19] = [
+    pub const ALL: [EventKind; 22] = [
         EventKind::AgencyCreated,
         EventKind::UserCreated,
         EventKind::UserActivated,
@@ -58,6 +61,9 @@ impl EventKind {
         EventKind::CaseOpened,
         EventKind::CaseStep,
         EventKind::UserOfficerLinked,
+        EventKind::InspectionPlanCreated,
+        EventKind::DrawCommitted,
+        EventKind::DrawDrawn,
     ];
 
     pub fn code(self) -> &'static str {
@@ -81,6 +87,9 @@ impl EventKind {
             EventKind::CaseOpened => "case.opened",
             EventKind::CaseStep => "case.step",
             EventKind::UserOfficerLinked => "user.officer_linked",
+            EventKind::InspectionPlanCreated => "inspection.plan_created",
+            EventKind::DrawCommitted => "draw.committed",
+            EventKind::DrawDrawn => "draw.drawn",
         }
     }
 
@@ -109,6 +118,9 @@ impl EventKind {
             EventKind::CaseOpened => "案件受理",
             EventKind::CaseStep => "办案步骤",
             EventKind::UserOfficerLinked => "关联执法人员",
+            EventKind::InspectionPlanCreated => "制定抽查计划",
+            EventKind::DrawCommitted => "锁定抽取候选池",
+            EventKind::DrawDrawn => "随机抽取",
         }
     }
 }

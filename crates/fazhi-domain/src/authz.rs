@@ -43,10 +43,12 @@ pub enum Action {
     ViewCases,
     /// Open cases and take case steps (the case machine then checks who may do which step).
     HandleCases,
+    /// Make random-inspection plans and run their draws.
+    PlanInspections,
 }
 
 impl Action {
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 15] = [
         Action::ViewHome,
         Action::ViewAgencies,
         Action::ManageAgencies,
@@ -61,6 +63,7 @@ impl Action {
         Action::ViewLaw,
         Action::ViewCases,
         Action::HandleCases,
+        Action::PlanInspections,
     ];
 }
 
@@ -93,13 +96,15 @@ pub fn role_allows(role: Role, action: Action) -> bool {
         Role::SystemAdmin => true,
         Role::AgencyHead | Role::SectionHead => match action {
             ViewHome | ViewAgencies | ViewUsers | ViewActionLog | AddEvidence | ViewEvidence
-            | ViewRegistry | ManageRegistry | ViewLaw | ViewCases | HandleCases => true,
+            | ViewRegistry | ManageRegistry | ViewLaw | ViewCases | HandleCases
+            | PlanInspections => true,
             ManageAgencies | ManageUsers | ManageApiTokens => false,
         },
         Role::Officer => match action {
             ViewHome | ViewAgencies | ViewActionLog | AddEvidence | ViewEvidence | ViewRegistry
             | ViewLaw | ViewCases | HandleCases => true,
-            ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | ManageRegistry => false,
+            ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | ManageRegistry
+            | PlanInspections => false,
         },
         // Reviewers review cases (the case machine lets them do nothing else);
         // advisers and read-only users read. None collects evidence.
@@ -107,13 +112,13 @@ pub fn role_allows(role: Role, action: Action) -> bool {
             ViewHome | ViewAgencies | ViewActionLog | ViewEvidence | ViewRegistry | ViewLaw
             | ViewCases | HandleCases => true,
             ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | AddEvidence
-            | ManageRegistry => false,
+            | ManageRegistry | PlanInspections => false,
         },
         Role::LegalAdviser | Role::ReadOnly => match action {
             ViewHome | ViewAgencies | ViewActionLog | ViewEvidence | ViewRegistry | ViewLaw
             | ViewCases => true,
             ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | AddEvidence
-            | ManageRegistry | HandleCases => false,
+            | ManageRegistry | HandleCases | PlanInspections => false,
         },
     }
 }

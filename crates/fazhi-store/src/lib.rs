@@ -14,6 +14,7 @@ pub mod cases;
 pub mod db;
 pub mod events;
 pub mod history;
+pub mod inspections;
 pub mod law;
 pub mod log_tree;
 pub mod registry;
