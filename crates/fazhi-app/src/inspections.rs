@@ -194,7 +194,8 @@ pub async fn plan(app: &App, actor: &Actor, id: i64) -> Result<(PlanRow, Vec<Dra
         })?;
     let path = AgencyPath::parse(&plan.agency_path)
         .ok_or_else(|| AppError::Internal("bad path".into()))?;
-    if !actor.agency_path.covers(&path) {
+    // Visible below the agency that made it (its supervision body carries it out) and above.
+    if !actor.agency_path.covers(&path) && !path.covers(&actor.agency_path) {
         return Err(AppError::NotFound {
             zh: PLAN_NOUN.0,
             en: PLAN_NOUN.1,
@@ -468,4 +469,15 @@ pub async fn record(app: &App, draw_id: i64) -> Result<Record, AppError> {
         });
     }
     serde_json::from_str(&row.record_json).map_err(|e| AppError::Internal(format!("record: {e}")))
+}
+
+/// The plan a draw belongs to.
+pub async fn plan_of_draw(app: &App, draw_id: i64) -> Result<i64, AppError> {
+    Ok(store::get_draw(&app.db, draw_id)
+        .await?
+        .ok_or(AppError::NotFound {
+            zh: DRAW_NOUN.0,
+            en: DRAW_NOUN.1,
+        })?
+        .plan_id)
 }

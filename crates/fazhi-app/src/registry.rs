@@ -2187,3 +2187,27 @@ pub async fn edit_officer(
     tx.commit().await?;
     Ok(Change::Updated)
 }
+
+/// Entity names by id, in scope (for tables of drawn entities).
+pub async fn entity_names(app: &App, actor: &Actor) -> Result<HashMap<i64, String>, AppError> {
+    authorize(actor, Action::ViewRegistry, None)?;
+    let (rows, _) =
+        registry::list_entities(&app.db, &actor.agency_path, "", None, 0, EXPORT_ROWS_MAX).await?;
+    Ok(rows.into_iter().map(|e| (e.id, e.name)).collect())
+}
+
+/// Officer names with credential numbers by id, in scope.
+pub async fn officer_names(app: &App, actor: &Actor) -> Result<HashMap<i64, String>, AppError> {
+    authorize(actor, Action::ViewRegistry, None)?;
+    let (rows, _) =
+        registry::list_officers(&app.db, &actor.agency_path, "", 0, EXPORT_ROWS_MAX).await?;
+    Ok(rows
+        .into_iter()
+        .map(|o| {
+            (
+                o.id,
+                format!("{}（{}）", o.name, o.credential_number.unwrap_or_default()),
+            )
+        })
+        .collect())
+}

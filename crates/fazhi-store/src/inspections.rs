@@ -74,14 +74,18 @@ pub async fn get_plan(db: &Db, id: i64) -> Result<Option<PlanRow>, StoreError> {
     .await?))
 }
 
-/// Plans of agencies in scope, newest first.
+/// Plans of agencies in scope and of the agencies above it (a bureau's plan
+/// is carried out by its supervision body), newest first.
 pub async fn list_plans(db: &Db, scope: &AgencyPath) -> Result<Vec<PlanRow>, StoreError> {
-    let sql = format!("{PLAN_SELECT} WHERE a.path LIKE $1 ORDER BY p.year DESC, p.id DESC");
+    let sql = format!(
+        "{PLAN_SELECT} WHERE a.path LIKE $1 OR $2 LIKE a.path || '%' ORDER BY p.year DESC, p.id DESC"
+    );
     let prefix = format!("{}%", scope.as_str());
     Ok(on_db!(db, |c| sqlx::query_as(sqlx::AssertSqlSafe(
         sql.clone()
     ))
     .bind(&prefix)
+    .bind(scope.as_str())
     .fetch_all(c)
     .await?))
 }

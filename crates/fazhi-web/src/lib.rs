@@ -15,6 +15,7 @@ pub mod case_api;
 pub mod case_pages;
 pub mod error;
 pub mod i18n;
+pub mod inspection_pages;
 pub mod law_pages;
 pub mod pages;
 pub mod record_pages;
@@ -47,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         .merge(registry_pages::router())
         .merge(record_pages::router())
         .merge(case_pages::router())
+        .merge(inspection_pages::router())
         .merge(law_pages::router())
         .merge(transparency_pages::router())
         .merge(api_router)

@@ -7,6 +7,7 @@ mod bad_input;
 mod cases;
 mod evidence;
 mod helpers;
+mod inspections;
 mod law;
 mod log_events;
 mod openapi;

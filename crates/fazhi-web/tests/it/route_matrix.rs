@@ -33,6 +33,8 @@ async fn call(
         .replace("{code}", "en")
         .replace("{sha256}", &"0".repeat(64))
         .replace("/cases/{id}", "/cases/999999")
+        .replace("/draws/{id}", "/draws/999999")
+        .replace("/plans/{id}", "/plans/999999")
         .replace("{kind}", "decision")
         .replace("{uscc}", "91110000600037341L")
         .replace("{staff_no}", "NOBODY-1");
