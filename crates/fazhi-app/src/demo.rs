@@ -509,6 +509,7 @@ async fn seed_registries_at(
     .map_err(demo_import_failed)?;
     crate::demo_cases::link_officers(app).await?;
     crate::demo_cases::seed_cases(app, DEMO_CASES).await?;
+    crate::demo_cases::seed_draws(app).await?;
     steps(STEPS, STEPS);
     Ok(())
 }

@@ -672,3 +672,77 @@ async fn ordinary_case(
     .await?;
     Ok(())
 }
+
+/// Two years of random-inspection plans, each frozen and drawn with a
+/// (demo) lottery value, so the plan pages and public records have content.
+pub async fn seed_draws(app: &App) -> Result<usize, AppError> {
+    let today = crate::registry::today_cst(app);
+    let head = actor(app, "dh.head").await?;
+    let plans = [
+        (
+            i64::from(today.year()) - 1,
+            "SC-GG-01",
+            "公共场所卫生",
+            300,
+            40,
+        ),
+        (
+            i64::from(today.year()) - 1,
+            "SC-YL-01",
+            "医疗机构依法执业",
+            280,
+            20,
+        ),
+        (i64::from(today.year()), "SC-GG-01", "公共场所卫生", 60, 40),
+    ];
+    let mut made = 0;
+    for (n, (year, item, topic, days_ago, quota)) in plans.into_iter().enumerate() {
+        let when = plus(today, -days_ago);
+        let past = on(app, when);
+        let input = crate::inspections::PlanInput {
+            year: year.to_string(),
+            level: if n == 1 { "provincial" } else { "county" }.into(),
+            name: format!("{year}年{topic}“双随机、一公开”抽查"),
+            item_code: item.into(),
+            quota: quota.to_string(),
+            rate_a: "3".into(),
+            rate_b: "5".into(),
+            rate_c: "10".into(),
+            rate_d: "20".into(),
+            exclude_days: String::new(),
+            officers_per_entity: "2".into(),
+            workload_cap: "40".into(),
+            same_region: None,
+            due_on: format!("{year}-11-30"),
+        };
+        let plan = crate::inspections::create_plan(&past, &head, &input).await?;
+        let draw = crate::inspections::commit(&past, &head, plan).await?;
+        let later = on(app, plus(when, 2));
+        let lottery = format!(
+            "双色球 {year}{:03}期 开奖号码 {:02} {:02} {:02} {:02} {:02} {:02} + {:02}（演示数据）",
+            100 + n,
+            3 + n,
+            8 + n,
+            12,
+            19 + n,
+            25,
+            31,
+            6 + n
+        );
+        // A plan whose officers cannot cover it is reported, not hidden: skip it in the demo.
+        match crate::inspections::run(
+            &later,
+            &head,
+            draw,
+            &lottery,
+            "中国福利彩票发行管理中心（演示）",
+        )
+        .await
+        {
+            Ok(_) => made += 1,
+            Err(AppError::Refused { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(made)
+}
