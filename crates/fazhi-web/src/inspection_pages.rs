@@ -60,6 +60,15 @@ pub struct PlansPage {
     pub error: Option<String>,
 }
 
+fn domain_names(tr: Tr, codes: &str) -> String {
+    codes
+        .split(',')
+        .filter_map(fazhi_domain::registry::SupervisionDomain::parse)
+        .map(|d| tr.pick(d.name_zh(), d.code()))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
 fn level_name(code: &str) -> &'static str {
     LEVELS
         .iter()
@@ -207,7 +216,10 @@ async fn render_plan(
                 tr.pick("抽查事项", "Spot-check item").into(),
                 plan.item_code.clone(),
             ),
-            (tr.pick("专业", "Domains").into(), plan.domains.clone()),
+            (
+                tr.pick("专业", "Domains").into(),
+                domain_names(tr, &plan.domains),
+            ),
             (
                 tr.pick("抽取户数", "Quota").into(),
                 params.quota.to_string(),
@@ -287,7 +299,11 @@ async fn render_plan(
                                 .map(|s| {
                                     format!(
                                         "{} {} {}：{}/{}",
-                                        s.domain, s.region, s.grade, s.drawn, s.members
+                                        domain_names(tr, &s.domain),
+                                        s.region,
+                                        s.grade,
+                                        s.drawn,
+                                        s.members
                                     )
                                 })
                                 .collect()
@@ -441,7 +457,11 @@ async fn public_draw(
             .map(|s| {
                 format!(
                     "{} · {} · {}：{}/{}",
-                    s.domain, s.region, s.grade, s.drawn, s.members
+                    domain_names(tr, &s.domain),
+                    s.region,
+                    s.grade,
+                    s.drawn,
+                    s.members
                 )
             })
             .collect(),
