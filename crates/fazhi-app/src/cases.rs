@@ -357,6 +357,9 @@ pub struct OpenInput {
     pub act_date: String,
     #[serde(default)]
     pub life_health_harm: Option<String>,
+    /// The inspection whose finding is the case source (监督检查发现), if any.
+    #[serde(default)]
+    pub task_id: String,
 }
 
 fn parse_date(field: &'static str, text: &str) -> Result<Date, AppError> {
@@ -443,8 +446,24 @@ async fn region_of(app: &App, agency_id: i64) -> Result<String, AppError> {
 /// Open an ordinary case at the actor's agency. Returns its id.
 pub async fn open(app: &App, actor: &Actor, input: &OpenInput) -> Result<i64, AppError> {
     authorize(actor, Action::HandleCases, None)?;
+    let task = match input.task_id.trim() {
+        "" => None,
+        t => {
+            let id = t.parse::<i64>().map_err(|_| {
+                AppError::invalid("task_id", "检查任务编号无效", "bad inspection task id")
+            })?;
+            Some(crate::inspection_tasks::check_case_source(app, actor, id).await?)
+        }
+    };
     let source = Source::parse(&input.source)
         .ok_or_else(|| AppError::invalid("source", "请选择案源", "choose the case source"))?;
+    if task.is_some() && source != Source::Inspection {
+        return Err(AppError::invalid(
+            "source",
+            "由检查发现的问题立案，案源应为“监督检查发现”",
+            "a case from an inspection finding has the source 'inspection'",
+        ));
+    }
     let party = parse_party(
         &input.party_kind,
         &input.party_name,
@@ -469,7 +488,7 @@ pub async fn open(app: &App, actor: &Actor, input: &OpenInput) -> Result<i64, Ap
     let cal = crate::law::calendar_for(app, Some(&actor.agency_path)).await?;
     let jurisdiction = province_of(&region_of(app, actor.agency_id).await?);
     let case = case::apply(None, &cmd, &ctx(app, actor, &cal, &jurisdiction))?;
-    write_new(app, actor, &case, &cmd).await
+    write_new(app, actor, &case, &cmd, task.map(|t| t.id)).await
 }
 
 /// Whether the power is one of illegal medical practice (its name says
@@ -499,7 +518,13 @@ async fn repeat_facts(
     Ok((true, u32::try_from(prior).unwrap_or(u32::MAX)))
 }
 
-async fn write_new(app: &App, actor: &Actor, case: &Case, cmd: &Command) -> Result<i64, AppError> {
+async fn write_new(
+    app: &App,
+    actor: &Actor,
+    case: &Case,
+    cmd: &Command,
+    task: Option<i64>,
+) -> Result<i64, AppError> {
     let json =
         serde_json::to_string(case).map_err(|e| AppError::Internal(format!("case json: {e}")))?;
     let mut tx = app.db.begin().await?;
@@ -511,6 +536,14 @@ async fn write_new(app: &App, actor: &Actor, case: &Case, cmd: &Command) -> Resu
         app.now_us(),
     )
     .await?;
+    if let Some(task) = task
+        && !fazhi_store::inspections::link_case(&mut tx, task, id, app.now_us()).await?
+    {
+        return Err(AppError::Conflict {
+            zh: "该检查已立案".into(),
+            en: "this inspection opened a case already".into(),
+        });
+    }
     app.log(
         &mut tx,
         Some(actor.user_id),
@@ -518,7 +551,8 @@ async fn write_new(app: &App, actor: &Actor, case: &Case, cmd: &Command) -> Resu
         EventKind::CaseOpened,
         format!("case:{id}"),
         serde_json::json!({ "command": cmd.code(), "procedure": case.procedure, "stage": case.stage.code(),
-            "party": case.party.name, "power_code": case.power_code, "decision_number": case.decision.as_ref().map(|d| d.number.clone()) }),
+            "party": case.party.name, "power_code": case.power_code, "decision_number": case.decision.as_ref().map(|d| d.number.clone()),
+            "inspection_task": task }),
     )
     .await?;
     tx.commit().await?;

@@ -510,6 +510,7 @@ async fn seed_registries_at(
     crate::demo_cases::link_officers(app).await?;
     crate::demo_cases::seed_cases(app, DEMO_CASES).await?;
     crate::demo_cases::seed_draws(app).await?;
+    crate::demo_cases::seed_inspections(app).await?;
     steps(STEPS, STEPS);
     Ok(())
 }

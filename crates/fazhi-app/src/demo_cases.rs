@@ -281,6 +281,7 @@ async fn ordinary_case(
         summary: summary.into(),
         act_date: plus(start, -10).to_string(),
         life_health_harm: None,
+        task_id: String::new(),
     };
     let id = cases::open(&on(app, start), &cast.officer1, &open).await?;
     let v = cases::get(app, &cast.officer1, id).await?.version;
@@ -714,6 +715,12 @@ pub async fn seed_draws(app: &App) -> Result<usize, AppError> {
             workload_cap: "40".into(),
             same_region: None,
             due_on: format!("{year}-11-30"),
+            partners: if n == 1 {
+                "示范市市场监督管理局".into()
+            } else {
+                String::new()
+            },
+            yearly_cap: String::new(),
         };
         let plan = crate::inspections::create_plan(&past, &head, &input).await?;
         let draw = crate::inspections::commit(&past, &head, plan).await?;
@@ -745,4 +752,143 @@ pub async fn seed_draws(app: &App) -> Result<usize, AppError> {
         }
     }
     Ok(made)
+}
+
+/// Results for the drawn tasks: last year's all carried out (a few late,
+/// some correction orders with their re-checks, failures, one of them opened
+/// as a case), this year's partly; one complaint-driven inspection on an
+/// entity that also has a random task, so the burden page proposes a joint visit.
+pub async fn seed_inspections(app: &App) -> Result<usize, AppError> {
+    use crate::inspection_tasks::{self as tasks, ResultForm};
+    let today = crate::registry::today_cst(app);
+    let head = actor(app, "dh.head").await?;
+    let all = fazhi_store::inspections::tasks_in_scope(
+        &app.db,
+        &fazhi_domain::agency::AgencyPath::whole_tree(),
+        false,
+        "0000-01-01",
+        "9999-12-31",
+        10_000,
+    )
+    .await?;
+    let mut done = 0;
+    let mut case_opened = false;
+    let mut order: Vec<_> = all.into_iter().filter(|t| t.source == "random").collect();
+    order.sort_by_key(|t| t.id);
+    for (i, t) in order.iter().enumerate() {
+        let due: jiff::civil::Date = t.due_on.parse().unwrap_or(today);
+        let this_year = due.year() == today.year();
+        if this_year && i % 3 == 0 {
+            continue; // still open
+        }
+        let mut when = plus(due, -200 + i64::try_from(i * 7 % 190).unwrap_or(0));
+        if i % 25 == 0 {
+            when = plus(due, 5); // late
+        }
+        if when >= today {
+            continue;
+        }
+        let (result, findings, opinion, rectify_by) = match i % 10 {
+            3 => (
+                "rectify",
+                "公共用品用具未按规定清洗消毒；消毒记录不全",
+                "责令你单位于整改期限前按照《公共场所卫生管理条例实施细则》规定对公共用品用具清洗消毒并建立消毒记录。",
+                plus(when, 14).to_string(),
+            ),
+            7 => (
+                "fail",
+                "从业人员未取得有效健康合格证明从事直接为顾客服务的工作",
+                "",
+                String::new(),
+            ),
+            _ => ("pass", "", "", String::new()),
+        };
+        let form = ResultForm {
+            version: t.version.to_string(),
+            done_on: when.to_string(),
+            result: result.into(),
+            findings: findings.into(),
+            opinion: opinion.into(),
+            rectify_by,
+            present: String::new(),
+        };
+        let past = on(app, when);
+        match tasks::record(&past, &head, t.id, &form).await {
+            Ok(recheck) => {
+                done += 1;
+                if let Some(r) = recheck
+                    && let Some(rt) = fazhi_store::inspections::get_task(&app.db, r).await?
+                    && let Ok(rdue) = rt.due_on.parse::<jiff::civil::Date>()
+                    && rdue < today
+                {
+                    let form = ResultForm {
+                        version: rt.version.to_string(),
+                        done_on: rdue.to_string(),
+                        result: "pass".into(),
+                        findings: String::new(),
+                        opinion: String::new(),
+                        rectify_by: String::new(),
+                        present: String::new(),
+                    };
+                    if tasks::record(&on(app, rdue), &head, r, &form).await.is_ok() {
+                        done += 1;
+                    }
+                }
+                if result == "fail" && !case_opened {
+                    case_opened = open_case_from(app, &on(app, plus(when, 1)), t.id).await?;
+                }
+            }
+            // An officer whose credential lapsed before the visit: the task stays open (overdue).
+            Err(AppError::Refused { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    // A complaint on an entity that has an open random task this year.
+    let officer = actor(app, "dh.officer1").await?;
+    if let Some(t) = order.iter().find(|t| {
+        t.state == "assigned"
+            && t.due_on.starts_with(&today.year().to_string())
+            && t.officers().len() == 2
+    }) && let Some(e) =
+        fazhi_store::inspections::entity_brief_by_id(&app.db, t.entity_id).await?
+    {
+        let form = tasks::AdHocForm {
+            uscc: e,
+            source: "complaint".into(),
+            basis: "群众投诉：游泳场所池水浑浊（演示）".into(),
+            second_officer: "DH-0012".into(),
+            due_on: plus(today, 3).to_string(),
+            over_cap_reason: String::new(),
+        };
+        match tasks::create_adhoc(app, &officer, &form).await {
+            Ok(_) | Err(AppError::Refused { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(done)
+}
+
+async fn open_case_from(app: &App, past: &App, task_id: i64) -> Result<bool, AppError> {
+    let Some(t) = fazhi_store::inspections::get_task(&app.db, task_id).await? else {
+        return Ok(false);
+    };
+    let officer = actor(app, "dh.officer1").await?;
+    let input = OpenInput {
+        source: "inspection".into(),
+        party_kind: "organisation".into(),
+        party_name: t.entity_name.clone(),
+        party_id: t.entity_uscc.clone(),
+        party_address: t.entity_address.clone(),
+        domain: "public_places".into(),
+        power_code: "CF-004".into(),
+        summary: t.findings.clone(),
+        act_date: t.done_on.clone(),
+        life_health_harm: None,
+        task_id: task_id.to_string(),
+    };
+    match cases::open(past, &officer, &input).await {
+        Ok(_) => Ok(true),
+        Err(AppError::Refused { .. } | AppError::Denied(_)) => Ok(false),
+        Err(e) => Err(e),
+    }
 }

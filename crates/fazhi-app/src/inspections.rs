@@ -45,6 +45,12 @@ pub struct PlanInput {
     #[serde(default)]
     pub same_region: Option<String>,
     pub due_on: String,
+    /// Partner departments of a joint plan (部门联合抽查), in words.
+    #[serde(default)]
+    pub partners: String,
+    /// Visits per entity per year (empty = the rule's default).
+    #[serde(default)]
+    pub yearly_cap: String,
 }
 
 fn number(field: &'static str, text: &str, default: u32, max: u32) -> Result<u32, AppError> {
@@ -147,6 +153,15 @@ pub async fn create_plan(app: &App, actor: &Actor, input: &PlanInput) -> Result<
             "the due date must be a date (YYYY-MM-DD)",
         )
     })?;
+    let partners = input.partners.trim();
+    if partners.chars().count() > 200 {
+        return Err(AppError::invalid(
+            "partners",
+            "联合抽查部门不超过 200 个字符",
+            "partners: at most 200 characters",
+        ));
+    }
+    let yearly_cap = number("yearly_cap", &input.yearly_cap, 0, 365)?;
     let params_json =
         serde_json::to_string(&params).map_err(|e| AppError::Internal(format!("params: {e}")))?;
     let mut tx = app.db.begin().await?;
@@ -161,6 +176,8 @@ pub async fn create_plan(app: &App, actor: &Actor, input: &PlanInput) -> Result<
             domains: &item.domain,
             params_json: &params_json,
             due_on: &due.to_string(),
+            partners,
+            yearly_cap: i64::from(yearly_cap),
         },
         app.now_us(),
     )
@@ -171,7 +188,8 @@ pub async fn create_plan(app: &App, actor: &Actor, input: &PlanInput) -> Result<
         Some(actor.agency_id),
         EventKind::InspectionPlanCreated,
         format!("inspection_plan:{id}"),
-        serde_json::json!({ "year": year, "level": level, "name": name, "item_code": item.code, "params": params }),
+        serde_json::json!({ "year": year, "level": level, "name": name, "item_code": item.code, "params": params,
+            "partners": partners, "yearly_cap": yearly_cap }),
     )
     .await?;
     tx.commit().await?;
@@ -257,6 +275,53 @@ async fn build_pool(
     params: Params,
 ) -> Result<Pool, AppError> {
     let domains: Vec<&str> = plan.domains.split(',').filter(|d| !d.is_empty()).collect();
+    let today = crate::registry::today_cst(app);
+    // The last inspection of each entity: months since (the plan may exclude
+    // recent ones) and its officers (not sent again).
+    let last: HashMap<i64, (Option<u32>, Vec<i64>)> = store::last_inspections(&app.db, path)
+        .await?
+        .into_iter()
+        .map(|v| {
+            let days = v
+                .done_on
+                .parse::<jiff::civil::Date>()
+                .ok()
+                .and_then(|d| u32::try_from((today - d).get_days()).ok());
+            let officers = v
+                .officer_ids
+                .split(',')
+                .filter_map(|s| s.parse().ok())
+                .collect();
+            (v.entity_id, (days, officers))
+        })
+        .collect();
+    // Entities at the yearly cap (国办发〔2024〕54号) stay out of the pool.
+    let year_start = format!("{:04}-01-01", plan.year);
+    let visits: Vec<fazhi_domain::inspection::Visit> =
+        store::visits_since(&app.db, path, &year_start)
+            .await?
+            .iter()
+            .filter_map(|v| {
+                let on = if v.done_on.is_empty() {
+                    &v.due_on
+                } else {
+                    &v.done_on
+                };
+                Some(fazhi_domain::inspection::Visit {
+                    task_id: v.id,
+                    entity_id: v.entity_id,
+                    on: on.parse().ok()?,
+                    visit: v.visit,
+                    done: v.state == "done",
+                })
+            })
+            .filter(|v| i64::from(v.on.year()) == plan.year)
+            .collect();
+    let cap = crate::inspection_tasks::yearly_cap(app, plan).await?;
+    let mut per_entity: HashMap<i64, std::collections::BTreeSet<i64>> = HashMap::new();
+    for v in &visits {
+        per_entity.entry(v.entity_id).or_default().insert(v.visit);
+    }
     let mut entities = Vec::new();
     for e in store::pool_entities(&app.db, path).await? {
         if e.status != "operating" {
@@ -265,16 +330,22 @@ async fn build_pool(
         let Some(domain) = e.domains.split(',').find(|d| domains.contains(d)) else {
             continue;
         };
+        if per_entity
+            .get(&e.id)
+            .is_some_and(|v| v.len() >= cap as usize)
+        {
+            continue;
+        }
+        let (days, last_officers) = last.get(&e.id).cloned().unwrap_or_default();
         entities.push(draw::Entity {
             id: e.id,
             domain: domain.to_owned(),
             region: e.region_code.clone(),
             grade: e.credit_grade.clone(),
-            days_since_inspection: None,
-            last_officers: Vec::new(),
+            days_since_inspection: days,
+            last_officers,
         });
     }
-    let today = crate::registry::today_cst(app);
     let (officers, _) = fazhi_store::registry::list_officers(
         &app.db,
         path,
@@ -421,7 +492,47 @@ pub async fn run(
     }
     let record_json =
         serde_json::to_string(&record).map_err(|e| AppError::Internal(format!("record: {e}")))?;
+    let plan_row = store::get_plan(&app.db, row.plan_id)
+        .await?
+        .ok_or(AppError::NotFound {
+            zh: PLAN_NOUN.0,
+            en: PLAN_NOUN.1,
+        })?;
+    let owners = store::entity_agencies(
+        &app.db,
+        &record
+            .outcome
+            .assignments
+            .iter()
+            .map(|a| a.entity)
+            .collect::<Vec<_>>(),
+    )
+    .await?;
+    let basis = format!("{}（抽查事项 {}）", plan_row.name, plan_row.item_code);
     let mut tx = app.db.begin().await?;
+    // One task per drawn entity, for the agency responsible for it.
+    let mut tasks = 0usize;
+    for a in &record.outcome.assignments {
+        let code = crate::random_token(crate::inspection_tasks::CODE_BYTES)?;
+        store::insert_task(
+            &mut tx,
+            &store::NewTask {
+                agency_id: owners.get(&a.entity).copied().unwrap_or(plan_row.agency_id),
+                plan_id: plan_row.id,
+                draw_id,
+                entity_id: a.entity,
+                source: "random",
+                basis: &basis,
+                officer_ids: &a.officers,
+                due_on: &plan_row.due_on,
+                recheck_of: 0,
+                code: &code,
+            },
+            app.now_us(),
+        )
+        .await?;
+        tasks += 1;
+    }
     let event = app
         .log(
             &mut tx,
@@ -430,7 +541,7 @@ pub async fn run(
             EventKind::DrawDrawn,
             format!("draw:{draw_id}"),
             serde_json::json!({ "commitment": record.commitment, "randomness": record.randomness, "source": record.randomness_source,
-                "drawn": record.outcome.assignments.len(),
+                "drawn": record.outcome.assignments.len(), "tasks": tasks,
                 "outcome_sha256": hex::encode(<sha2::Sha256 as sha2::Digest>::digest(serde_json::to_vec(&record.outcome).unwrap_or_default())) }),
         )
         .await?;

@@ -17,6 +17,7 @@ pub mod documents;
 pub mod error;
 pub mod evidence;
 pub mod home;
+pub mod inspection_tasks;
 pub mod inspections;
 pub mod law;
 pub mod log_key;

@@ -38,10 +38,14 @@ pub enum EventKind {
     InspectionPlanCreated,
     DrawCommitted,
     DrawDrawn,
+    InspectionCreated,
+    InspectionRecorded,
+    InspectionMerged,
+    InspectionRated,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 22] = [
+    pub const ALL: [EventKind; 26] = [
         EventKind::AgencyCreated,
         EventKind::UserCreated,
         EventKind::UserActivated,
@@ -64,6 +68,10 @@ impl EventKind {
         EventKind::InspectionPlanCreated,
         EventKind::DrawCommitted,
         EventKind::DrawDrawn,
+        EventKind::InspectionCreated,
+        EventKind::InspectionRecorded,
+        EventKind::InspectionMerged,
+        EventKind::InspectionRated,
     ];
 
     pub fn code(self) -> &'static str {
@@ -90,6 +98,10 @@ impl EventKind {
             EventKind::InspectionPlanCreated => "inspection.plan_created",
             EventKind::DrawCommitted => "draw.committed",
             EventKind::DrawDrawn => "draw.drawn",
+            EventKind::InspectionCreated => "inspection.created",
+            EventKind::InspectionRecorded => "inspection.recorded",
+            EventKind::InspectionMerged => "inspection.merged",
+            EventKind::InspectionRated => "inspection.rated",
         }
     }
 
@@ -121,6 +133,10 @@ impl EventKind {
             EventKind::InspectionPlanCreated => "制定抽查计划",
             EventKind::DrawCommitted => "锁定抽取候选池",
             EventKind::DrawDrawn => "随机抽取",
+            EventKind::InspectionCreated => "安排检查",
+            EventKind::InspectionRecorded => "记录检查结果",
+            EventKind::InspectionMerged => "合并为综合检查",
+            EventKind::InspectionRated => "企业匿名评价检查",
         }
     }
 }

@@ -45,10 +45,14 @@ pub enum Action {
     HandleCases,
     /// Make random-inspection plans and run their draws.
     PlanInspections,
+    /// Carry out inspections: record results, arrange ad hoc inspections.
+    Inspect,
+    /// Read the entities' anonymous ratings of inspections (supervisors only).
+    ViewRatings,
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 17] = [
         Action::ViewHome,
         Action::ViewAgencies,
         Action::ManageAgencies,
@@ -64,6 +68,8 @@ impl Action {
         Action::ViewCases,
         Action::HandleCases,
         Action::PlanInspections,
+        Action::Inspect,
+        Action::ViewRatings,
     ];
 }
 
@@ -97,14 +103,14 @@ pub fn role_allows(role: Role, action: Action) -> bool {
         Role::AgencyHead | Role::SectionHead => match action {
             ViewHome | ViewAgencies | ViewUsers | ViewActionLog | AddEvidence | ViewEvidence
             | ViewRegistry | ManageRegistry | ViewLaw | ViewCases | HandleCases
-            | PlanInspections => true,
+            | PlanInspections | Inspect | ViewRatings => true,
             ManageAgencies | ManageUsers | ManageApiTokens => false,
         },
         Role::Officer => match action {
             ViewHome | ViewAgencies | ViewActionLog | AddEvidence | ViewEvidence | ViewRegistry
-            | ViewLaw | ViewCases | HandleCases => true,
+            | ViewLaw | ViewCases | HandleCases | Inspect => true,
             ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | ManageRegistry
-            | PlanInspections => false,
+            | PlanInspections | ViewRatings => false,
         },
         // Reviewers review cases (the case machine lets them do nothing else);
         // advisers and read-only users read. None collects evidence.
@@ -112,13 +118,13 @@ pub fn role_allows(role: Role, action: Action) -> bool {
             ViewHome | ViewAgencies | ViewActionLog | ViewEvidence | ViewRegistry | ViewLaw
             | ViewCases | HandleCases => true,
             ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | AddEvidence
-            | ManageRegistry | PlanInspections => false,
+            | ManageRegistry | PlanInspections | Inspect | ViewRatings => false,
         },
         Role::LegalAdviser | Role::ReadOnly => match action {
             ViewHome | ViewAgencies | ViewActionLog | ViewEvidence | ViewRegistry | ViewLaw
             | ViewCases => true,
             ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | AddEvidence
-            | ManageRegistry | HandleCases | PlanInspections => false,
+            | ManageRegistry | HandleCases | PlanInspections | Inspect | ViewRatings => false,
         },
     }
 }

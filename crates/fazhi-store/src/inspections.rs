@@ -20,6 +20,10 @@ pub struct PlanRow {
     pub domains: String,
     pub params_json: String,
     pub due_on: String,
+    /// Partner departments of a joint (cross-department) plan, in words.
+    pub partners: String,
+    /// Visits per entity per year (0 = the rule's default).
+    pub yearly_cap: i64,
 }
 
 pub struct NewPlan<'a> {
@@ -31,6 +35,8 @@ pub struct NewPlan<'a> {
     pub domains: &'a str,
     pub params_json: &'a str,
     pub due_on: &'a str,
+    pub partners: &'a str,
+    pub yearly_cap: i64,
 }
 
 pub async fn insert_plan(tx: &mut Tx, p: &NewPlan<'_>, now_us: i64) -> Result<i64, StoreError> {
@@ -41,8 +47,8 @@ pub async fn insert_plan(tx: &mut Tx, p: &NewPlan<'_>, now_us: i64) -> Result<i6
     .await?);
     on_tx!(tx, |c| {
         sqlx::query(
-            "INSERT INTO inspection_plans (id, agency_id, year, level, name, item_code, domains, params_json, due_on, created_at_us) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            "INSERT INTO inspection_plans (id, agency_id, year, level, name, item_code, domains, params_json, due_on, created_at_us, \
+             partners, yearly_cap) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(id)
         .bind(p.agency_id)
@@ -54,6 +60,8 @@ pub async fn insert_plan(tx: &mut Tx, p: &NewPlan<'_>, now_us: i64) -> Result<i6
         .bind(p.params_json)
         .bind(p.due_on)
         .bind(now_us)
+        .bind(p.partners)
+        .bind(p.yearly_cap)
         .execute(&mut *c)
         .await?
         .rows_affected()
@@ -62,7 +70,7 @@ pub async fn insert_plan(tx: &mut Tx, p: &NewPlan<'_>, now_us: i64) -> Result<i6
 }
 
 const PLAN_SELECT: &str = "SELECT p.id, p.agency_id, a.name AS agency_name, a.path AS agency_path, p.year, p.level, p.name, \
-     p.item_code, p.domains, p.params_json, p.due_on FROM inspection_plans p JOIN agencies a ON a.id = p.agency_id";
+     p.item_code, p.domains, p.params_json, p.due_on, p.partners, p.yearly_cap FROM inspection_plans p JOIN agencies a ON a.id = p.agency_id";
 
 pub async fn get_plan(db: &Db, id: i64) -> Result<Option<PlanRow>, StoreError> {
     let sql = format!("{PLAN_SELECT} WHERE p.id = $1");
@@ -220,4 +228,554 @@ pub async fn pool_entities(db: &Db, scope: &AgencyPath) -> Result<Vec<PoolEntity
         .fetch_all(c)
         .await?
     }))
+}
+
+/// A new inspection task.
+pub struct NewTask<'a> {
+    pub agency_id: i64,
+    pub plan_id: i64,
+    pub draw_id: i64,
+    pub entity_id: i64,
+    /// `random`, `adhoc`, `complaint` or `recheck`.
+    pub source: &'a str,
+    /// Why the entity is inspected, in words (the plan's item, the complaint…).
+    pub basis: &'a str,
+    pub officer_ids: &'a [i64],
+    pub due_on: &'a str,
+    pub recheck_of: i64,
+    pub code: &'a str,
+}
+
+pub async fn insert_task(tx: &mut Tx, t: &NewTask<'_>, now_us: i64) -> Result<i64, StoreError> {
+    let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+        "SELECT COALESCE(MAX(id), 0) + 1 FROM inspection_tasks"
+    )
+    .fetch_one(&mut *c)
+    .await?);
+    let officers = officer_list(t.officer_ids);
+    on_tx!(tx, |c| {
+        sqlx::query(
+            "INSERT INTO inspection_tasks (id, agency_id, plan_id, draw_id, entity_id, source, basis, officer_ids, due_on, visit, \
+             state, done_on, result, findings, opinion, rectify_by, evidence, publish_by, recheck_of, case_id, code, version, \
+             created_at_us, updated_at_us) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $1, 'assigned', '', '', '', '', '', '', '', $10, 0, $11, 1, $12, $12)",
+        )
+        .bind(id)
+        .bind(t.agency_id)
+        .bind(t.plan_id)
+        .bind(t.draw_id)
+        .bind(t.entity_id)
+        .bind(t.source)
+        .bind(t.basis)
+        .bind(&officers)
+        .bind(t.due_on)
+        .bind(t.recheck_of)
+        .bind(t.code)
+        .bind(now_us)
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
+    });
+    Ok(id)
+}
+
+/// Officer ids as stored: `,3,17,` so that `LIKE '%,3,%'` finds one.
+fn officer_list(ids: &[i64]) -> String {
+    format!(
+        ",{},",
+        ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+    )
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct TaskRow {
+    pub id: i64,
+    pub agency_id: i64,
+    pub agency_name: String,
+    pub agency_path: String,
+    pub plan_id: i64,
+    pub plan_name: String,
+    pub plan_level: String,
+    pub item_code: String,
+    pub partners: String,
+    pub yearly_cap: i64,
+    pub draw_id: i64,
+    pub entity_id: i64,
+    pub entity_name: String,
+    pub entity_uscc: String,
+    pub entity_address: String,
+    pub entity_domains: String,
+    pub source: String,
+    pub basis: String,
+    pub officer_ids: String,
+    pub due_on: String,
+    pub visit: i64,
+    pub state: String,
+    pub done_on: String,
+    pub result: String,
+    pub findings: String,
+    pub opinion: String,
+    pub rectify_by: String,
+    pub evidence: String,
+    pub publish_by: String,
+    pub recheck_of: i64,
+    pub case_id: i64,
+    pub code: String,
+    pub version: i64,
+}
+
+impl TaskRow {
+    /// The officers' registry ids.
+    pub fn officers(&self) -> Vec<i64> {
+        self.officer_ids
+            .split(',')
+            .filter_map(|s| s.parse().ok())
+            .collect()
+    }
+}
+
+const TASK_SELECT: &str = "SELECT t.id, t.agency_id, ta.name AS agency_name, ta.path AS agency_path, t.plan_id, \
+     COALESCE(p.name, '') AS plan_name, COALESCE(p.level, '') AS plan_level, COALESCE(p.item_code, '') AS item_code, \
+     COALESCE(p.partners, '') AS partners, COALESCE(p.yearly_cap, 0) AS yearly_cap, t.draw_id, t.entity_id, \
+     e.name AS entity_name, e.uscc AS entity_uscc, e.address AS entity_address, e.domains AS entity_domains, t.source, t.basis, \
+     t.officer_ids, t.due_on, t.visit, t.state, t.done_on, t.result, t.findings, t.opinion, t.rectify_by, t.evidence, \
+     t.publish_by, t.recheck_of, t.case_id, t.code, t.version \
+     FROM inspection_tasks t JOIN agencies ta ON ta.id = t.agency_id LEFT JOIN inspection_plans p ON p.id = t.plan_id \
+     JOIN entities e ON e.id = t.entity_id";
+
+pub async fn get_task(db: &Db, id: i64) -> Result<Option<TaskRow>, StoreError> {
+    let sql = format!("{TASK_SELECT} WHERE t.id = $1");
+    Ok(on_db!(db, |c| sqlx::query_as(sqlx::AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(id)
+    .fetch_optional(c)
+    .await?))
+}
+
+pub async fn task_by_code(db: &Db, code: &str) -> Result<Option<TaskRow>, StoreError> {
+    let sql = format!("{TASK_SELECT} WHERE t.code = $1");
+    Ok(on_db!(db, |c| sqlx::query_as(sqlx::AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(code)
+    .fetch_optional(c)
+    .await?))
+}
+
+/// Tasks of one officer (registry id), open ones first, then by due date.
+pub async fn tasks_of_officer(db: &Db, officer_id: i64) -> Result<Vec<TaskRow>, StoreError> {
+    let sql = format!(
+        "{TASK_SELECT} WHERE t.officer_ids LIKE $1 \
+         ORDER BY CASE WHEN t.state = 'assigned' THEN 0 ELSE 1 END, t.due_on, t.id LIMIT 500"
+    );
+    let pattern = format!("%,{officer_id},%");
+    Ok(on_db!(db, |c| sqlx::query_as(sqlx::AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(&pattern)
+    .fetch_all(c)
+    .await?))
+}
+
+pub async fn tasks_of_draw(db: &Db, draw_id: i64) -> Result<Vec<TaskRow>, StoreError> {
+    let sql = format!("{TASK_SELECT} WHERE t.draw_id = $1 ORDER BY t.id");
+    Ok(on_db!(db, |c| sqlx::query_as(sqlx::AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(draw_id)
+    .fetch_all(c)
+    .await?))
+}
+
+/// Tasks of the agencies in scope: open ones (`open_only`) or those due or
+/// done in `[from, to]` (ISO dates), newest first, at most `limit`.
+pub async fn tasks_in_scope(
+    db: &Db,
+    scope: &AgencyPath,
+    open_only: bool,
+    from: &str,
+    to: &str,
+    limit: i64,
+) -> Result<Vec<TaskRow>, StoreError> {
+    let sql = format!(
+        "{TASK_SELECT} WHERE ta.path LIKE $1 AND ($2 = 0 OR t.state = 'assigned') \
+         AND ((t.done_on <> '' AND t.done_on BETWEEN $3 AND $4) OR (t.done_on = '' AND t.due_on BETWEEN $3 AND $4)) \
+         ORDER BY t.due_on DESC, t.id DESC LIMIT $5"
+    );
+    let prefix = format!("{}%", scope.as_str());
+    Ok(on_db!(db, |c| sqlx::query_as(sqlx::AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(&prefix)
+    .bind(i64::from(open_only))
+    .bind(from)
+    .bind(to)
+    .bind(limit)
+    .fetch_all(c)
+    .await?))
+}
+
+/// Visits of the given entities (done, or open by due date) from `from` on.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct VisitRow {
+    pub id: i64,
+    pub entity_id: i64,
+    pub visit: i64,
+    pub state: String,
+    pub due_on: String,
+    pub done_on: String,
+    pub officer_ids: String,
+}
+
+pub async fn visits_since(
+    db: &Db,
+    scope: &AgencyPath,
+    from: &str,
+) -> Result<Vec<VisitRow>, StoreError> {
+    let prefix = format!("{}%", scope.as_str());
+    Ok(on_db!(db, |c| {
+        sqlx::query_as(
+            "SELECT t.id, t.entity_id, t.visit, t.state, t.due_on, t.done_on, t.officer_ids FROM inspection_tasks t \
+             JOIN entities e ON e.id = t.entity_id JOIN agencies a ON a.id = e.agency_id \
+             WHERE a.path LIKE $1 AND (t.done_on >= $2 OR (t.done_on = '' AND t.due_on >= $2)) ORDER BY t.entity_id, t.id",
+        )
+        .bind(&prefix)
+        .bind(from)
+        .fetch_all(c)
+        .await?
+    }))
+}
+
+pub async fn visits_of_entity(
+    db: &Db,
+    entity_id: i64,
+    from: &str,
+) -> Result<Vec<VisitRow>, StoreError> {
+    Ok(on_db!(db, |c| {
+        sqlx::query_as(
+            "SELECT id, entity_id, visit, state, due_on, done_on, officer_ids FROM inspection_tasks \
+             WHERE entity_id = $1 AND (done_on >= $2 OR (done_on = '' AND due_on >= $2)) ORDER BY id",
+        )
+        .bind(entity_id)
+        .bind(from)
+        .fetch_all(c)
+        .await?
+    }))
+}
+
+/// The last completed inspection of every entity in scope (for the draw:
+/// months since, and its officers).
+pub async fn last_inspections(db: &Db, scope: &AgencyPath) -> Result<Vec<VisitRow>, StoreError> {
+    let prefix = format!("{}%", scope.as_str());
+    Ok(on_db!(db, |c| {
+        sqlx::query_as(
+            "SELECT t.id, t.entity_id, t.visit, t.state, t.due_on, t.done_on, t.officer_ids FROM inspection_tasks t \
+             JOIN entities e ON e.id = t.entity_id JOIN agencies a ON a.id = e.agency_id \
+             WHERE a.path LIKE $1 AND t.state = 'done' \
+             AND t.done_on = (SELECT MAX(t2.done_on) FROM inspection_tasks t2 WHERE t2.entity_id = t.entity_id AND t2.state = 'done') \
+             ORDER BY t.entity_id, t.id",
+        )
+        .bind(&prefix)
+        .fetch_all(c)
+        .await?
+    }))
+}
+
+/// The result of an inspection, if the task is still at `version`.
+pub struct TaskResult<'a> {
+    pub done_on: &'a str,
+    pub result: &'a str,
+    pub findings: &'a str,
+    pub opinion: &'a str,
+    pub rectify_by: &'a str,
+    pub evidence: &'a str,
+    pub publish_by: &'a str,
+    pub officer_ids: &'a [i64],
+}
+
+pub async fn record_result(
+    tx: &mut Tx,
+    id: i64,
+    version: i64,
+    r: &TaskResult<'_>,
+    now_us: i64,
+) -> Result<bool, StoreError> {
+    let officers = officer_list(r.officer_ids);
+    let n = on_tx!(tx, |c| {
+        sqlx::query(
+            "UPDATE inspection_tasks SET state = 'done', done_on = $1, result = $2, findings = $3, opinion = $4, rectify_by = $5, \
+             evidence = $6, publish_by = $7, officer_ids = $8, version = version + 1, updated_at_us = $9 \
+             WHERE id = $10 AND version = $11 AND state = 'assigned'",
+        )
+        .bind(r.done_on)
+        .bind(r.result)
+        .bind(r.findings)
+        .bind(r.opinion)
+        .bind(r.rectify_by)
+        .bind(r.evidence)
+        .bind(r.publish_by)
+        .bind(&officers)
+        .bind(now_us)
+        .bind(id)
+        .bind(version)
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
+    });
+    Ok(n == 1)
+}
+
+/// Merge open tasks into one visit led by `lead`; `false` if one of them is no
+/// longer open (nothing changes then: the caller rolls back).
+pub async fn merge_visit(
+    tx: &mut Tx,
+    ids: &[i64],
+    lead: i64,
+    now_us: i64,
+) -> Result<bool, StoreError> {
+    for id in ids {
+        let n = on_tx!(tx, |c| {
+            sqlx::query(
+                "UPDATE inspection_tasks SET visit = $1, version = version + 1, updated_at_us = $2 WHERE id = $3 AND state = 'assigned'",
+            )
+            .bind(lead)
+            .bind(now_us)
+            .bind(id)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+        });
+        if n != 1 {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Tasks merged into the visit led by `lead` (including the lead).
+pub async fn tasks_of_visit(db: &Db, lead: i64) -> Result<Vec<TaskRow>, StoreError> {
+    let sql = format!("{TASK_SELECT} WHERE t.visit = $1 ORDER BY t.id");
+    Ok(on_db!(db, |c| sqlx::query_as(sqlx::AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(lead)
+    .fetch_all(c)
+    .await?))
+}
+
+/// Link the case a finding opened; `false` if the task has a case already.
+pub async fn link_case(
+    tx: &mut Tx,
+    id: i64,
+    case_id: i64,
+    now_us: i64,
+) -> Result<bool, StoreError> {
+    let n = on_tx!(tx, |c| {
+        sqlx::query(
+            "UPDATE inspection_tasks SET case_id = $1, version = version + 1, updated_at_us = $2 WHERE id = $3 AND case_id = 0",
+        )
+        .bind(case_id)
+        .bind(now_us)
+        .bind(id)
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
+    });
+    Ok(n == 1)
+}
+
+/// Store an anonymous rating; `false` if the visit was rated already.
+pub async fn insert_rating(
+    tx: &mut Tx,
+    task_id: i64,
+    stars: i64,
+    comment: &str,
+    now_us: i64,
+) -> Result<bool, StoreError> {
+    let exists: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
+        "SELECT task_id FROM inspection_ratings WHERE task_id = $1"
+    )
+    .bind(task_id)
+    .fetch_optional(&mut *c)
+    .await?);
+    if exists.is_some() {
+        return Ok(false);
+    }
+    on_tx!(tx, |c| {
+        sqlx::query("INSERT INTO inspection_ratings (task_id, stars, comment, created_at_us) VALUES ($1, $2, $3, $4)")
+            .bind(task_id)
+            .bind(stars)
+            .bind(comment)
+            .bind(now_us)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+    });
+    Ok(true)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct RatingRow {
+    pub task_id: i64,
+    pub stars: i64,
+    pub comment: String,
+}
+
+pub async fn rating_of(db: &Db, task_id: i64) -> Result<Option<RatingRow>, StoreError> {
+    Ok(on_db!(db, |c| {
+        sqlx::query_as("SELECT task_id, stars, comment FROM inspection_ratings WHERE task_id = $1")
+            .bind(task_id)
+            .fetch_optional(c)
+            .await?
+    }))
+}
+
+/// One row per task for statistics: the plan level, the entity's domains and
+/// what happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct StatRow {
+    pub id: i64,
+    pub plan_level: String,
+    pub source: String,
+    pub entity_id: i64,
+    pub item_domain: String,
+    pub visit: i64,
+    pub state: String,
+    pub due_on: String,
+    pub done_on: String,
+    pub result: String,
+    pub opinion_issued: i64,
+    pub case_id: i64,
+    pub publish_by: String,
+}
+
+/// Tasks of scope due or done in `[from, to]`.
+pub async fn stat_rows(
+    db: &Db,
+    scope: &AgencyPath,
+    from: &str,
+    to: &str,
+) -> Result<Vec<StatRow>, StoreError> {
+    let prefix = format!("{}%", scope.as_str());
+    Ok(on_db!(db, |c| {
+        sqlx::query_as(
+            "SELECT t.id, COALESCE(p.level, '') AS plan_level, t.source, t.entity_id, COALESCE(p.domains, e.domains) AS item_domain, \
+             t.visit, t.state, t.due_on, t.done_on, t.result, CAST(CASE WHEN t.opinion <> '' THEN 1 ELSE 0 END AS BIGINT) AS opinion_issued, \
+             t.case_id, t.publish_by \
+             FROM inspection_tasks t JOIN agencies a ON a.id = t.agency_id LEFT JOIN inspection_plans p ON p.id = t.plan_id \
+             JOIN entities e ON e.id = t.entity_id \
+             WHERE a.path LIKE $1 AND ((t.done_on <> '' AND t.done_on BETWEEN $2 AND $3) OR (t.due_on BETWEEN $2 AND $3)) \
+             ORDER BY t.id",
+        )
+        .bind(&prefix)
+        .bind(from)
+        .bind(to)
+        .fetch_all(c)
+        .await?
+    }))
+}
+
+/// The registry officer id of an account, through its staff number.
+pub async fn officer_of_user(db: &Db, user_id: i64) -> Result<Option<i64>, StoreError> {
+    Ok(on_db!(db, |c| {
+        sqlx::query_scalar(
+            "SELECT o.id FROM user_officers uo JOIN officers o ON o.staff_no = uo.staff_no WHERE uo.user_id = $1",
+        )
+        .bind(user_id)
+        .fetch_optional(c)
+        .await?
+    }))
+}
+
+/// An officer with today's credential facts, by registry id.
+pub async fn officer_by_id(
+    db: &Db,
+    id: i64,
+) -> Result<Option<crate::registry::OfficerListed>, StoreError> {
+    Ok(on_db!(db, |c| {
+        sqlx::query_as(
+            "SELECT o.id, o.agency_id, a.name AS agency_name, o.staff_no, o.name, o.posts, o.domains, \
+             cr.number AS credential_number, cr.issuing_body, cr.area, cr.valid_from, cr.valid_to, cr.last_review_year, cr.training_hours \
+             FROM officers o JOIN agencies a ON a.id = o.agency_id \
+             LEFT JOIN credentials cr ON cr.id = (SELECT MAX(id) FROM credentials WHERE officer_id = o.id) WHERE o.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(c)
+        .await?
+    }))
+}
+
+/// What an ad hoc inspection needs to know of its entity.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct EntityBrief {
+    pub id: i64,
+    pub agency_id: i64,
+    pub agency_path: String,
+    pub name: String,
+    pub domains: String,
+    pub status: String,
+}
+
+pub async fn entity_brief(db: &Db, uscc: &str) -> Result<Option<EntityBrief>, StoreError> {
+    Ok(on_db!(db, |c| {
+        sqlx::query_as(
+            "SELECT e.id, e.agency_id, a.path AS agency_path, e.name, e.domains, e.status FROM entities e \
+             JOIN agencies a ON a.id = e.agency_id WHERE e.uscc = $1",
+        )
+        .bind(uscc)
+        .fetch_optional(c)
+        .await?
+    }))
+}
+
+/// The agency responsible for each of the given entities.
+pub async fn entity_agencies(
+    db: &Db,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, i64>, StoreError> {
+    let mut out = std::collections::HashMap::new();
+    // Bound parameters in chunks: one statement per chunk.
+    for chunk in ids.chunks(200) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT id, agency_id FROM entities WHERE id IN ({})",
+            marks.join(", ")
+        );
+        let rows: Vec<(i64, i64)> = on_db!(db, |c| {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.fetch_all(c).await?
+        });
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// The USCC of an entity by id.
+pub async fn entity_brief_by_id(db: &Db, id: i64) -> Result<Option<String>, StoreError> {
+    Ok(on_db!(db, |c| {
+        sqlx::query_scalar("SELECT uscc FROM entities WHERE id = $1")
+            .bind(id)
+            .fetch_optional(c)
+            .await?
+    }))
+}
+
+/// The strictest yearly cap set by a plan with tasks on the entity since
+/// `from` (0 when no plan sets one).
+pub async fn plan_cap_of_entity(db: &Db, entity_id: i64, from: &str) -> Result<i64, StoreError> {
+    let cap: Option<i64> = on_db!(db, |c| {
+        sqlx::query_scalar(
+            "SELECT MIN(p.yearly_cap) FROM inspection_tasks t JOIN inspection_plans p ON p.id = t.plan_id \
+             WHERE t.entity_id = $1 AND p.yearly_cap > 0 AND (t.done_on >= $2 OR (t.done_on = '' AND t.due_on >= $2))",
+        )
+        .bind(entity_id)
+        .bind(from)
+        .fetch_one(c)
+        .await?
+    });
+    Ok(cap.unwrap_or(0))
 }

@@ -197,6 +197,7 @@ pub async fn open_case(
         summary: body.summary,
         act_date: body.act_date,
         life_health_harm: body.life_health_harm.then(|| "on".to_owned()),
+        task_id: String::new(),
     };
     let id = cases::open(&state.app, &auth.actor(), &input).await?;
     Ok((StatusCode::CREATED, Json(CreatedCase { id })).into_response())

@@ -321,8 +321,45 @@ async fn new_case_view(
     render(&view, status, tr)
 }
 
-async fn new_case(State(state): State<AppState>, user: PageUser) -> Response {
-    new_case_view(&state, &user, false, None, Default::default()).await
+#[derive(Deserialize, Default)]
+pub struct NewCaseQuery {
+    /// An inspection whose finding becomes the case source.
+    #[serde(default)]
+    task: Option<i64>,
+}
+
+async fn new_case(
+    State(state): State<AppState>,
+    user: PageUser,
+    q: Result<Query<NewCaseQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let mut values = std::collections::HashMap::new();
+    if let Some(id) = q.ok().and_then(|Query(q)| q.task) {
+        match fazhi_app::inspection_tasks::task(&state.app, &user.auth.actor(), id).await {
+            Ok(v) => {
+                let t = v.task;
+                let domain = t
+                    .entity_domains
+                    .split(',')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
+                values.extend([
+                    ("task_id", t.id.to_string()),
+                    ("source", "inspection".to_owned()),
+                    ("party_kind", "organisation".to_owned()),
+                    ("party_name", t.entity_name),
+                    ("party_id", t.entity_uscc),
+                    ("party_address", t.entity_address),
+                    ("domain", domain),
+                    ("summary", t.findings),
+                    ("act_date", t.done_on),
+                ]);
+            }
+            Err(e) => return PageError::new(e, user.tr.lang).into_response(),
+        }
+    }
+    new_case_view(&state, &user, false, None, values).await
 }
 
 async fn new_summary(State(state): State<AppState>, user: PageUser) -> Response {
@@ -365,6 +402,7 @@ async fn open_case(
                 ("power_code", input.power_code.clone()),
                 ("summary", input.summary.clone()),
                 ("act_date", input.act_date.clone()),
+                ("task_id", input.task_id.clone()),
             ]
             .into_iter()
             .collect();

@@ -21,6 +21,7 @@ pub mod pages;
 pub mod record_pages;
 pub mod registry_pages;
 pub mod routes;
+pub mod task_pages;
 pub mod transparency_pages;
 pub mod views;
 
@@ -49,6 +50,7 @@ pub fn router(state: AppState) -> Router {
         .merge(record_pages::router())
         .merge(case_pages::router())
         .merge(inspection_pages::router())
+        .merge(task_pages::router())
         .merge(law_pages::router())
         .merge(transparency_pages::router())
         .merge(api_router)

@@ -583,6 +583,7 @@ async fn bench_cases_on(
                 summary: "未取得卫生许可证擅自营业".into(),
                 act_date: "2025-02-20".into(),
                 life_health_harm: None,
+                task_id: String::new(),
             },
         )
         .await

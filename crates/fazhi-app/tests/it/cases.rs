@@ -80,6 +80,7 @@ async fn an_ordinary_case_runs_from_intake_to_archive_with_one_event_per_step() 
                 summary: "群众举报该宾馆无证营业".into(),
                 act_date: "2025-02-20".into(),
                 life_health_harm: None,
+                task_id: String::new(),
             },
         )
         .await

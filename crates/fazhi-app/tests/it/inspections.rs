@@ -49,6 +49,8 @@ fn plan_input() -> PlanInput {
         workload_cap: "30".into(),
         same_region: None,
         due_on: "2026-12-20".into(),
+        partners: String::new(),
+        yearly_cap: String::new(),
     }
 }
 

@@ -15,4 +15,5 @@ mod record_pages;
 mod registry;
 mod route_matrix;
 mod scope;
+mod tasks;
 mod transparency;

@@ -35,6 +35,7 @@ async fn call(
         .replace("/cases/{id}", "/cases/999999")
         .replace("/draws/{id}", "/draws/999999")
         .replace("/plans/{id}", "/plans/999999")
+        .replace("/tasks/{id}", "/tasks/999999")
         .replace("{kind}", "decision")
         .replace("{uscc}", "91110000600037341L")
         .replace("{staff_no}", "NOBODY-1");
