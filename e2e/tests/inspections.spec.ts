@@ -37,3 +37,37 @@ test('a head plans a random inspection, freezes the pools, draws with a lottery 
   await page.reload();
   await expect(page.locator('#verdict')).toHaveAttribute('data-ok', 'true');
 });
+
+test('an officer on a phone records a correction order and the entity checks the inspection code and rates the visit', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await as(page, 'dh.officer1');
+  await page.goto('/inspections/mine');
+  const card = page.locator('#open-tasks li.task-card').first();
+  await expect(card).toBeVisible();
+  await card.locator('a').click();
+  await expect(page.locator('#result-form')).toBeVisible();
+  await page.locator('#result-rectify').check();
+  await page.locator('#findings-input').fill('公共用品用具未按规定清洗消毒（浏览器测试）');
+  // Without the opinion the rule refuses and says why.
+  const due = new Date(Date.now() + 14 * 864e5).toISOString().slice(0, 10);
+  await page.locator('#rectify_by').fill(due);
+  await page.locator('#save-result').click();
+  await expect(page.locator('#task-error')).toContainText('卫生监督意见书');
+  await page.locator('#result-rectify').check();
+  await page.locator('#findings-input').fill('公共用品用具未按规定清洗消毒（浏览器测试）');
+  await page.locator('#opinion-input').fill('责令于整改期限前改正，并建立消毒记录。');
+  await page.locator('#rectify_by').fill(due);
+  await page.locator('#save-result').click();
+  await expect(page.locator('#task-result')).toContainText('责令整改');
+  await page.screenshot({ path: 'test-results/task-phone.png', fullPage: true });
+  const check = await page.locator('#check-link').getAttribute('href');
+  // The entity, without an account, checks the code and rates the visit.
+  await page.context().clearCookies();
+  await page.goto(check!);
+  await expect(page.locator('#check-officers li')).toHaveCount(2);
+  await expect(page.locator('#result')).toContainText('责令整改');
+  await page.locator('#stars-4').check();
+  await page.locator('#comment').fill('检查人员出示了证件，讲解清楚。');
+  await page.locator('#send-rating').click();
+  await expect(page.locator('#thanks')).toBeVisible();
+});
