@@ -8,6 +8,7 @@
 //! (that is `fazhi-web`). Time comes from the injected [`Clock`].
 
 pub mod accounts;
+pub mod annual_report;
 pub mod auth;
 pub mod cases;
 pub mod clock;
@@ -17,6 +18,7 @@ pub mod documents;
 pub mod error;
 pub mod evidence;
 pub mod home;
+pub mod indicators;
 pub mod inspection_tasks;
 pub mod inspections;
 pub mod law;

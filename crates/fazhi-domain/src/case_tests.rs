@@ -1682,3 +1682,32 @@ fn ac_court_application_three_months_after_the_six_month_litigation_period() {
         "6 months from 3 April end on 3 October (National Day): rolled to 9 October, + 3 months"
     );
 }
+
+#[test]
+fn case_indicators_count_decisions_fines_and_summary_procedures_of_the_year() {
+    use crate::indicators::{Period, Value, case_values};
+    let year = Period::year(2025).unwrap();
+    let ordinary = decided(date(2025, 4, 20));
+    let on_spot = summary(organisation(), 500, false).unwrap();
+    let last_year = decided(date(2025, 4, 20));
+    let mut older = last_year.clone();
+    if let Some(d) = older.decision.as_mut() {
+        d.on = date(2024, 12, 30);
+    }
+    let v = case_values(&[ordinary.clone(), on_spot, older], year);
+    assert_eq!(
+        v["cases.filed"],
+        Value::Count(2),
+        "both ordinary cases were filed in 2025"
+    );
+    assert_eq!(v["cases.summary"], Value::Count(1));
+    assert_eq!(v["cases.penalties"], Value::Count(2));
+    assert_eq!(v["cases.no_penalty"], Value::Count(0));
+    assert_eq!(v["cases.fines"], Value::Fen(150_000 + 50_000));
+    assert_eq!(v["cases.fines"].display(), "2,000.00");
+    assert_eq!(v["cases.collected"], Value::Fen(0));
+    assert_eq!(
+        v["cases.reviewed"],
+        Value::Count(u64::from(!ordinary.reviews.is_empty()).try_into().unwrap())
+    );
+}

@@ -14,6 +14,7 @@ pub mod checkpoint;
 pub mod deadline;
 pub mod draw;
 pub mod ident;
+pub mod indicators;
 pub mod inspection;
 pub mod merkle;
 pub mod money;

@@ -404,3 +404,16 @@ pub async fn accounts(db: &Db, ids: &[i64]) -> Result<Vec<HandlerRow>, StoreErro
     }
     Ok(out)
 }
+
+/// The stored JSON of every case of agencies in scope (indicators filter by date).
+pub async fn states_in_scope(db: &Db, scope: &AgencyPath) -> Result<Vec<String>, StoreError> {
+    let prefix = format!("{}%", scope.as_str());
+    Ok(on_db!(db, |c| {
+        sqlx::query_scalar(
+            "SELECT c.state_json FROM cases c JOIN agencies a ON a.id = c.agency_id WHERE a.path LIKE $1 ORDER BY c.id",
+        )
+        .bind(&prefix)
+        .fetch_all(c)
+        .await?
+    }))
+}

@@ -96,6 +96,39 @@ enum Command {
         #[command(subcommand)]
         command: DrawCommand,
     },
+    /// Print every indicator of an agency subtree and year (value, unit, data source status).
+    Indicators {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Agency id (its whole subtree is counted).
+        #[arg(long)]
+        agency: i64,
+        #[arg(long)]
+        year: i16,
+        /// JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the annual rule-of-law report (法治政府建设年度报告) from the indicators.
+    Report {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        agency: i64,
+        #[arg(long)]
+        year: i16,
+        /// `html`, `docx` or `pdf`.
+        #[arg(long, default_value = "html")]
+        format: String,
+        #[arg(long)]
+        output: PathBuf,
+        /// Traditional characters (繁體) instead of simplified.
+        #[arg(long)]
+        traditional: bool,
+        /// Directories with the fonts for the PDF (a CJK font is needed); default /usr/share/fonts.
+        #[arg(long = "font-dir", env = "FAZHI_FONT_DIR")]
+        font_dirs: Vec<PathBuf>,
+    },
     /// Import a registry file (CSV, UTF-8 or GB18030): `fazhi import entities FILE --user NAME`.
     Import {
         #[command(flatten)]
@@ -616,6 +649,62 @@ async fn main() -> Result<()> {
             file,
             user,
         } => import_file(&db, &kind, &file, &user).await,
+        Command::Indicators {
+            db,
+            agency,
+            year,
+            json,
+        } => {
+            let app = open_app(&db, PasswordParams::PRODUCTION).await?;
+            let f = fazhi_app::indicators::compute(&app, agency, year)
+                .await
+                .unwrap_or_else(|e| fail(&e));
+            if json {
+                let rows: Vec<serde_json::Value> = f
+                    .figures
+                    .iter()
+                    .map(|x| {
+                        serde_json::json!({ "id": x.definition.id, "name": x.definition.name_zh,
+                            "value": x.value.as_ref().map(|v| v.display()), "raw": x.value,
+                            "previous": x.previous.as_ref().map(|v| v.display()), "unit": x.definition.unit_zh,
+                            "formula": x.definition.formula_zh, "status": x.status() })
+                    })
+                    .collect();
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(
+                        &serde_json::json!({ "agency": f.agency_name, "year": f.year,
+                        "checkpoint": f.checkpoint, "indicators": rows })
+                    )?
+                );
+            } else {
+                for x in &f.figures {
+                    println!(
+                        "{:<28} {:<24} {:>16} {}",
+                        x.definition.id,
+                        x.definition.name_zh,
+                        x.value
+                            .as_ref()
+                            .map_or_else(|| "暂无数据来源".to_owned(), |v| v.display()),
+                        if matches!(x.value, Some(fazhi_domain::indicators::Value::Permille(_))) {
+                            ""
+                        } else {
+                            x.definition.unit_zh
+                        }
+                    );
+                }
+            }
+            Ok(())
+        }
+        Command::Report {
+            db,
+            agency,
+            year,
+            format,
+            output,
+            traditional,
+            font_dirs,
+        } => write_report(&db, agency, year, &format, &output, traditional, &font_dirs).await,
         Command::Log { command } => match command {
             LogCommand::Verify { db } => log_verify(&db).await,
             LogCommand::Checkpoint { db } => {
@@ -911,4 +1000,61 @@ fn witness_cosign(
     );
     println!("{line}");
     Ok(())
+}
+
+/// `fazhi report`: indicators → the report model → HTML, DOCX or PDF.
+async fn write_report(
+    db: &DbArgs,
+    agency: i64,
+    year: i16,
+    format: &str,
+    output: &std::path::Path,
+    traditional: bool,
+    font_dirs: &[PathBuf],
+) -> Result<()> {
+    use fazhi_report::model::Script;
+    if !matches!(format, "html" | "docx" | "pdf") {
+        anyhow::bail!("--format 须为 html、docx 或 pdf / --format must be html, docx or pdf");
+    }
+    let app = open_app(db, PasswordParams::PRODUCTION).await?;
+    let figures = fazhi_app::indicators::compute(&app, agency, year)
+        .await
+        .unwrap_or_else(|e| fail(&e));
+    let now = jiff::Zoned::now().strftime("%Y-%m-%d %H:%M").to_string();
+    let script = if traditional {
+        Script::Traditional
+    } else {
+        Script::Simplified
+    };
+    let mut report = fazhi_app::annual_report::build(&figures, &Default::default(), script, &now);
+    if traditional {
+        report = to_traditional(report);
+    }
+    let bytes = match format {
+        "html" => fazhi_report::html::to_html(&report, &|_| None).into_bytes(),
+        "docx" => fazhi_report::docx::to_docx(&report)?,
+        _ => {
+            let dirs = if font_dirs.is_empty() {
+                vec![PathBuf::from("/usr/share/fonts")]
+            } else {
+                font_dirs.to_vec()
+            };
+            fazhi_report_pdf::to_pdf(&report, &dirs)?
+        }
+    };
+    std::fs::write(output, &bytes).with_context(|| format!("writing {}", output.display()))?;
+    println!(
+        "已写入 {}（{} 字节）/ wrote {} ({} bytes)",
+        output.display(),
+        bytes.len(),
+        output.display(),
+        bytes.len()
+    );
+    Ok(())
+}
+
+/// Convert every text of the report to traditional characters (OpenCC).
+fn to_traditional(report: fazhi_report::model::AnnualReport) -> fazhi_report::model::AnnualReport {
+    let json = serde_json::to_string(&report).unwrap_or_default();
+    serde_json::from_str(&fazhi_text::to_traditional(&json)).unwrap_or(report)
 }

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 mod cases;
+mod indicators;
 mod inspections;
 mod law;
 mod log_verify;

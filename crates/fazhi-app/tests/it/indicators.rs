@@ -1,0 +1,74 @@
+//! Indicators from the demo records on both backends, and the annual report
+//! built from them: every figure carries its indicator id; modules that do
+//! not exist yet are reported as such, never as zero.
+
+use fazhi_app::password::PasswordParams;
+use fazhi_app::{App, FixedClock};
+use fazhi_domain::indicators::{SourceModule, Value};
+use fazhi_store::testing;
+use std::sync::Arc;
+
+#[tokio::test]
+async fn the_demo_year_has_figures_from_every_built_module_and_none_for_the_rest() {
+    for db in testing::both().await {
+        let files = std::env::temp_dir().join(format!(
+            "fazhi-app-test-{}",
+            fazhi_app::random_token(8).unwrap()
+        ));
+        let app = App::new(
+            db.db.clone(),
+            Arc::new(FixedClock::new(1_795_000_000_000_000)),
+            PasswordParams::FAST_FOR_TESTS,
+            &files,
+        )
+        .with_log_key("fazhi.test/action-log", fazhi_app::log_key::Seed([7u8; 32]));
+        assert!(fazhi_app::demo::seed(&app).await.unwrap());
+        fazhi_app::transparency::make_checkpoint(&app, true)
+            .await
+            .unwrap();
+        let year = fazhi_app::registry::today_cst(&app).year();
+        // Agency 2 is the city commission: the whole demo tree below it.
+        let f = fazhi_app::indicators::compute(&app, 2, year).await.unwrap();
+        assert!(
+            f.checkpoint.is_some(),
+            "figures name the checkpoint they were cut at"
+        );
+        for x in &f.figures {
+            match x.definition.source {
+                SourceModule::NotYet => assert_eq!(x.value, None, "{}", x.definition.id),
+                _ => assert!(x.value.is_some(), "{}", x.definition.id),
+            }
+        }
+        let Some(Value::Count(visits)) = f.get("insp.visits").and_then(|x| x.value.clone()) else {
+            panic!("visits")
+        };
+        assert!(visits > 0, "the demo inspects this year");
+        let Some(Value::Count(penalties)) = f.get("cases.penalties").and_then(|x| x.value.clone())
+        else {
+            panic!("penalties")
+        };
+        assert!(penalties > 0);
+        // The report quotes the figures by id; the DOCX holds them.
+        let report = fazhi_app::annual_report::build(
+            &f,
+            &Default::default(),
+            fazhi_report::model::Script::Simplified,
+            "2026-11-23 10:00",
+        );
+        assert_eq!(report.sections.len(), 5);
+        assert!(report.sections[0].full_heading().contains("主要举措和成效"));
+        let uses = report.figure_uses();
+        assert!(uses.iter().any(|u| u.indicator_id == "insp.visits"));
+        let docx = fazhi_report::docx::to_docx(&report).unwrap();
+        assert!(docx.starts_with(b"PK"));
+        let html = fazhi_report::html::to_html(&report, &|_| None);
+        assert!(
+            html.contains(&format!("{}户次", f.text("insp.visits"))),
+            "{html}"
+        );
+        assert!(
+            html.contains("暂无平台数据来源"),
+            "missing modules are named"
+        );
+    }
+}

@@ -1,0 +1,675 @@
+//! The indicators annual reports quote (legal-rules §15 and the seed
+//! reports): each a named definition with its unit, formula and source
+//! module, and the pure computations over the records of one period.
+//! Indicators whose module does not exist yet are listed as such, never 0.
+
+use crate::case::{Case, Outcome, Procedure};
+use crate::inspection::Verdict;
+use jiff::civil::Date;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Where an indicator's figures come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceModule {
+    Inspections,
+    Cases,
+    Registry,
+    /// A module Fazhi does not have yet: the figure is not computed.
+    NotYet,
+}
+
+/// One indicator definition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Definition {
+    pub id: &'static str,
+    pub name_zh: &'static str,
+    pub unit_zh: &'static str,
+    /// The exact formula over the records, in words.
+    pub formula_zh: &'static str,
+    pub source: SourceModule,
+}
+
+const fn def(
+    id: &'static str,
+    name_zh: &'static str,
+    unit_zh: &'static str,
+    formula_zh: &'static str,
+    source: SourceModule,
+) -> Definition {
+    Definition {
+        id,
+        name_zh,
+        unit_zh,
+        formula_zh,
+        source,
+    }
+}
+
+use SourceModule::{Cases, Inspections, NotYet, Registry};
+
+/// Every indicator, in report order.
+pub const DEFINITIONS: &[Definition] = &[
+    def(
+        "insp.visits",
+        "监督检查户次",
+        "户次",
+        "本期完成的检查次数；合并为一次综合检查的多项任务计一户次",
+        Inspections,
+    ),
+    def(
+        "insp.units",
+        "被监督单位数",
+        "户",
+        "本期完成检查的不同单位数",
+        Inspections,
+    ),
+    def(
+        "insp.opinions",
+        "出具卫生监督意见书",
+        "份",
+        "本期完成且出具卫生监督意见书的检查任务数",
+        Inspections,
+    ),
+    def(
+        "insp.problems",
+        "检查发现问题",
+        "户次",
+        "本期完成、结果为不合格或责令整改的检查任务数",
+        Inspections,
+    ),
+    def(
+        "insp.cases",
+        "检查发现问题立案",
+        "件",
+        "本期检查任务中据以立案的任务数",
+        Inspections,
+    ),
+    def(
+        "random.national.tasks",
+        "国家双随机抽查任务",
+        "件",
+        "本期到期或完成的国家级抽查任务数",
+        Inspections,
+    ),
+    def(
+        "random.national.completion",
+        "国家双随机抽查任务按期完成率",
+        "%",
+        "期限内完成的国抽任务 ÷ 国抽任务",
+        Inspections,
+    ),
+    def(
+        "random.provincial.tasks",
+        "省级双随机抽查任务",
+        "件",
+        "本期到期或完成的省级抽查任务数",
+        Inspections,
+    ),
+    def(
+        "random.provincial.completion",
+        "省级双随机抽查任务按期完成率",
+        "%",
+        "期限内完成的省抽任务 ÷ 省抽任务",
+        Inspections,
+    ),
+    def(
+        "random.local.tasks",
+        "市县双随机抽查任务",
+        "件",
+        "本期到期或完成的市级、县级抽查任务数",
+        Inspections,
+    ),
+    def(
+        "random.local.completion",
+        "市县双随机抽查任务按期完成率",
+        "%",
+        "期限内完成的市县抽查任务 ÷ 市县抽查任务",
+        Inspections,
+    ),
+    def(
+        "random.published",
+        "双随机抽查结果公开率",
+        "%",
+        "结果已公开的抽查任务 ÷ 已完成的抽查任务",
+        Inspections,
+    ),
+    def(
+        "cases.filed",
+        "立案查处案件",
+        "件",
+        "本期立案的普通程序案件数",
+        Cases,
+    ),
+    def(
+        "cases.summary",
+        "简易程序当场处罚",
+        "件",
+        "本期作出的当场处罚决定数",
+        Cases,
+    ),
+    def(
+        "cases.penalties",
+        "作出行政处罚决定",
+        "件",
+        "本期作出给予行政处罚决定的案件数（含简易程序）",
+        Cases,
+    ),
+    def(
+        "cases.no_penalty",
+        "依法不予行政处罚",
+        "件",
+        "本期决定不予行政处罚（违法行为轻微等、违法事实不能成立）的案件数",
+        Cases,
+    ),
+    def(
+        "cases.fines",
+        "罚款决定金额",
+        "元",
+        "本期处罚决定的罚款金额合计",
+        Cases,
+    ),
+    def(
+        "cases.confiscations",
+        "没收违法所得金额",
+        "元",
+        "本期处罚决定的没收违法所得金额合计",
+        Cases,
+    ),
+    def(
+        "cases.collected",
+        "罚没款收缴金额",
+        "元",
+        "本期缴纳的罚款与加处罚款合计",
+        Cases,
+    ),
+    def(
+        "cases.reviewed",
+        "重大执法决定法制审核",
+        "件",
+        "本期作出决定且经法制审核的案件数",
+        Cases,
+    ),
+    def(
+        "cases.review_rate",
+        "法制审核率",
+        "%",
+        "经法制审核的案件 ÷ 本期作出决定且应当法制审核的案件",
+        Cases,
+    ),
+    def(
+        "cases.discussed",
+        "集体讨论决定",
+        "件",
+        "本期经负责人集体讨论的案件数",
+        Cases,
+    ),
+    def(
+        "cases.hearings",
+        "听证",
+        "件",
+        "本期举行听证的案件数",
+        Cases,
+    ),
+    def(
+        "cases.transfers",
+        "移送司法机关",
+        "件",
+        "本期移送公安机关的涉嫌犯罪案件数",
+        Cases,
+    ),
+    def(
+        "officers.certified_rate",
+        "执法人员持证率",
+        "%",
+        "持有效执法证件的执法人员 ÷ 执法人员",
+        Registry,
+    ),
+    def(
+        "officers.training_hours",
+        "人均培训学时",
+        "学时",
+        "执法人员最新证件登记的培训学时的平均数",
+        Registry,
+    ),
+    def(
+        "powers.by_kind",
+        "权责清单事项",
+        "项",
+        "已公布的权责清单事项按类别计数",
+        Registry,
+    ),
+    def(
+        "complaints.received",
+        "受理投诉举报",
+        "件",
+        "本期受理的投诉举报数",
+        NotYet,
+    ),
+    def(
+        "complaints.on_time",
+        "投诉举报按期办结率",
+        "%",
+        "按期办结 ÷ 应办结",
+        NotYet,
+    ),
+    def(
+        "disclosure.requests",
+        "政府信息公开申请",
+        "件",
+        "本期收到的依申请公开数（按答复类型）",
+        NotYet,
+    ),
+    def(
+        "reconsideration.cases",
+        "行政复议案件",
+        "件",
+        "本期以本机关为被申请人的复议案件数（按结果）",
+        NotYet,
+    ),
+    def(
+        "litigation.cases",
+        "行政诉讼案件",
+        "件",
+        "本期以本机关为被告的诉讼案件数（按结果）",
+        NotYet,
+    ),
+    def(
+        "litigation.head_in_court",
+        "负责人出庭应诉率",
+        "%",
+        "负责人出庭的开庭案件 ÷ 开庭案件",
+        NotYet,
+    ),
+    def(
+        "permits.by_item",
+        "行政许可办理",
+        "件",
+        "本期办结的许可按事项、方式（含告知承诺）计数",
+        NotYet,
+    ),
+    def(
+        "publicity.on_time",
+        "双公示按时公示率",
+        "%",
+        "七个工作日内公示的决定 ÷ 应公示的决定",
+        NotYet,
+    ),
+];
+
+pub fn definition(id: &str) -> Option<&'static Definition> {
+    DEFINITIONS.iter().find(|d| d.id == id)
+}
+
+/// A computed figure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", content = "value", rename_all = "snake_case")]
+pub enum Value {
+    Count(i64),
+    /// Money in fen.
+    Fen(i64),
+    /// A rate in per mille (1000 = 100 %); `None` when nothing was due.
+    Permille(Option<i64>),
+    /// Tenths of a unit (e.g. 12.5 学时 = 125).
+    Tenths(i64),
+    Text(String),
+}
+
+impl Value {
+    /// As a report prints it: "1,234", "12,345.60", "98.5%", "—".
+    pub fn display(&self) -> String {
+        match self {
+            Value::Count(n) => group(*n),
+            Value::Fen(f) => crate::money::Money::from_fen(*f).to_string(),
+            Value::Permille(Some(p)) => format!("{}.{}%", p / 10, p % 10),
+            Value::Permille(None) => "—".to_owned(),
+            Value::Tenths(t) => format!("{}.{}", t / 10, t % 10),
+            Value::Text(s) => s.clone(),
+        }
+    }
+}
+
+fn group(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+fn rate(num: u64, den: u64) -> Value {
+    Value::Permille(
+        (num * 1000)
+            .checked_div(den)
+            .and_then(|p| i64::try_from(p).ok()),
+    )
+}
+
+fn count(n: u64) -> Value {
+    Value::Count(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+/// A period: both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub from: Date,
+    pub to: Date,
+}
+
+impl Period {
+    pub fn year(year: i16) -> Option<Period> {
+        Some(Period {
+            from: Date::new(year, 1, 1).ok()?,
+            to: Date::new(year, 12, 31).ok()?,
+        })
+    }
+
+    pub fn contains(&self, d: Date) -> bool {
+        self.from <= d && d <= self.to
+    }
+
+    fn has(&self, d: Option<Date>) -> bool {
+        d.is_some_and(|d| self.contains(d))
+    }
+}
+
+/// One inspection task as the indicators need it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskFacts {
+    /// `national`, `provincial`, `city`, `county`, or empty for ad hoc/re-checks.
+    pub level: String,
+    pub entity_id: i64,
+    /// Lead task of the joint visit.
+    pub visit: i64,
+    pub due_on: Date,
+    pub done_on: Option<Date>,
+    pub verdict: Option<Verdict>,
+    pub opinion_issued: bool,
+    pub case_opened: bool,
+    pub published: bool,
+}
+
+/// Inspection indicators for `period`.
+pub fn inspection_values(tasks: &[TaskFacts], period: Period) -> BTreeMap<&'static str, Value> {
+    let done: Vec<&TaskFacts> = tasks.iter().filter(|t| period.has(t.done_on)).collect();
+    let mut out = BTreeMap::new();
+    out.insert(
+        "insp.visits",
+        count(done.iter().map(|t| t.visit).collect::<BTreeSet<_>>().len() as u64),
+    );
+    out.insert(
+        "insp.units",
+        count(
+            done.iter()
+                .map(|t| t.entity_id)
+                .collect::<BTreeSet<_>>()
+                .len() as u64,
+        ),
+    );
+    out.insert(
+        "insp.opinions",
+        count(done.iter().filter(|t| t.opinion_issued).count() as u64),
+    );
+    out.insert(
+        "insp.problems",
+        count(
+            done.iter()
+                .filter(|t| t.verdict.is_some_and(Verdict::found_problems))
+                .count() as u64,
+        ),
+    );
+    out.insert(
+        "insp.cases",
+        count(done.iter().filter(|t| t.case_opened).count() as u64),
+    );
+    // Random tasks of the period: due in it, or done in it.
+    let random = |levels: &[&str]| -> Vec<&TaskFacts> {
+        tasks
+            .iter()
+            .filter(|t| levels.contains(&t.level.as_str()))
+            .filter(|t| period.contains(t.due_on) || period.has(t.done_on))
+            .collect()
+    };
+    for (key, levels) in [
+        ("national", &["national"][..]),
+        ("provincial", &["provincial"][..]),
+        ("local", &["city", "county"][..]),
+    ] {
+        let list = random(levels);
+        let on_time = list
+            .iter()
+            .filter(|t| t.done_on.is_some_and(|d| d <= t.due_on))
+            .count() as u64;
+        let (tasks_id, completion_id) = match key {
+            "national" => ("random.national.tasks", "random.national.completion"),
+            "provincial" => ("random.provincial.tasks", "random.provincial.completion"),
+            _ => ("random.local.tasks", "random.local.completion"),
+        };
+        out.insert(tasks_id, count(list.len() as u64));
+        out.insert(completion_id, rate(on_time, list.len() as u64));
+    }
+    let all_random = random(&["national", "provincial", "city", "county"]);
+    let random_done: Vec<_> = all_random.iter().filter(|t| t.done_on.is_some()).collect();
+    out.insert(
+        "random.published",
+        rate(
+            random_done.iter().filter(|t| t.published).count() as u64,
+            random_done.len() as u64,
+        ),
+    );
+    out
+}
+
+/// Case indicators for `period`: decisions by their date, filings by theirs.
+pub fn case_values(cases: &[Case], period: Period) -> BTreeMap<&'static str, Value> {
+    let decided: Vec<&Case> = cases
+        .iter()
+        .filter(|c| period.has(c.decision.as_ref().map(|d| d.on)))
+        .collect();
+    let outcome = |c: &Case| c.decision.as_ref().map(|d| d.outcome);
+    let mut out = BTreeMap::new();
+    out.insert(
+        "cases.filed",
+        count(
+            cases
+                .iter()
+                .filter(|c| c.procedure == Procedure::Ordinary && period.has(c.filed_on))
+                .count() as u64,
+        ),
+    );
+    out.insert(
+        "cases.summary",
+        count(
+            decided
+                .iter()
+                .filter(|c| c.procedure == Procedure::Summary)
+                .count() as u64,
+        ),
+    );
+    out.insert(
+        "cases.penalties",
+        count(
+            decided
+                .iter()
+                .filter(|c| outcome(c) == Some(Outcome::Penalty))
+                .count() as u64,
+        ),
+    );
+    out.insert(
+        "cases.no_penalty",
+        count(
+            decided
+                .iter()
+                .filter(|c| {
+                    matches!(
+                        outcome(c),
+                        Some(Outcome::NoPenalty | Outcome::NotEstablished)
+                    )
+                })
+                .count() as u64,
+        ),
+    );
+    let sum = |f: &dyn Fn(&Case) -> i64| decided.iter().map(|c| f(c)).sum::<i64>();
+    out.insert(
+        "cases.fines",
+        Value::Fen(sum(&|c| c.decision.as_ref().map_or(0, |d| d.fine.fen()))),
+    );
+    out.insert(
+        "cases.confiscations",
+        Value::Fen(sum(&|c| {
+            c.decision.as_ref().map_or(0, |d| d.confiscation.fen())
+        })),
+    );
+    out.insert(
+        "cases.collected",
+        Value::Fen(
+            cases
+                .iter()
+                .flat_map(|c| c.payments.iter())
+                .filter(|p| period.contains(p.on))
+                .map(|p| p.amount.fen() + p.late_fee.fen())
+                .sum(),
+        ),
+    );
+    let reviewed = decided.iter().filter(|c| !c.reviews.is_empty()).count() as u64;
+    // Due a review: the case machine required one, or one was held.
+    let required = decided
+        .iter()
+        .filter(|c| c.review_required || !c.reviews.is_empty())
+        .count() as u64;
+    let reviewed_required = reviewed;
+    out.insert("cases.reviewed", count(reviewed));
+    out.insert("cases.review_rate", rate(reviewed_required, required));
+    out.insert(
+        "cases.discussed",
+        count(decided.iter().filter(|c| c.discussion.is_some()).count() as u64),
+    );
+    out.insert(
+        "cases.hearings",
+        count(
+            cases
+                .iter()
+                .filter(|c| {
+                    c.hearing
+                        .as_ref()
+                        .is_some_and(|h| h.held && period.has(h.date))
+                })
+                .count() as u64,
+        ),
+    );
+    out.insert(
+        "cases.transfers",
+        count(
+            cases
+                .iter()
+                .filter(|c| period.has(c.transfer.as_ref().and_then(|t| t.transferred_on)))
+                .count() as u64,
+        ),
+    );
+    out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn year() -> Period {
+        Period::year(2025).unwrap()
+    }
+
+    fn task(level: &str, entity: i64, due: Date, done: Option<Date>) -> TaskFacts {
+        TaskFacts {
+            level: level.into(),
+            entity_id: entity,
+            visit: entity * 10_000 + i64::from(due.month()) * 100 + i64::from(due.day()),
+            due_on: due,
+            done_on: done,
+            verdict: done.map(|_| Verdict::Pass),
+            opinion_issued: false,
+            case_opened: false,
+            published: done.is_some(),
+        }
+    }
+
+    #[test]
+    fn every_indicator_id_is_unique_and_named() {
+        let ids: BTreeSet<&str> = DEFINITIONS.iter().map(|d| d.id).collect();
+        assert_eq!(ids.len(), DEFINITIONS.len());
+        assert!(
+            DEFINITIONS
+                .iter()
+                .all(|d| !d.name_zh.is_empty() && !d.formula_zh.is_empty())
+        );
+    }
+
+    #[test]
+    fn visits_count_a_joint_visit_once_and_units_count_distinct_entities() {
+        let mut a = task("", 1, date(2025, 3, 1), Some(date(2025, 3, 1)));
+        let mut b = task("", 1, date(2025, 3, 9), Some(date(2025, 3, 1)));
+        b.visit = a.visit; // merged into one visit
+        a.opinion_issued = true;
+        a.verdict = Some(Verdict::Rectify);
+        let c = task("", 1, date(2025, 6, 1), Some(date(2025, 6, 2)));
+        let d = task("", 2, date(2025, 6, 1), Some(date(2025, 6, 2)));
+        let outside = task("", 3, date(2024, 6, 1), Some(date(2024, 6, 2)));
+        let v = inspection_values(&[a, b, c, d, outside], year());
+        assert_eq!(v["insp.visits"], Value::Count(3));
+        assert_eq!(v["insp.units"], Value::Count(2));
+        assert_eq!(v["insp.opinions"], Value::Count(1));
+        assert_eq!(v["insp.problems"], Value::Count(1));
+    }
+
+    #[test]
+    fn completion_rate_counts_tasks_done_by_their_due_date_per_level() {
+        let v = inspection_values(
+            &[
+                task("national", 1, date(2025, 10, 30), Some(date(2025, 10, 1))),
+                task("national", 2, date(2025, 10, 30), Some(date(2025, 11, 2))),
+                task("national", 3, date(2025, 10, 30), None),
+                task("provincial", 4, date(2025, 10, 30), Some(date(2025, 9, 1))),
+                task("county", 5, date(2025, 10, 30), None),
+            ],
+            year(),
+        );
+        assert_eq!(v["random.national.tasks"], Value::Count(3));
+        assert_eq!(v["random.national.completion"], Value::Permille(Some(333)));
+        assert_eq!(
+            v["random.provincial.completion"],
+            Value::Permille(Some(1000))
+        );
+        assert_eq!(v["random.local.tasks"], Value::Count(1));
+        assert_eq!(v["random.local.completion"], Value::Permille(Some(0)));
+        assert_eq!(v["random.published"], Value::Permille(Some(1000)));
+        assert_eq!(Value::Permille(Some(333)).display(), "33.3%");
+        let none = inspection_values(&[], year());
+        assert_eq!(none["random.national.completion"], Value::Permille(None));
+        assert_eq!(Value::Permille(None).display(), "—");
+    }
+
+    #[test]
+    fn values_print_as_reports_quote_them() {
+        assert_eq!(Value::Count(1234567).display(), "1,234,567");
+        assert_eq!(Value::Count(12).display(), "12");
+        assert_eq!(Value::Fen(1_234_560).display(), "12,345.60");
+        assert_eq!(Value::Tenths(125).display(), "12.5");
+    }
+
+    #[test]
+    fn unbuilt_modules_are_listed_as_having_no_source_not_as_zero() {
+        let not_yet: Vec<&str> = DEFINITIONS
+            .iter()
+            .filter(|d| d.source == NotYet)
+            .map(|d| d.id)
+            .collect();
+        assert!(not_yet.contains(&"complaints.received"));
+        assert!(!inspection_values(&[], year()).contains_key("complaints.received"));
+        assert!(!case_values(&[], year()).contains_key("complaints.received"));
+    }
+}
