@@ -25,6 +25,7 @@ pub mod law;
 pub mod log_key;
 pub mod log_verify;
 pub mod password;
+pub mod public;
 pub mod registry;
 pub mod sheets;
 pub mod throttle;

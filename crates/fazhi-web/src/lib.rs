@@ -18,6 +18,7 @@ pub mod i18n;
 pub mod inspection_pages;
 pub mod law_pages;
 pub mod pages;
+pub mod public_pages;
 pub mod record_pages;
 pub mod registry_pages;
 pub mod routes;
@@ -53,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .merge(task_pages::router())
         .merge(law_pages::router())
         .merge(transparency_pages::router())
+        .merge(public_pages::router())
         .merge(api_router)
         .route(
             "/api/openapi.json",

@@ -11,6 +11,7 @@ mod inspections;
 mod law;
 mod log_events;
 mod openapi;
+mod public;
 mod record_pages;
 mod registry;
 mod route_matrix;
