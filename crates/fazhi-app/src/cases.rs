@@ -362,15 +362,7 @@ pub struct OpenInput {
     pub task_id: String,
 }
 
-fn parse_date(field: &'static str, text: &str) -> Result<Date, AppError> {
-    text.trim().parse::<Date>().map_err(|_| {
-        AppError::invalid(
-            field,
-            format!("“{text}”不是有效日期（YYYY-MM-DD）"),
-            format!("'{text}' is not a date (YYYY-MM-DD)"),
-        )
-    })
-}
+use crate::law::parse_date;
 
 fn parse_money(field: &'static str, text: &str) -> Result<Money, AppError> {
     if text.trim().is_empty() {
@@ -420,7 +412,9 @@ fn parse_domain(text: &str) -> Result<SupervisionDomain, AppError> {
     })
 }
 
-fn ctx<'a>(
+/// The context the domain decides in: today, who acts, the rules, the
+/// calendar and the province whose rule versions apply.
+pub(crate) fn ctx<'a>(
     app: &'a App,
     actor: &Actor,
     cal: &'a fazhi_domain::calendar::Calendar,
@@ -434,6 +428,11 @@ fn ctx<'a>(
         calendar: cal,
         jurisdiction,
     }
+}
+
+/// The province code whose rule versions apply to an agency.
+pub(crate) async fn jurisdiction_of(app: &App, agency_id: i64) -> Result<String, AppError> {
+    Ok(province_of(&region_of(app, agency_id).await?))
 }
 
 async fn region_of(app: &App, agency_id: i64) -> Result<String, AppError> {
@@ -486,7 +485,7 @@ pub async fn open(app: &App, actor: &Actor, input: &OpenInput) -> Result<i64, Ap
         prior_penalties,
     };
     let cal = crate::law::calendar_for(app, Some(&actor.agency_path)).await?;
-    let jurisdiction = province_of(&region_of(app, actor.agency_id).await?);
+    let jurisdiction = jurisdiction_of(app, actor.agency_id).await?;
     let case = case::apply(None, &cmd, &ctx(app, actor, &cal, &jurisdiction))?;
     write_new(app, actor, &case, &cmd, task.map(|t| t.id)).await
 }

@@ -845,15 +845,20 @@ pub async fn seed_inspections(app: &App) -> Result<usize, AppError> {
     }
     // A complaint on an entity that has an open random task this year.
     let officer = actor(app, "dh.officer1").await?;
-    if let Some(t) = order.iter().find(|t| {
-        t.state == "assigned"
-            && t.due_on.starts_with(&today.year().to_string())
-            && t.officers().len() == 2
-    }) && let Some(e) =
-        fazhi_store::inspections::entity_brief_by_id(&app.db, t.entity_id).await?
-    {
+    // (The rows in `order` were read before the results above: read each again.)
+    let mut open_task = None;
+    for t in &order {
+        if let Some(now) = fazhi_store::inspections::get_task(&app.db, t.id).await?
+            && now.state == "assigned"
+            && now.due_on.starts_with(&today.year().to_string())
+        {
+            open_task = Some(now);
+            break;
+        }
+    }
+    if let Some(t) = open_task {
         let form = tasks::AdHocForm {
-            uscc: e,
+            uscc: t.entity_uscc,
             source: "complaint".into(),
             basis: "群众投诉：游泳场所池水浑浊（演示）".into(),
             second_officer: "DH-0012".into(),

@@ -2,10 +2,8 @@
 //! the year-over-year change and the log checkpoint they were computed at.
 
 use crate::{App, AppError};
-use fazhi_domain::agency::AgencyPath;
 use fazhi_domain::authz::{Action, Actor, authorize};
-use fazhi_domain::indicators::{self as ind, Definition, Period, SourceModule, TaskFacts, Value};
-use fazhi_domain::inspection::Verdict;
+use fazhi_domain::indicators::{self as ind, Definition, Period, SourceModule, Value};
 use fazhi_domain::role::Role;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -90,7 +88,7 @@ pub async fn compute(app: &App, agency_id: i64, year: i16) -> Result<Figures, Ap
         Period::year(year).ok_or_else(|| AppError::invalid("year", "年度无效", "bad year"))?;
     let last =
         Period::year(year - 1).ok_or_else(|| AppError::invalid("year", "年度无效", "bad year"))?;
-    let tasks = task_facts(app, &scope, last.from, this.to).await?;
+    let tasks = crate::inspection_tasks::task_facts(app, &scope, last.from, this.to).await?;
     let cases: Vec<fazhi_domain::case::Case> = fazhi_store::cases::states_in_scope(&app.db, &scope)
         .await?
         .iter()
@@ -143,35 +141,6 @@ pub async fn compute(app: &App, agency_id: i64, year: i16) -> Result<Figures, Ap
         checkpoint,
         figures,
     })
-}
-
-async fn task_facts(
-    app: &App,
-    scope: &AgencyPath,
-    from: jiff::civil::Date,
-    to: jiff::civil::Date,
-) -> Result<Vec<TaskFacts>, AppError> {
-    let rows =
-        fazhi_store::inspections::stat_rows(&app.db, scope, &from.to_string(), &to.to_string())
-            .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            let done_on = r.done_on.parse().ok();
-            Some(TaskFacts {
-                level: r.plan_level,
-                entity_id: r.entity_id,
-                visit: r.visit,
-                due_on: r.due_on.parse().ok()?,
-                verdict: Verdict::parse(&r.result),
-                opinion_issued: r.opinion_issued > 0,
-                case_opened: r.case_id != 0,
-                // Results are public once recorded (一公开).
-                published: done_on.is_some(),
-                done_on,
-            })
-        })
-        .collect())
 }
 
 /// Figures as a map id → printed value (for templates and JSON).

@@ -3,11 +3,14 @@
 //! ad hoc inspections, joint visits (综合查一次) and burden warnings, the public
 //! inspection code (亮码入企) with its anonymous rating, and statistics.
 
+use crate::cases::jurisdiction_of;
+use crate::law::parse_date;
+use crate::registry::today_cst as today;
 use crate::{App, AppError};
 use fazhi_domain::action_log::EventKind;
 use fazhi_domain::agency::AgencyPath;
 use fazhi_domain::authz::{Action, Actor, authorize};
-use fazhi_domain::case::Ctx;
+use fazhi_domain::indicators::{self, Period, TaskFacts};
 use fazhi_domain::inspection::{self, BurdenLimits, Present, ResultInput, Verdict, Visit, Warning};
 pub use fazhi_store::inspections::TaskRow;
 use fazhi_store::inspections::{self as store, RatingRow, VisitRow};
@@ -34,20 +37,6 @@ fn not_found() -> AppError {
     }
 }
 
-fn today(app: &App) -> Date {
-    crate::registry::today_cst(app)
-}
-
-fn parse_date(field: &'static str, text: &str) -> Result<Date, AppError> {
-    text.trim().parse::<Date>().map_err(|_| {
-        AppError::invalid(
-            field,
-            format!("“{}”不是有效日期（YYYY-MM-DD）", text.trim()),
-            format!("'{}' is not a date (YYYY-MM-DD)", text.trim()),
-        )
-    })
-}
-
 fn bounded(field: &'static str, text: &str, max: usize) -> Result<String, AppError> {
     let t = text.trim();
     if t.chars().count() > max {
@@ -58,14 +47,6 @@ fn bounded(field: &'static str, text: &str, max: usize) -> Result<String, AppErr
         ));
     }
     Ok(t.to_owned())
-}
-
-async fn jurisdiction_of(app: &App, agency_id: i64) -> Result<String, AppError> {
-    let region = fazhi_store::agencies::get(&app.db, agency_id)
-        .await?
-        .map(|a| a.region_code)
-        .unwrap_or_default();
-    Ok(crate::cases::province_of(&region))
 }
 
 /// May the actor see this task: it is in the actor's scope, or the actor is
@@ -201,7 +182,7 @@ pub async fn task(app: &App, actor: &Actor, id: i64) -> Result<TaskView, AppErro
         .into_iter()
         .filter(|t| t.id != task.id)
         .collect();
-    let warnings = entity_warnings(app, &task).await?;
+    let warnings = entity_warnings(app, actor, &task).await?;
     let rating = if fazhi_domain::authz::role_allows(actor.role, Action::ViewRatings) {
         store::rating_of(&app.db, id).await?
     } else {
@@ -240,7 +221,9 @@ pub async fn task(app: &App, actor: &Actor, id: i64) -> Result<TaskView, AppErro
     })
 }
 
-fn visit_of(v: &VisitRow) -> Option<Visit> {
+/// A stored task as burden control sees it: on its inspection date when
+/// done, else on its due date.
+pub(crate) fn visit_of(v: &VisitRow) -> Option<Visit> {
     let on = if v.done_on.is_empty() {
         &v.due_on
     } else {
@@ -255,41 +238,27 @@ fn visit_of(v: &VisitRow) -> Option<Visit> {
     })
 }
 
-async fn limits(app: &App, agency_id: i64, plan_cap: i64) -> Result<BurdenLimits, AppError> {
+/// The burden-control limits of the rules in force for `actor`'s province
+/// (a plan's own cap first).
+async fn limits(
+    app: &App,
+    actor: &Actor,
+    agency_id: i64,
+    plan_cap: i64,
+) -> Result<BurdenLimits, AppError> {
     let jurisdiction = jurisdiction_of(app, agency_id).await?;
     let cal = crate::law::calendar_for(app, None).await?;
-    let ctx = rule_ctx(
-        app,
-        0,
-        fazhi_domain::role::Role::ReadOnly,
-        &cal,
-        &jurisdiction,
-    );
-    Ok(BurdenLimits::from_rules(
-        &ctx,
-        u32::try_from(plan_cap).unwrap_or(0),
-    ))
-}
-
-fn rule_ctx<'a>(
-    app: &'a App,
-    user_id: i64,
-    role: fazhi_domain::role::Role,
-    cal: &'a fazhi_domain::calendar::Calendar,
-    jurisdiction: &'a str,
-) -> Ctx<'a> {
-    Ctx {
-        today: today(app),
-        actor: user_id,
-        role,
-        rules: &app.law.rules,
-        calendar: cal,
-        jurisdiction,
-    }
+    let ctx = crate::cases::ctx(app, actor, &cal, &jurisdiction);
+    BurdenLimits::from_rules(&ctx, u32::try_from(plan_cap).unwrap_or(0))
+        .map_err(|e| AppError::Internal(format!("burden rules: {e}")))
 }
 
 /// Burden warnings for the task's entity this year and last.
-async fn entity_warnings(app: &App, task: &TaskRow) -> Result<Vec<Warning>, AppError> {
+async fn entity_warnings(
+    app: &App,
+    actor: &Actor,
+    task: &TaskRow,
+) -> Result<Vec<Warning>, AppError> {
     let from = format!("{:04}-01-01", today(app).year() - 1);
     let visits: Vec<Visit> = store::visits_of_entity(&app.db, task.entity_id, &from)
         .await?
@@ -302,7 +271,7 @@ async fn entity_warnings(app: &App, task: &TaskRow) -> Result<Vec<Warning>, AppE
     };
     Ok(inspection::warnings(
         &visits,
-        limits(app, task.agency_id, cap).await?,
+        limits(app, actor, task.agency_id, cap).await?,
     ))
 }
 
@@ -410,7 +379,7 @@ pub async fn record(
     }
     let jurisdiction = jurisdiction_of(app, task.agency_id).await?;
     let cal = crate::law::calendar_for(app, AgencyPath::parse(&task.agency_path).as_ref()).await?;
-    let ctx = rule_ctx(app, actor.user_id, actor.role, &cal, &jurisdiction);
+    let ctx = crate::cases::ctx(app, actor, &cal, &jurisdiction);
     let accepted = inspection::check_result(
         &ResultInput {
             done_on,
@@ -606,7 +575,7 @@ pub async fn create_adhoc(app: &App, actor: &Actor, form: &AdHocForm) -> Result<
         done: false,
     });
     let plan_cap = store::plan_cap_of_entity(&app.db, entity.id, &from).await?;
-    let lim = limits(app, entity.agency_id, plan_cap).await?;
+    let lim = limits(app, actor, entity.agency_id, plan_cap).await?;
     let over = inspection::warnings(&visits, lim)
         .into_iter()
         .find(|w| matches!(w, Warning::YearlyCapExceeded { .. }));
@@ -617,9 +586,13 @@ pub async fn create_adhoc(app: &App, actor: &Actor, form: &AdHocForm) -> Result<
         let citation = app
             .law
             .rules
-            .get("insp_yearly_cap", "national", today(app))
+            .get(
+                "insp_yearly_cap",
+                &jurisdiction_of(app, entity.agency_id).await?,
+                today(app),
+            )
             .map(|r| r.citation.clone())
-            .unwrap_or_default();
+            .map_err(|e| AppError::Internal(format!("rule: {e}")))?;
         return Err(AppError::Refused {
             rule_id: "insp_yearly_cap",
             citation,
@@ -717,8 +690,8 @@ pub async fn merge(app: &App, actor: &Actor, ids: &[i64]) -> Result<i64, AppErro
 pub struct Burden {
     pub proposals: Vec<Vec<TaskRow>>,
     pub warnings: Vec<(Warning, String)>,
-    pub limits_cap: u32,
-    pub window_days: u32,
+    pub limits_cap: Option<u32>,
+    pub window_days: Option<u32>,
 }
 
 pub async fn burden(app: &App, actor: &Actor) -> Result<Burden, AppError> {
@@ -727,23 +700,18 @@ pub async fn burden(app: &App, actor: &Actor) -> Result<Burden, AppError> {
     let from = format!("{:04}-01-01", today.year());
     let rows = store::visits_since(&app.db, &actor.agency_path, &from).await?;
     let visits: Vec<Visit> = rows.iter().filter_map(visit_of).collect();
-    let lim = limits(app, actor.agency_id, 0).await?;
-    let jurisdiction = jurisdiction_of(app, actor.agency_id).await?;
-    let window = app
-        .law
-        .rules
-        .get("insp_joint_visit", &jurisdiction, today)
-        .ok()
-        .and_then(|r| r.param_i64("window_days").ok())
-        .and_then(|v| u32::try_from(v).ok())
-        .unwrap_or(30);
+    let lim = limits(app, actor, actor.agency_id, 0).await?;
     let open: Vec<Visit> = visits
         .iter()
         .filter(|v| !v.done && v.on >= today)
         .cloned()
         .collect();
     let mut proposals = Vec::new();
-    for group in inspection::merge_proposals(&open, window) {
+    let groups = match lim.joint_window_days {
+        Some(window) => inspection::merge_proposals(&open, window),
+        None => Vec::new(),
+    };
+    for group in groups {
         let mut tasks = Vec::new();
         for id in group {
             if let Some(t) = store::get_task(&app.db, id).await? {
@@ -764,7 +732,7 @@ pub async fn burden(app: &App, actor: &Actor) -> Result<Burden, AppError> {
         proposals,
         warnings,
         limits_cap: lim.yearly_cap,
-        window_days: window,
+        window_days: lim.joint_window_days,
     })
 }
 
@@ -891,30 +859,7 @@ pub(crate) async fn check_case_source(
     Ok(t)
 }
 
-/// Counts for one group of tasks (a plan level, a domain, or all).
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct Counts {
-    pub tasks: u64,
-    pub entities: u64,
-    /// Visits (户次): merged tasks count once.
-    pub visits: u64,
-    pub done: u64,
-    pub done_on_time: u64,
-    pub overdue_open: u64,
-    pub problems: u64,
-    pub opinions: u64,
-    pub cases: u64,
-    pub published: u64,
-}
-
-impl Counts {
-    /// Completion rate in per mille of tasks due in the period.
-    pub fn completion_permille(&self) -> u64 {
-        (self.done_on_time * 1000)
-            .checked_div(self.tasks)
-            .unwrap_or(0)
-    }
-}
+pub use fazhi_domain::indicators::Counts;
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Stats {
@@ -927,101 +872,80 @@ pub struct Stats {
 /// Statistics of the tasks of the actor's scope due or done in `year`.
 pub async fn stats(app: &App, actor: &Actor, year: i16) -> Result<Stats, AppError> {
     authorize(actor, Action::ViewRegistry, None)?;
-    stats_for(app, &actor.agency_path, year).await
-}
-
-/// The same for any scope (reports compute it for an agency subtree).
-pub async fn stats_for(app: &App, scope: &AgencyPath, year: i16) -> Result<Stats, AppError> {
-    let rows = store::stat_rows(
-        &app.db,
-        scope,
-        &format!("{year:04}-01-01"),
-        &format!("{year:04}-12-31"),
-    )
-    .await?;
-    let today = today(app).to_string();
-    let mut all = Acc::default();
-    let mut by_level: BTreeMap<String, Acc> = BTreeMap::new();
-    let mut by_domain: BTreeMap<String, Acc> = BTreeMap::new();
-    for r in &rows {
-        let level = if r.plan_level.is_empty() {
-            match r.source.as_str() {
-                "recheck" => "recheck",
-                "complaint" => "complaint",
-                _ => "adhoc",
+    let period =
+        Period::year(year).ok_or_else(|| AppError::invalid("year", "年度无效", "bad year"))?;
+    let facts = task_facts(app, &actor.agency_path, period.from, period.to).await?;
+    let today = today(app);
+    let mut by_level: BTreeMap<String, Vec<&TaskFacts>> = BTreeMap::new();
+    let mut by_domain: BTreeMap<String, Vec<&TaskFacts>> = BTreeMap::new();
+    for t in &facts {
+        let level = if t.level.is_empty() {
+            match t.source.as_str() {
+                "recheck" | "complaint" => t.source.clone(),
+                _ => "adhoc".to_owned(),
             }
-            .to_owned()
         } else {
-            r.plan_level.clone()
+            t.level.clone()
         };
-        let domain = r
-            .item_domain
-            .split(',')
-            .next()
-            .unwrap_or_default()
-            .to_owned();
-        for acc in [
-            &mut all,
-            by_level.entry(level).or_default(),
-            by_domain.entry(domain).or_default(),
-        ] {
-            acc.add(r, &today);
-        }
+        by_level.entry(level).or_default().push(t);
+        by_domain.entry(t.domain.clone()).or_default().push(t);
     }
+    let tally = |m: BTreeMap<String, Vec<&TaskFacts>>| {
+        m.into_iter()
+            .map(|(k, v)| (k, indicators::tally(v, today)))
+            .collect()
+    };
     Ok(Stats {
         year,
-        all: all.counts(),
-        by_level: by_level.into_iter().map(|(k, v)| (k, v.counts())).collect(),
-        by_domain: by_domain
-            .into_iter()
-            .map(|(k, v)| (k, v.counts()))
-            .collect(),
+        all: indicators::tally(&facts, today),
+        by_level: tally(by_level),
+        by_domain: tally(by_domain),
     })
 }
 
-#[derive(Default)]
-struct Acc {
-    counts: Counts,
-    entities: std::collections::BTreeSet<i64>,
-    visits: std::collections::BTreeSet<i64>,
-}
-
-impl Acc {
-    fn add(&mut self, r: &store::StatRow, today: &str) {
-        let c = &mut self.counts;
-        c.tasks += 1;
-        self.entities.insert(r.entity_id);
-        let done = r.state == "done";
-        if done {
-            self.visits.insert(r.visit);
-            c.done += 1;
-            if r.done_on <= r.due_on {
-                c.done_on_time += 1;
-            }
-            if Verdict::parse(&r.result).is_some_and(Verdict::found_problems) {
-                c.problems += 1;
-            }
-            // A result is published on the public site once recorded (一公开).
-            c.published += 1;
-        } else if r.due_on.as_str() < today {
-            c.overdue_open += 1;
-        }
-        c.opinions += u64::from(r.opinion_issued > 0);
-        c.cases += u64::from(r.case_id != 0);
-    }
-
-    fn counts(self) -> Counts {
-        Counts {
-            entities: self.entities.len() as u64,
-            visits: self.visits.len() as u64,
-            ..self.counts
-        }
-    }
+/// The tasks of a scope due or done in `[from, to]`, as statistics and
+/// indicators count them.
+pub(crate) async fn task_facts(
+    app: &App,
+    scope: &AgencyPath,
+    from: Date,
+    to: Date,
+) -> Result<Vec<TaskFacts>, AppError> {
+    let rows = store::stat_rows(&app.db, scope, &from.to_string(), &to.to_string()).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let done_on = r.done_on.parse().ok();
+            Some(TaskFacts {
+                level: r.plan_level,
+                source: r.source,
+                domain: r
+                    .item_domain
+                    .split(',')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned(),
+                entity_id: r.entity_id,
+                visit: r.visit,
+                due_on: r.due_on.parse().ok()?,
+                verdict: Verdict::parse(&r.result),
+                opinion_issued: r.opinion_issued > 0,
+                case_opened: r.case_id != 0,
+                // A result is published on the public site once recorded (一公开).
+                published: done_on.is_some(),
+                done_on,
+            })
+        })
+        .collect())
 }
 
 /// The yearly cap of visits per entity for a plan: its own, or the rule's default.
-pub async fn yearly_cap(app: &App, plan: &store::PlanRow) -> Result<u32, AppError> {
-    Ok(limits(app, plan.agency_id, plan.yearly_cap)
+pub async fn yearly_cap(
+    app: &App,
+    actor: &Actor,
+    plan: &store::PlanRow,
+) -> Result<Option<u32>, AppError> {
+    Ok(limits(app, actor, plan.agency_id, plan.yearly_cap)
         .await?
         .yearly_cap)
 }

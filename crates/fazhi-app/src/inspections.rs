@@ -139,20 +139,34 @@ pub async fn create_plan(app: &App, actor: &Actor, input: &PlanInput) -> Result<
             "the quota must be above zero",
         ));
     }
-    if params.officers_per_entity < 2 {
+    // Two officers or more inspect (the rule's minimum, with its article).
+    let jurisdiction = crate::cases::jurisdiction_of(app, actor.agency_id).await?;
+    let rule = app
+        .law
+        .rules
+        .get(
+            "insp_two_certified_officers",
+            &jurisdiction,
+            crate::registry::today_cst(app),
+        )
+        .map_err(|e| AppError::Internal(format!("rule: {e}")))?;
+    let min_officers = rule
+        .param_i64("min_officers")
+        .map_err(|e| AppError::Internal(format!("rule: {e}")))?;
+    if i64::from(params.officers_per_entity) < min_officers {
         return Err(AppError::invalid(
             "officers_per_entity",
-            "每户执法人员不得少于两名（《行政处罚法》第四十二条）",
-            "at least two officers per entity (Administrative Penalty Law Art. 42)",
+            format!(
+                "每户执法人员不得少于 {min_officers} 名（{}）",
+                rule.citation
+            ),
+            format!(
+                "at least {min_officers} officers per entity ({})",
+                rule.citation
+            ),
         ));
     }
-    let due: jiff::civil::Date = input.due_on.trim().parse().map_err(|_| {
-        AppError::invalid(
-            "due_on",
-            "完成期限须为有效日期（YYYY-MM-DD）",
-            "the due date must be a date (YYYY-MM-DD)",
-        )
-    })?;
+    let due = crate::law::parse_date("due_on", &input.due_on)?;
     let partners = input.partners.trim();
     if partners.chars().count() > 200 {
         return Err(AppError::invalid(
@@ -237,7 +251,7 @@ pub async fn commit(app: &App, actor: &Actor, plan_id: i64) -> Result<i64, AppEr
         .ok_or_else(|| AppError::Internal("bad path".into()))?;
     let params: Params = serde_json::from_str(&plan.params_json)
         .map_err(|e| AppError::Internal(format!("params: {e}")))?;
-    let pool = build_pool(app, &path, &plan, params).await?;
+    let pool = build_pool(app, actor, &path, &plan, params).await?;
     if pool.entities.is_empty() {
         return Err(AppError::invalid(
             "plan",
@@ -270,6 +284,7 @@ pub async fn commit(app: &App, actor: &Actor, plan_id: i64) -> Result<i64, AppEr
 /// tree in its domains, and officers with their credential status today.
 async fn build_pool(
     app: &App,
+    actor: &Actor,
     path: &AgencyPath,
     plan: &PlanRow,
     params: Params,
@@ -301,23 +316,10 @@ async fn build_pool(
         store::visits_since(&app.db, path, &year_start)
             .await?
             .iter()
-            .filter_map(|v| {
-                let on = if v.done_on.is_empty() {
-                    &v.due_on
-                } else {
-                    &v.done_on
-                };
-                Some(fazhi_domain::inspection::Visit {
-                    task_id: v.id,
-                    entity_id: v.entity_id,
-                    on: on.parse().ok()?,
-                    visit: v.visit,
-                    done: v.state == "done",
-                })
-            })
+            .filter_map(crate::inspection_tasks::visit_of)
             .filter(|v| i64::from(v.on.year()) == plan.year)
             .collect();
-    let cap = crate::inspection_tasks::yearly_cap(app, plan).await?;
+    let cap = crate::inspection_tasks::yearly_cap(app, actor, plan).await?;
     let mut per_entity: HashMap<i64, std::collections::BTreeSet<i64>> = HashMap::new();
     for v in &visits {
         per_entity.entry(v.entity_id).or_default().insert(v.visit);
@@ -330,9 +332,10 @@ async fn build_pool(
         let Some(domain) = e.domains.split(',').find(|d| domains.contains(d)) else {
             continue;
         };
-        if per_entity
-            .get(&e.id)
-            .is_some_and(|v| v.len() >= cap as usize)
+        if let Some(cap) = cap
+            && per_entity
+                .get(&e.id)
+                .is_some_and(|v| v.len() >= cap as usize)
         {
             continue;
         }

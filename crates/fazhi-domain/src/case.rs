@@ -1065,7 +1065,7 @@ impl std::fmt::Display for Refusal {
 
 type Step = Result<Case, Refusal>;
 
-fn refuse(
+pub(crate) fn refuse(
     ctx: &Ctx,
     rule_id: &'static str,
     zh: impl Into<String>,
@@ -1146,7 +1146,7 @@ fn due(
     }
 }
 
-fn param(ctx: &Ctx, rule_id: &'static str, name: &str) -> Result<i64, Refusal> {
+pub(crate) fn param(ctx: &Ctx, rule_id: &'static str, name: &str) -> Result<i64, Refusal> {
     ctx.rules
         .get(rule_id, ctx.jurisdiction, ctx.today)
         .and_then(|r| r.param_i64(name))

@@ -320,7 +320,7 @@ impl Value {
     /// As a report prints it: "1,234", "12,345.60", "98.5%", "—".
     pub fn display(&self) -> String {
         match self {
-            Value::Count(n) => group(*n),
+            Value::Count(n) => crate::money::group_thousands(*n),
             Value::Fen(f) => crate::money::Money::from_fen(*f).to_string(),
             Value::Permille(Some(p)) => format!("{}.{}%", p / 10, p % 10),
             Value::Permille(None) => "—".to_owned(),
@@ -328,18 +328,6 @@ impl Value {
             Value::Text(s) => s.clone(),
         }
     }
-}
-
-fn group(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
 }
 
 fn rate(num: u64, den: u64) -> Value {
@@ -383,6 +371,10 @@ impl Period {
 pub struct TaskFacts {
     /// `national`, `provincial`, `city`, `county`, or empty for ad hoc/re-checks.
     pub level: String,
+    /// `random`, `adhoc`, `complaint` or `recheck`.
+    pub source: String,
+    /// The inspected domain (the plan's, else the entity's first).
+    pub domain: String,
     pub entity_id: i64,
     /// Lead task of the joint visit.
     pub visit: i64,
@@ -394,39 +386,67 @@ pub struct TaskFacts {
     pub published: bool,
 }
 
+/// What a group of tasks amounts to (the statistics page and the indicators).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub tasks: u64,
+    pub entities: u64,
+    /// Visits (户次) done: tasks merged into one visit count once.
+    pub visits: u64,
+    pub done: u64,
+    pub done_on_time: u64,
+    /// Open tasks past their due date on `today`.
+    pub overdue_open: u64,
+    pub problems: u64,
+    pub opinions: u64,
+    pub cases: u64,
+    pub published: u64,
+}
+
+impl Counts {
+    /// On-time completion in per mille of the tasks (0 without tasks).
+    pub fn completion_permille(&self) -> u64 {
+        (self.done_on_time * 1000)
+            .checked_div(self.tasks)
+            .unwrap_or(0)
+    }
+}
+
+/// Count a group of tasks as of `today`.
+pub fn tally<'a>(tasks: impl IntoIterator<Item = &'a TaskFacts>, today: Date) -> Counts {
+    let mut c = Counts::default();
+    let mut entities = BTreeSet::new();
+    let mut visits = BTreeSet::new();
+    for t in tasks {
+        c.tasks += 1;
+        entities.insert(t.entity_id);
+        match t.done_on {
+            Some(done) => {
+                visits.insert(t.visit);
+                c.done += 1;
+                c.done_on_time += u64::from(done <= t.due_on);
+                c.published += u64::from(t.published);
+            }
+            None => c.overdue_open += u64::from(t.due_on < today),
+        }
+        c.problems += u64::from(t.verdict.is_some_and(Verdict::found_problems));
+        c.opinions += u64::from(t.opinion_issued);
+        c.cases += u64::from(t.case_opened);
+    }
+    c.entities = entities.len() as u64;
+    c.visits = visits.len() as u64;
+    c
+}
+
 /// Inspection indicators for `period`.
 pub fn inspection_values(tasks: &[TaskFacts], period: Period) -> BTreeMap<&'static str, Value> {
-    let done: Vec<&TaskFacts> = tasks.iter().filter(|t| period.has(t.done_on)).collect();
+    let done = tally(tasks.iter().filter(|t| period.has(t.done_on)), period.to);
     let mut out = BTreeMap::new();
-    out.insert(
-        "insp.visits",
-        count(done.iter().map(|t| t.visit).collect::<BTreeSet<_>>().len() as u64),
-    );
-    out.insert(
-        "insp.units",
-        count(
-            done.iter()
-                .map(|t| t.entity_id)
-                .collect::<BTreeSet<_>>()
-                .len() as u64,
-        ),
-    );
-    out.insert(
-        "insp.opinions",
-        count(done.iter().filter(|t| t.opinion_issued).count() as u64),
-    );
-    out.insert(
-        "insp.problems",
-        count(
-            done.iter()
-                .filter(|t| t.verdict.is_some_and(Verdict::found_problems))
-                .count() as u64,
-        ),
-    );
-    out.insert(
-        "insp.cases",
-        count(done.iter().filter(|t| t.case_opened).count() as u64),
-    );
+    out.insert("insp.visits", count(done.visits));
+    out.insert("insp.units", count(done.entities));
+    out.insert("insp.opinions", count(done.opinions));
+    out.insert("insp.problems", count(done.problems));
+    out.insert("insp.cases", count(done.cases));
     // Random tasks of the period: due in it, or done in it.
     let random = |levels: &[&str]| -> Vec<&TaskFacts> {
         tasks
@@ -435,33 +455,32 @@ pub fn inspection_values(tasks: &[TaskFacts], period: Period) -> BTreeMap<&'stat
             .filter(|t| period.contains(t.due_on) || period.has(t.done_on))
             .collect()
     };
-    for (key, levels) in [
-        ("national", &["national"][..]),
-        ("provincial", &["provincial"][..]),
-        ("local", &["city", "county"][..]),
-    ] {
-        let list = random(levels);
-        let on_time = list
-            .iter()
-            .filter(|t| t.done_on.is_some_and(|d| d <= t.due_on))
-            .count() as u64;
-        let (tasks_id, completion_id) = match key {
-            "national" => ("random.national.tasks", "random.national.completion"),
-            "provincial" => ("random.provincial.tasks", "random.provincial.completion"),
-            _ => ("random.local.tasks", "random.local.completion"),
-        };
-        out.insert(tasks_id, count(list.len() as u64));
-        out.insert(completion_id, rate(on_time, list.len() as u64));
-    }
-    let all_random = random(&["national", "provincial", "city", "county"]);
-    let random_done: Vec<_> = all_random.iter().filter(|t| t.done_on.is_some()).collect();
-    out.insert(
-        "random.published",
-        rate(
-            random_done.iter().filter(|t| t.published).count() as u64,
-            random_done.len() as u64,
+    for (levels, tasks_id, completion_id) in [
+        (
+            &["national"][..],
+            "random.national.tasks",
+            "random.national.completion",
         ),
+        (
+            &["provincial"][..],
+            "random.provincial.tasks",
+            "random.provincial.completion",
+        ),
+        (
+            &["city", "county"][..],
+            "random.local.tasks",
+            "random.local.completion",
+        ),
+    ] {
+        let c = tally(random(levels), period.to);
+        out.insert(tasks_id, count(c.tasks));
+        out.insert(completion_id, rate(c.done_on_time, c.tasks));
+    }
+    let all = tally(
+        random(&["national", "provincial", "city", "county"]),
+        period.to,
     );
+    out.insert("random.published", rate(all.published, all.done));
     out
 }
 
@@ -587,6 +606,8 @@ mod tests {
     fn task(level: &str, entity: i64, due: Date, done: Option<Date>) -> TaskFacts {
         TaskFacts {
             level: level.into(),
+            source: if level.is_empty() { "adhoc" } else { "random" }.into(),
+            domain: "public_places".into(),
             entity_id: entity,
             visit: entity * 10_000 + i64::from(due.month()) * 100 + i64::from(due.day()),
             due_on: due,
@@ -651,6 +672,24 @@ mod tests {
         let none = inspection_values(&[], year());
         assert_eq!(none["random.national.completion"], Value::Permille(None));
         assert_eq!(Value::Permille(None).display(), "—");
+    }
+
+    #[test]
+    fn a_tally_counts_open_tasks_past_due_as_overdue_and_late_ones_as_not_on_time() {
+        let c = tally(
+            &[
+                task("county", 1, date(2025, 5, 1), Some(date(2025, 4, 1))),
+                task("county", 2, date(2025, 5, 1), Some(date(2025, 6, 1))),
+                task("county", 3, date(2025, 5, 1), None),
+                task("county", 4, date(2025, 9, 1), None),
+            ],
+            date(2025, 7, 1),
+        );
+        assert_eq!(
+            (c.tasks, c.done, c.done_on_time, c.overdue_open),
+            (4, 2, 1, 1)
+        );
+        assert_eq!(c.completion_permille(), 250);
     }
 
     #[test]

@@ -6,8 +6,9 @@
 //! Pure like the rest of the crate: the facts (officers' credentials today,
 //! the visits an entity had) come in as parameters.
 
-use crate::case::{Ctx, Refusal};
+use crate::case::{Ctx, Refusal, param, refuse};
 use crate::deadline;
+use crate::rules::RuleError;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -97,20 +98,6 @@ pub struct Accepted {
     pub publish_by: Option<Date>,
 }
 
-fn refuse(ctx: &Ctx, rule_id: &'static str, zh: String, en: String) -> Refusal {
-    let citation = ctx
-        .rules
-        .get(rule_id, ctx.jurisdiction, ctx.today)
-        .map(|r| r.citation.clone())
-        .unwrap_or_else(|_| "国办发〔2024〕54号".to_owned());
-    Refusal {
-        rule_id,
-        citation,
-        message_zh: zh,
-        message_en: en,
-    }
-}
-
 fn due(ctx: &Ctx, rule_id: &str, start: Date) -> Option<Date> {
     ctx.rules
         .deadline_rule(rule_id, ctx.jurisdiction, start)
@@ -134,7 +121,8 @@ pub fn check_result(input: &ResultInput, ctx: &Ctx) -> Result<Accepted, Refusal>
         .iter()
         .filter(|p| p.credential_valid && p.domain_covered)
         .collect();
-    if qualified.len() < 2 {
+    let min_officers = param(ctx, "insp_two_certified_officers", "min_officers")?;
+    if (qualified.len() as i64) < min_officers {
         let unqualified: Vec<&str> = input
             .present
             .iter()
@@ -145,12 +133,12 @@ pub fn check_result(input: &ResultInput, ctx: &Ctx) -> Result<Accepted, Refusal>
             ctx,
             "insp_two_certified_officers",
             format!(
-                "检查须有两名以上持有效执法证件、具备本领域资格的执法人员（符合条件的 {} 名；不符合：{}）",
+                "检查须有 {min_officers} 名以上持有效执法证件、具备本领域资格的执法人员（符合条件的 {} 名；不符合：{}）",
                 qualified.len(),
                 unqualified.join("、")
             ),
             format!(
-                "an inspection needs two or more officers with valid credentials for the domain ({} qualified; not qualified: {})",
+                "an inspection needs {min_officers} or more officers with valid credentials for the domain ({} qualified; not qualified: {})",
                 qualified.len(),
                 unqualified.join(", ")
             ),
@@ -282,31 +270,43 @@ impl Warning {
 /// Limits of burden control, read from the rules (a plan may set its own cap).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BurdenLimits {
-    pub yearly_cap: u32,
+    /// `None` before a cap is in force (国办发〔2024〕54号 took effect 2025-01-03)
+    /// and the plan sets none.
+    pub yearly_cap: Option<u32>,
     pub warn_remaining: u32,
-    pub repeat_window_days: u32,
+    pub repeat_window_days: Option<u32>,
+    /// Open tasks this close are proposed for one joint visit (`insp_joint_visit`).
+    pub joint_window_days: Option<u32>,
 }
 
 impl BurdenLimits {
-    /// The limits in force on `ctx.today`, with `plan_cap` (0 = the rule's default).
-    pub fn from_rules(ctx: &Ctx, plan_cap: u32) -> BurdenLimits {
-        let p = |id: &str, name: &str, fallback: u32| {
-            ctx.rules
-                .get(id, ctx.jurisdiction, ctx.today)
-                .ok()
-                .and_then(|r| r.param_i64(name).ok())
-                .and_then(|v| u32::try_from(v).ok())
-                .unwrap_or(fallback)
+    /// The limits in force on `ctx.today`, with `plan_cap` (0 = the rule's
+    /// default). A rule not yet in force sets no limit.
+    pub fn from_rules(ctx: &Ctx, plan_cap: u32) -> Result<BurdenLimits, RuleError> {
+        let p = |id: &str, name: &str| -> Result<Option<u32>, RuleError> {
+            let rule = match ctx.rules.get(id, ctx.jurisdiction, ctx.today) {
+                Ok(r) => r,
+                Err(RuleError::NotInForce { .. }) => return Ok(None),
+                Err(e) => return Err(e),
+            };
+            let v = rule.param_i64(name)?;
+            u32::try_from(v)
+                .map(Some)
+                .map_err(|_| RuleError::MissingParam {
+                    id: id.to_owned(),
+                    param: name.to_owned(),
+                })
         };
-        BurdenLimits {
+        Ok(BurdenLimits {
             yearly_cap: if plan_cap > 0 {
-                plan_cap
+                Some(plan_cap)
             } else {
-                p("insp_yearly_cap", "default_cap", 3)
+                p("insp_yearly_cap", "default_cap")?
             },
-            warn_remaining: p("insp_yearly_cap", "warn_remaining", 1),
-            repeat_window_days: p("insp_repeat_30d", "window_days", 30),
-        }
+            warn_remaining: p("insp_yearly_cap", "warn_remaining")?.unwrap_or(0),
+            repeat_window_days: p("insp_repeat_30d", "window_days")?,
+            joint_window_days: p("insp_joint_visit", "window_days")?,
+        })
     }
 }
 
@@ -331,25 +331,31 @@ pub fn warnings(visits: &[Visit], limits: BurdenLimits) -> Vec<Warning> {
             *per_year.entry(on.year()).or_default() += 1;
         }
         for (year, n) in per_year {
-            if n > limits.yearly_cap {
+            let Some(cap) = limits.yearly_cap else {
+                break;
+            };
+            if n > cap {
                 out.push(Warning::YearlyCapExceeded {
                     entity_id,
                     year,
                     visits: n,
-                    cap: limits.yearly_cap,
+                    cap,
                 });
-            } else if n + limits.warn_remaining >= limits.yearly_cap && n > 0 {
+            } else if n + limits.warn_remaining >= cap && n > 0 {
                 out.push(Warning::YearlyCapNear {
                     entity_id,
                     year,
                     visits: n,
-                    cap: limits.yearly_cap,
+                    cap,
                 });
             }
         }
         let mut dated: Vec<(Date, Vec<i64>)> = joint.into_values().collect();
         dated.sort();
-        let window = i32::try_from(limits.repeat_window_days).unwrap_or(30);
+        let Some(window) = limits.repeat_window_days else {
+            continue;
+        };
+        let window = i32::try_from(window).unwrap_or(i32::MAX);
         // Each maximal run of visits whose neighbours are within the window.
         let mut run: Vec<(Date, Vec<i64>)> = Vec::new();
         let flush = |run: &mut Vec<(Date, Vec<i64>)>, out: &mut Vec<Warning>| {
@@ -388,7 +394,7 @@ pub fn merge_proposals(open: &[Visit], window_days: u32) -> Vec<Vec<i64>> {
     for v in open.iter().filter(|v| !v.done) {
         by_entity.entry(v.entity_id).or_default().push(v);
     }
-    let window = i32::try_from(window_days).unwrap_or(30);
+    let window = i32::try_from(window_days).unwrap_or(i32::MAX);
     let mut out = Vec::new();
     for list in by_entity.into_values() {
         let mut list = list;
@@ -538,9 +544,10 @@ mod tests {
 
     fn limits(cap: u32) -> BurdenLimits {
         BurdenLimits {
-            yearly_cap: cap,
+            yearly_cap: Some(cap),
             warn_remaining: 1,
-            repeat_window_days: 30,
+            repeat_window_days: Some(30),
+            joint_window_days: Some(30),
         }
     }
 
@@ -568,14 +575,22 @@ mod tests {
                 cap: 3
             }]
         );
+        // Before 国办发〔2024〕54号 took effect there is no cap and no warning.
+        let before = BurdenLimits::from_rules(&ctx(date(2024, 6, 3)), 0).unwrap();
+        assert_eq!((before.yearly_cap, before.repeat_window_days), (None, None));
+        assert!(warnings(&v, before).is_empty());
         // The default comes from the rule when the plan sets none.
         assert_eq!(
-            BurdenLimits::from_rules(&ctx(date(2026, 1, 5)), 0).yearly_cap,
-            3
+            BurdenLimits::from_rules(&ctx(date(2026, 1, 5)), 0)
+                .unwrap()
+                .yearly_cap,
+            Some(3)
         );
         assert_eq!(
-            BurdenLimits::from_rules(&ctx(date(2026, 1, 5)), 5).yearly_cap,
-            5
+            BurdenLimits::from_rules(&ctx(date(2026, 1, 5)), 5)
+                .unwrap()
+                .yearly_cap,
+            Some(5)
         );
     }
 

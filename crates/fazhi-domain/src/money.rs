@@ -101,14 +101,7 @@ impl Money {
     pub fn format(self) -> String {
         let sign = if self.0 < 0 { "-" } else { "" };
         let abs = self.0.unsigned_abs();
-        let yuan = (abs / 100).to_string();
-        let mut grouped = String::new();
-        for (i, c) in yuan.chars().enumerate() {
-            if i > 0 && (yuan.len() - i).is_multiple_of(3) {
-                grouped.push(',');
-            }
-            grouped.push(c);
-        }
+        let grouped = group_digits(&(abs / 100).to_string());
         format!("{sign}{grouped}.{:02}", abs % 100)
     }
 
@@ -191,6 +184,28 @@ impl Money {
             }
         }
         out
+    }
+}
+
+/// "1234567" → "1,234,567": digits grouped by thousands as figures are printed.
+fn group_digits(digits: &str) -> String {
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A whole number grouped by thousands: -1234567 → "-1,234,567".
+pub fn group_thousands(n: i64) -> String {
+    let grouped = group_digits(&n.unsigned_abs().to_string());
+    if n < 0 {
+        format!("-{grouped}")
+    } else {
+        grouped
     }
 }
 

@@ -154,7 +154,7 @@ impl Figure {
         Figure {
             indicator_id: indicator_id.into(),
             name: name.into(),
-            value_text: group_thousands(value),
+            value_text: fazhi_domain::money::group_thousands(value),
             unit: unit.into(),
             source_status: source_status.into(),
         }
@@ -185,22 +185,6 @@ impl Figure {
             text: format!("{}{}", self.value_text, self.unit),
         }
     }
-}
-
-/// "1234567" → "1,234,567".
-fn group_thousands(value: i64) -> String {
-    let digits = value.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if value < 0 {
-        out.push('-');
-    }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// A table with a header row.
@@ -444,8 +428,11 @@ mod tests {
                 text: "1,234户次".into()
             }
         );
-        assert_eq!(group_thousands(0), "0");
-        assert_eq!(group_thousands(-1_234_567), "-1,234,567");
+        assert_eq!(fazhi_domain::money::group_thousands(0), "0");
+        assert_eq!(
+            fazhi_domain::money::group_thousands(-1_234_567),
+            "-1,234,567"
+        );
         let m = Figure::money(
             "cases.fines",
             "罚没款金额",

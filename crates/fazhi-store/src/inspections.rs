@@ -343,14 +343,19 @@ const TASK_SELECT: &str = "SELECT t.id, t.agency_id, ta.name AS agency_name, ta.
      FROM inspection_tasks t JOIN agencies ta ON ta.id = t.agency_id LEFT JOIN inspection_plans p ON p.id = t.plan_id \
      JOIN entities e ON e.id = t.entity_id";
 
-pub async fn get_task(db: &Db, id: i64) -> Result<Option<TaskRow>, StoreError> {
-    let sql = format!("{TASK_SELECT} WHERE t.id = $1");
+/// Tasks matching `clause` (over `t`, with `$1` bound to `value`), in id order.
+async fn tasks_where(db: &Db, clause: &str, value: i64) -> Result<Vec<TaskRow>, StoreError> {
+    let sql = format!("{TASK_SELECT} WHERE {clause} ORDER BY t.id");
     Ok(on_db!(db, |c| sqlx::query_as(sqlx::AssertSqlSafe(
         sql.clone()
     ))
-    .bind(id)
-    .fetch_optional(c)
+    .bind(value)
+    .fetch_all(c)
     .await?))
+}
+
+pub async fn get_task(db: &Db, id: i64) -> Result<Option<TaskRow>, StoreError> {
+    Ok(tasks_where(db, "t.id = $1", id).await?.pop())
 }
 
 pub async fn task_by_code(db: &Db, code: &str) -> Result<Option<TaskRow>, StoreError> {
@@ -379,13 +384,7 @@ pub async fn tasks_of_officer(db: &Db, officer_id: i64) -> Result<Vec<TaskRow>, 
 }
 
 pub async fn tasks_of_draw(db: &Db, draw_id: i64) -> Result<Vec<TaskRow>, StoreError> {
-    let sql = format!("{TASK_SELECT} WHERE t.draw_id = $1 ORDER BY t.id");
-    Ok(on_db!(db, |c| sqlx::query_as(sqlx::AssertSqlSafe(
-        sql.clone()
-    ))
-    .bind(draw_id)
-    .fetch_all(c)
-    .await?))
+    tasks_where(db, "t.draw_id = $1", draw_id).await
 }
 
 /// Tasks of the agencies in scope: open ones (`open_only`) or those due or
@@ -428,23 +427,27 @@ pub struct VisitRow {
     pub officer_ids: String,
 }
 
+/// The visit columns, and the condition "done on or after $2, or open and due on or after $2".
+const VISIT_SELECT: &str = "SELECT t.id, t.entity_id, t.visit, t.state, t.due_on, t.done_on, t.officer_ids FROM inspection_tasks t";
+const VISIT_SINCE: &str = "(t.done_on >= $2 OR (t.done_on = '' AND t.due_on >= $2))";
+
 pub async fn visits_since(
     db: &Db,
     scope: &AgencyPath,
     from: &str,
 ) -> Result<Vec<VisitRow>, StoreError> {
     let prefix = format!("{}%", scope.as_str());
-    Ok(on_db!(db, |c| {
-        sqlx::query_as(
-            "SELECT t.id, t.entity_id, t.visit, t.state, t.due_on, t.done_on, t.officer_ids FROM inspection_tasks t \
-             JOIN entities e ON e.id = t.entity_id JOIN agencies a ON a.id = e.agency_id \
-             WHERE a.path LIKE $1 AND (t.done_on >= $2 OR (t.done_on = '' AND t.due_on >= $2)) ORDER BY t.entity_id, t.id",
-        )
-        .bind(&prefix)
-        .bind(from)
-        .fetch_all(c)
-        .await?
-    }))
+    let sql = format!(
+        "{VISIT_SELECT} JOIN entities e ON e.id = t.entity_id JOIN agencies a ON a.id = e.agency_id \
+         WHERE a.path LIKE $1 AND {VISIT_SINCE} ORDER BY t.entity_id, t.id"
+    );
+    Ok(on_db!(db, |c| sqlx::query_as(sqlx::AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(&prefix)
+    .bind(from)
+    .fetch_all(c)
+    .await?))
 }
 
 pub async fn visits_of_entity(
@@ -452,34 +455,32 @@ pub async fn visits_of_entity(
     entity_id: i64,
     from: &str,
 ) -> Result<Vec<VisitRow>, StoreError> {
-    Ok(on_db!(db, |c| {
-        sqlx::query_as(
-            "SELECT id, entity_id, visit, state, due_on, done_on, officer_ids FROM inspection_tasks \
-             WHERE entity_id = $1 AND (done_on >= $2 OR (done_on = '' AND due_on >= $2)) ORDER BY id",
-        )
-        .bind(entity_id)
-        .bind(from)
-        .fetch_all(c)
-        .await?
-    }))
+    let sql = format!("{VISIT_SELECT} WHERE t.entity_id = $1 AND {VISIT_SINCE} ORDER BY t.id");
+    Ok(on_db!(db, |c| sqlx::query_as(sqlx::AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(entity_id)
+    .bind(from)
+    .fetch_all(c)
+    .await?))
 }
 
 /// The last completed inspection of every entity in scope (for the draw:
 /// months since, and its officers).
 pub async fn last_inspections(db: &Db, scope: &AgencyPath) -> Result<Vec<VisitRow>, StoreError> {
     let prefix = format!("{}%", scope.as_str());
-    Ok(on_db!(db, |c| {
-        sqlx::query_as(
-            "SELECT t.id, t.entity_id, t.visit, t.state, t.due_on, t.done_on, t.officer_ids FROM inspection_tasks t \
-             JOIN entities e ON e.id = t.entity_id JOIN agencies a ON a.id = e.agency_id \
-             WHERE a.path LIKE $1 AND t.state = 'done' \
-             AND t.done_on = (SELECT MAX(t2.done_on) FROM inspection_tasks t2 WHERE t2.entity_id = t.entity_id AND t2.state = 'done') \
-             ORDER BY t.entity_id, t.id",
-        )
-        .bind(&prefix)
-        .fetch_all(c)
-        .await?
-    }))
+    let sql = format!(
+        "{VISIT_SELECT} JOIN entities e ON e.id = t.entity_id JOIN agencies a ON a.id = e.agency_id \
+         WHERE a.path LIKE $1 AND t.state = 'done' \
+         AND t.done_on = (SELECT MAX(t2.done_on) FROM inspection_tasks t2 WHERE t2.entity_id = t.entity_id AND t2.state = 'done') \
+         ORDER BY t.entity_id, t.id"
+    );
+    Ok(on_db!(db, |c| sqlx::query_as(sqlx::AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(&prefix)
+    .fetch_all(c)
+    .await?))
 }
 
 /// The result of an inspection, if the task is still at `version`.
@@ -555,13 +556,7 @@ pub async fn merge_visit(
 
 /// Tasks merged into the visit led by `lead` (including the lead).
 pub async fn tasks_of_visit(db: &Db, lead: i64) -> Result<Vec<TaskRow>, StoreError> {
-    let sql = format!("{TASK_SELECT} WHERE t.visit = $1 ORDER BY t.id");
-    Ok(on_db!(db, |c| sqlx::query_as(sqlx::AssertSqlSafe(
-        sql.clone()
-    ))
-    .bind(lead)
-    .fetch_all(c)
-    .await?))
+    tasks_where(db, "t.visit = $1", lead).await
 }
 
 /// Link the case a finding opened; `false` if the task has a case already.
@@ -752,16 +747,6 @@ pub async fn entity_agencies(
         out.extend(rows);
     }
     Ok(out)
-}
-
-/// The USCC of an entity by id.
-pub async fn entity_brief_by_id(db: &Db, id: i64) -> Result<Option<String>, StoreError> {
-    Ok(on_db!(db, |c| {
-        sqlx::query_scalar("SELECT uscc FROM entities WHERE id = $1")
-            .bind(id)
-            .fetch_optional(c)
-            .await?
-    }))
 }
 
 /// The strictest yearly cap set by a plan with tasks on the entity since

@@ -31,12 +31,27 @@ pub const CHECKPOINT_HEADER: &str = "x-fazhi-checkpoint";
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/public", get(home))
-        .route("/public/agencies", get(agencies_page))
-        .route("/public/powers", get(powers_page))
-        .route("/public/officers", get(officers_page))
-        .route("/public/discretion", get(discretion_page))
-        .route("/public/spot-checks", get(spot_checks_page))
-        .route("/public/plans", get(plans_page))
+        .route(
+            "/public/agencies",
+            list_route("agencies", &[&public::AGENCIES]),
+        )
+        .route(
+            "/public/powers",
+            list_route("powers", &[&public::POWERS, &public::POWER_HISTORY]),
+        )
+        .route(
+            "/public/officers",
+            list_route("officers", &[&public::OFFICERS]),
+        )
+        .route(
+            "/public/discretion",
+            list_route("discretion", &[&public::DISCRETION, &public::NO_PENALTY]),
+        )
+        .route(
+            "/public/spot-checks",
+            list_route("spot-checks", &[&public::SPOT_CHECKS]),
+        )
+        .route("/public/plans", list_route("plans", &[&public::PLANS]))
         .route("/public/inspections", get(inspections_page))
         .route("/public/legal-review", get(legal_review_page))
         .route("/public/data", get(data_page))
@@ -248,14 +263,28 @@ pub struct ListPage {
     pub no_source: bool,
 }
 
+/// A standing list: one page showing `tables` (the first names it).
+fn list_route(
+    section: &'static str,
+    tables: &'static [&'static Dataset],
+) -> axum::routing::MethodRouter<AppState> {
+    get(
+        move |State(state): State<AppState>,
+              headers: HeaderMap,
+              uri: Uri,
+              Query(q): Query<PublicQuery>| async move {
+            list_page(&state, &headers, &uri, &q, section, tables).await
+        },
+    )
+}
+
 async fn list_page(
     state: &AppState,
     headers: &HeaderMap,
     uri: &Uri,
     q: &PublicQuery,
     section: &'static str,
-    title: (&str, &str),
-    tables: Vec<&'static Dataset>,
+    tables: &'static [&'static Dataset],
 ) -> Response {
     let r = reading(headers, q);
     let tr = r.tr;
@@ -278,7 +307,11 @@ async fn list_page(
     let view = ListPage {
         t: tr,
         page: chrome(r, uri, section, marks),
-        title: tr.pick(title.0, title.1).to_owned(),
+        // The first dataset names the page.
+        title: tables
+            .first()
+            .map(|d| tr.pick(d.zh, d.en).to_owned())
+            .unwrap_or_default(),
         intro,
         tables: views,
         filter: None,
@@ -286,114 +319,6 @@ async fn list_page(
         no_source: false,
     };
     render(&view, r)
-}
-
-async fn agencies_page(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
-    Query(q): Query<PublicQuery>,
-) -> Response {
-    list_page(
-        &state,
-        &headers,
-        &uri,
-        &q,
-        "agencies",
-        (public::AGENCIES.zh, public::AGENCIES.en),
-        vec![&public::AGENCIES],
-    )
-    .await
-}
-
-async fn powers_page(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
-    Query(q): Query<PublicQuery>,
-) -> Response {
-    list_page(
-        &state,
-        &headers,
-        &uri,
-        &q,
-        "powers",
-        (public::POWERS.zh, public::POWERS.en),
-        vec![&public::POWERS, &public::POWER_HISTORY],
-    )
-    .await
-}
-
-async fn officers_page(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
-    Query(q): Query<PublicQuery>,
-) -> Response {
-    list_page(
-        &state,
-        &headers,
-        &uri,
-        &q,
-        "officers",
-        (public::OFFICERS.zh, public::OFFICERS.en),
-        vec![&public::OFFICERS],
-    )
-    .await
-}
-
-async fn discretion_page(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
-    Query(q): Query<PublicQuery>,
-) -> Response {
-    list_page(
-        &state,
-        &headers,
-        &uri,
-        &q,
-        "discretion",
-        (public::DISCRETION.zh, public::DISCRETION.en),
-        vec![&public::DISCRETION, &public::NO_PENALTY],
-    )
-    .await
-}
-
-async fn spot_checks_page(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
-    Query(q): Query<PublicQuery>,
-) -> Response {
-    list_page(
-        &state,
-        &headers,
-        &uri,
-        &q,
-        "spot-checks",
-        (public::SPOT_CHECKS.zh, public::SPOT_CHECKS.en),
-        vec![&public::SPOT_CHECKS],
-    )
-    .await
-}
-
-async fn plans_page(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
-    Query(q): Query<PublicQuery>,
-) -> Response {
-    list_page(
-        &state,
-        &headers,
-        &uri,
-        &q,
-        "plans",
-        (public::PLANS.zh, public::PLANS.en),
-        vec![&public::PLANS],
-    )
-    .await
 }
 
 /// Results, newest first, 50 a page, optionally of one year.

@@ -251,11 +251,8 @@ async fn render_task(
     }
     if !t.publish_by.is_empty() {
         facts.push((
-            tr.pick(
-                "结果公示期限（二十个工作日）",
-                "Publish result by (20 working days)",
-            )
-            .to_owned(),
+            // The period is the rule's (insp_result_20wd), not this label's.
+            tr.pick("结果公示期限", "Publish result by").to_owned(),
             t.publish_by.clone(),
         ));
     }
@@ -439,8 +436,8 @@ pub struct BurdenPage {
     pub t: Tr,
     pub nav: Nav,
     pub csrf: String,
-    pub cap: u32,
-    pub window: u32,
+    pub cap: String,
+    pub window: String,
     pub proposals: Vec<(String, String, Vec<TaskLine>)>,
     pub warnings: Vec<(String, String, &'static str)>,
     pub can_merge: bool,
@@ -464,8 +461,12 @@ async fn render_burden(
         t: tr,
         nav: Nav::new(tr, Some(&user.auth), "/inspections/tasks"),
         csrf: user.auth.csrf_token.clone().unwrap_or_default(),
-        cap: b.limits_cap,
-        window: b.window_days,
+        cap: b
+            .limits_cap
+            .map_or_else(|| "—".to_owned(), |c| c.to_string()),
+        window: b
+            .window_days
+            .map_or_else(|| "—".to_owned(), |w| w.to_string()),
         proposals: b
             .proposals
             .into_iter()
