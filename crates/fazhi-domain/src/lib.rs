@@ -18,6 +18,7 @@ pub mod indicators;
 pub mod inspection;
 pub mod merkle;
 pub mod money;
+pub mod notice;
 pub mod redact;
 pub mod registry;
 pub mod role;
