@@ -1079,6 +1079,17 @@ pub async fn act(
     {
         return Err(stale());
     }
+    crate::notices::sync_case(
+        app,
+        &mut tx,
+        &context,
+        id,
+        view.agency_id,
+        &view.agency_path,
+        &view.agency_name,
+        &next,
+    )
+    .await?;
     app.log(
         &mut tx,
         Some(actor.user_id),

@@ -24,6 +24,7 @@ pub mod inspections;
 pub mod law;
 pub mod log_key;
 pub mod log_verify;
+pub mod notices;
 pub mod password;
 pub mod public;
 pub mod registry;

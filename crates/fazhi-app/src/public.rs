@@ -630,6 +630,145 @@ pub const INSPECTIONS: Dataset = Dataset {
     ],
 };
 
+pub const NOTICES: Dataset = Dataset {
+    id: "notices",
+    zh: "行政许可和行政处罚决定公示",
+    en: "Permit and penalty decisions (双公示)",
+    about_zh: "公示期内的行政许可、行政处罚决定，以及已公示后又撤回的决定的撤回说明。公示期满或信用修复后撤下的不再列出。自然人姓名已隐去。",
+    about_en: "Permit and penalty decisions within their publicity period, and the withdrawal statements of published decisions later withdrawn. Notices taken down at the end of their period or after credit repair are not listed. Citizens' names are masked.",
+    page: "/public/notices",
+    columns: &[
+        col(
+            "id",
+            "编号",
+            "Id",
+            "integer",
+            "公示编号（稳定）",
+            "Notice id (stable)",
+        ),
+        col(
+            "kind",
+            "类别",
+            "Kind",
+            "string",
+            "行政许可或行政处罚",
+            "Permit or penalty",
+        ),
+        col(
+            "number",
+            "决定文号",
+            "Decision number",
+            "string",
+            "决定书文号",
+            "Number of the decision",
+        ),
+        col(
+            "agency",
+            "作出机关",
+            "Agency",
+            "string",
+            "作出决定的机关",
+            "Agency that decided",
+        ),
+        col(
+            "decided_on",
+            "决定日期",
+            "Decided on",
+            "date",
+            "作出决定之日",
+            "Date of the decision",
+        ),
+        col(
+            "party",
+            "当事人",
+            "Party",
+            "string",
+            "单位名称；自然人仅显示姓氏",
+            "Organisation name; a citizen's surname only",
+        ),
+        col(
+            "party_code",
+            "统一社会信用代码",
+            "USCC",
+            "string",
+            "单位的统一社会信用代码（自然人不公示证件号码）",
+            "The organisation's USCC (no ID numbers of citizens)",
+        ),
+        col(
+            "domain",
+            "监管领域",
+            "Domain",
+            "string",
+            "卫生监督领域",
+            "Supervision domain",
+        ),
+        col(
+            "title",
+            "事由",
+            "Subject",
+            "string",
+            "案由或许可事项",
+            "Case or licensed item",
+        ),
+        col(
+            "basis",
+            "依据",
+            "Basis",
+            "string",
+            "职权事项及法律依据",
+            "Power item and its legal basis",
+        ),
+        col(
+            "content",
+            "决定内容",
+            "Content",
+            "string",
+            "处罚内容或许可内容",
+            "Penalty or permit content",
+        ),
+        col(
+            "published_on",
+            "公示日期",
+            "Published on",
+            "date",
+            "上网公示之日",
+            "Date it went up",
+        ),
+        col(
+            "until",
+            "公示截止",
+            "Until",
+            "date",
+            "公示期届满之日（许可为空）",
+            "End of the publicity period (empty for permits)",
+        ),
+        col(
+            "state",
+            "状态",
+            "State",
+            "string",
+            "公示中或已撤回",
+            "Published or withdrawn",
+        ),
+        col(
+            "statement",
+            "撤回说明",
+            "Withdrawal statement",
+            "string",
+            "撤回的理由（第四十八条）",
+            "Why it was withdrawn (art. 48)",
+        ),
+        col(
+            "reply",
+            "当事人回应",
+            "Party's reply",
+            "string",
+            "当事人的陈述，由其提交",
+            "The party's own statement",
+        ),
+    ],
+};
+
 /// Every public dataset, in the order the portal lists them.
 pub const DATASETS: &[&Dataset] = &[
     &AGENCIES,
@@ -641,6 +780,7 @@ pub const DATASETS: &[&Dataset] = &[
     &SPOT_CHECKS,
     &PLANS,
     &INSPECTIONS,
+    &NOTICES,
 ];
 
 pub fn dataset(id: &str) -> Option<&'static Dataset> {
@@ -697,15 +837,25 @@ impl Table {
 /// of every dataset goes through [`redact_text`] (which leaves organisations'
 /// names and USCCs visible), and the masks are counted.
 fn publish(dataset: &'static Dataset, rows: impl IntoIterator<Item = Vec<String>>) -> Table {
+    publish_with_people(dataset, rows.into_iter().map(|r| (r, Vec::new())))
+}
+
+/// [`publish`] for rows that name natural persons: each row comes with the
+/// names to mask wherever they appear in it (a citizen party's name).
+fn publish_with_people(
+    dataset: &'static Dataset,
+    rows: impl IntoIterator<Item = (Vec<String>, Vec<String>)>,
+) -> Table {
     let mut row_marks = Vec::new();
     let rows = rows
         .into_iter()
-        .map(|row| {
+        .map(|(row, people)| {
+            let people: Vec<&str> = people.iter().map(String::as_str).collect();
             let mut marks = 0;
             let row = row
                 .into_iter()
                 .map(|cell| {
-                    let r = redact_text(&cell, &[]);
+                    let r = redact_text(&cell, &people);
                     marks += r.marks;
                     r.text
                 })
@@ -720,6 +870,59 @@ fn publish(dataset: &'static Dataset, rows: impl IntoIterator<Item = Vec<String>
         marks: row_marks.iter().sum(),
         row_marks,
     }
+}
+
+/// Notices as the public sees them: a withdrawn notice shows its number,
+/// agency, dates and the withdrawal statement only; a citizen party's name
+/// is masked wherever it appears in the row.
+pub fn notices_table(rows: &[fazhi_store::notices::NoticeRow]) -> Table {
+    use fazhi_domain::notice::{NoticeKind, NoticeState};
+    publish_with_people(
+        &NOTICES,
+        rows.iter().map(|n| {
+            let withdrawn = n.state == NoticeState::Withdrawn.code();
+            let kind = NoticeKind::parse(&n.kind).map_or("", |k| k.name_zh());
+            let state = NoticeState::parse(&n.state).map_or("", |s| s.name_zh());
+            let keep = |v: &str| {
+                if withdrawn {
+                    String::new()
+                } else {
+                    v.to_owned()
+                }
+            };
+            let people = if n.party_kind == "citizen" {
+                vec![n.party_name.clone()]
+            } else {
+                Vec::new()
+            };
+            (
+                vec![
+                    n.id.to_string(),
+                    kind.to_owned(),
+                    n.number.clone(),
+                    n.agency_name.clone(),
+                    n.decided_on.clone(),
+                    keep(&n.party_name),
+                    keep(&n.party_code),
+                    SupervisionDomain::parse(&n.domain)
+                        .map_or(String::new(), |d| d.name_zh().to_owned()),
+                    keep(&n.title),
+                    keep(&n.basis),
+                    keep(&n.content),
+                    n.published_on.clone(),
+                    keep(&n.until_on),
+                    state.to_owned(),
+                    if withdrawn {
+                        n.reason.clone()
+                    } else {
+                        String::new()
+                    },
+                    keep(&n.reply),
+                ],
+                people,
+            )
+        }),
+    )
 }
 
 fn domain_names(codes: &str) -> String {
@@ -1052,6 +1255,7 @@ pub async fn table(app: &App, id: &str) -> Result<Option<Table>, AppError> {
         "spot-checks" => spot_checks(app).await?,
         "plans" => plans(app).await?,
         "inspections" => inspections(app, None).await?,
+        "notices" => crate::notices::public_all(app).await?,
         _ => return Ok(None),
     }))
 }

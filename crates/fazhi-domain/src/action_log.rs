@@ -42,10 +42,12 @@ pub enum EventKind {
     InspectionRecorded,
     InspectionMerged,
     InspectionRated,
+    NoticeCreated,
+    NoticeStep,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 26] = [
+    pub const ALL: [EventKind; 28] = [
         EventKind::AgencyCreated,
         EventKind::UserCreated,
         EventKind::UserActivated,
@@ -72,6 +74,8 @@ impl EventKind {
         EventKind::InspectionRecorded,
         EventKind::InspectionMerged,
         EventKind::InspectionRated,
+        EventKind::NoticeCreated,
+        EventKind::NoticeStep,
     ];
 
     pub fn code(self) -> &'static str {
@@ -102,6 +106,8 @@ impl EventKind {
             EventKind::InspectionRecorded => "inspection.recorded",
             EventKind::InspectionMerged => "inspection.merged",
             EventKind::InspectionRated => "inspection.rated",
+            EventKind::NoticeCreated => "notice.created",
+            EventKind::NoticeStep => "notice.step",
         }
     }
 
@@ -137,6 +143,8 @@ impl EventKind {
             EventKind::InspectionRecorded => "记录检查结果",
             EventKind::InspectionMerged => "合并为综合检查",
             EventKind::InspectionRated => "企业匿名评价检查",
+            EventKind::NoticeCreated => "登记公示",
+            EventKind::NoticeStep => "公示变更",
         }
     }
 }

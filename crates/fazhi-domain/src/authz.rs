@@ -49,10 +49,12 @@ pub enum Action {
     Inspect,
     /// Read the entities' anonymous ratings of inspections (supervisors only).
     ViewRatings,
+    /// Manage public notices (双公示): register permit decisions, publish, withdraw, record replies and credit repair.
+    ManageNotices,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 18] = [
         Action::ViewHome,
         Action::ViewAgencies,
         Action::ManageAgencies,
@@ -70,6 +72,7 @@ impl Action {
         Action::PlanInspections,
         Action::Inspect,
         Action::ViewRatings,
+        Action::ManageNotices,
     ];
 }
 
@@ -103,12 +106,12 @@ pub fn role_allows(role: Role, action: Action) -> bool {
         Role::AgencyHead | Role::SectionHead => match action {
             ViewHome | ViewAgencies | ViewUsers | ViewActionLog | AddEvidence | ViewEvidence
             | ViewRegistry | ManageRegistry | ViewLaw | ViewCases | HandleCases
-            | PlanInspections | Inspect | ViewRatings => true,
+            | PlanInspections | Inspect | ViewRatings | ManageNotices => true,
             ManageAgencies | ManageUsers | ManageApiTokens => false,
         },
         Role::Officer => match action {
             ViewHome | ViewAgencies | ViewActionLog | AddEvidence | ViewEvidence | ViewRegistry
-            | ViewLaw | ViewCases | HandleCases | Inspect => true,
+            | ViewLaw | ViewCases | HandleCases | Inspect | ManageNotices => true,
             ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | ManageRegistry
             | PlanInspections | ViewRatings => false,
         },
@@ -118,13 +121,14 @@ pub fn role_allows(role: Role, action: Action) -> bool {
             ViewHome | ViewAgencies | ViewActionLog | ViewEvidence | ViewRegistry | ViewLaw
             | ViewCases | HandleCases => true,
             ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | AddEvidence
-            | ManageRegistry | PlanInspections | Inspect | ViewRatings => false,
+            | ManageRegistry | PlanInspections | Inspect | ViewRatings | ManageNotices => false,
         },
         Role::LegalAdviser | Role::ReadOnly => match action {
             ViewHome | ViewAgencies | ViewActionLog | ViewEvidence | ViewRegistry | ViewLaw
             | ViewCases => true,
             ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | AddEvidence
-            | ManageRegistry | HandleCases | PlanInspections | Inspect | ViewRatings => false,
+            | ManageRegistry | HandleCases | PlanInspections | Inspect | ViewRatings
+            | ManageNotices => false,
         },
     }
 }

@@ -1128,3 +1128,24 @@ pub async fn penalty_powers_for(
         .await?
     }))
 }
+
+/// A power item that applies to an agency (its own or an ancestor's) by
+/// code and kind, whatever its status: `(name, legal basis)`.
+pub async fn power_for(
+    db: &Db,
+    agency_path: &AgencyPath,
+    code: &str,
+    kind: &str,
+) -> Result<Option<(String, String)>, StoreError> {
+    Ok(on_db!(db, |c| {
+        sqlx::query_as(
+            "SELECT p.name, p.legal_basis FROM power_items p JOIN agencies a ON a.id = p.agency_id \
+             WHERE $1 LIKE a.path || '%' AND p.code = $2 AND p.kind = $3 ORDER BY LENGTH(a.path) DESC LIMIT 1",
+        )
+        .bind(agency_path.as_str())
+        .bind(code)
+        .bind(kind)
+        .fetch_optional(c)
+        .await?
+    }))
+}

@@ -1,5 +1,10 @@
 //! Schema introspection, used by the test that proves both migrations
 //! produce the same tables, columns, nullability and indexes.
+//!
+//! Full-text structures differ by design — an FTS5 virtual table with its
+//! shadow tables on SQLite, a GIN expression index on PostgreSQL — and are
+//! named `*_fts` so that both introspections leave them out; the search
+//! tests check that both backends find the same records instead.
 
 use crate::{Db, StoreError, on_db};
 use std::collections::BTreeSet;
@@ -10,7 +15,8 @@ pub async fn columns(db: &Db) -> Result<BTreeSet<(String, String, bool)>, StoreE
         Db::Sqlite { reader, .. } => {
             let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
                 "SELECT m.name, p.name, p.\"notnull\", p.pk FROM sqlite_master m, pragma_table_info(m.name) p \
-                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx_%'",
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx_%' \
+                 AND m.name NOT LIKE '%\\_fts' ESCAPE '\\' AND m.name NOT LIKE '%\\_fts\\_%' ESCAPE '\\'",
             )
             .fetch_all(reader)
             .await?;
@@ -48,7 +54,8 @@ pub async fn indexes(db: &Db) -> Result<BTreeSet<(String, String)>, StoreError> 
             crate::Backend::Postgres => {
                 sqlx::query_as(
                     "SELECT tablename::text, indexname::text FROM pg_indexes WHERE schemaname = current_schema() \
-                     AND indexname NOT LIKE '%\\_pkey' AND tablename NOT LIKE '\\_sqlx\\_%'",
+                     AND indexname NOT LIKE '%\\_pkey' AND tablename NOT LIKE '\\_sqlx\\_%' \
+                     AND indexname NOT LIKE '%\\_fts'",
                 )
                 .fetch_all(c)
                 .await?

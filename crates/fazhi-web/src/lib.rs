@@ -17,6 +17,7 @@ pub mod error;
 pub mod i18n;
 pub mod inspection_pages;
 pub mod law_pages;
+pub mod notice_pages;
 pub mod pages;
 pub mod public_pages;
 pub mod record_pages;
@@ -55,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .merge(law_pages::router())
         .merge(transparency_pages::router())
         .merge(public_pages::router())
+        .merge(notice_pages::router())
         .merge(api_router)
         .route(
             "/api/openapi.json",

@@ -71,19 +71,21 @@ pub struct PublicQuery {
 
 /// The reader's language and script: `?script=hant|hans` wins over the cookie.
 #[derive(Debug, Clone, Copy)]
-struct Reading {
-    tr: Tr,
-    hant: bool,
+pub(crate) struct Reading {
+    pub(crate) tr: Tr,
+    pub(crate) hant: bool,
 }
 
 fn reading(headers: &HeaderMap, q: &PublicQuery) -> Reading {
+    reading_for(headers, q.script.clone())
+}
+
+/// [`reading`] for pages with their own query type.
+pub(crate) fn reading_for(headers: &HeaderMap, script: Option<String>) -> Reading {
     let tr = Tr {
         lang: lang_of(headers),
     };
-    let script = q
-        .script
-        .clone()
-        .or_else(|| crate::auth::cookie(headers, SCRIPT_COOKIE));
+    let script = script.or_else(|| crate::auth::cookie(headers, SCRIPT_COOKIE));
     Reading {
         tr,
         hant: tr.lang == Lang::Zh && script.as_deref() == Some("hant"),
@@ -103,7 +105,7 @@ pub struct Chrome {
     pub marks: usize,
 }
 
-fn chrome(r: Reading, uri: &Uri, section: &'static str, marks: usize) -> Chrome {
+pub(crate) fn chrome(r: Reading, uri: &Uri, section: &'static str, marks: usize) -> Chrome {
     let query: Vec<&str> = uri
         .query()
         .unwrap_or("")
@@ -175,7 +177,7 @@ pub fn to_traditional_html(html: &str) -> String {
     out
 }
 
-fn render<T: Template>(view: &T, r: Reading) -> Response {
+pub(crate) fn render<T: Template>(view: &T, r: Reading) -> Response {
     match view.render() {
         Ok(html) => {
             let html = if r.hant {
@@ -435,6 +437,7 @@ const SECTIONS: &[(&str, &str, &str)] = &[
         "spot-checks",
         "public.nav_spot_checks",
     ),
+    ("/public/notices", "notices", "public.nav_notices"),
     ("/public/plans", "plans", "public.nav_plans"),
     (
         "/public/inspections",

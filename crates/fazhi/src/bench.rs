@@ -14,7 +14,8 @@ use std::time::Instant;
 #[derive(Args)]
 pub struct BenchArgs {
     /// Which benchmark: `log` (action-log append vs raw insert), `import`,
-    /// `proofs`, `cases` (case transitions vs raw insert), or `all`.
+    /// `proofs`, `cases` (case transitions vs raw insert), `draw`, `portal`
+    /// (public notice list and search under load), or `all`.
     #[arg(default_value = "all")]
     name: String,
     /// Print one JSON object per line per measure.
@@ -36,6 +37,15 @@ pub struct BenchArgs {
     /// Leaves of the synthetic tree that proofs are served from (`proofs` benchmark).
     #[arg(long, default_value_t = 1_000_000)]
     proof_leaves: u64,
+    /// Notices loaded for the `portal` benchmark.
+    #[arg(long, default_value_t = 1_000_000)]
+    notices: i64,
+    /// Requests per second the `portal` load generator sends.
+    #[arg(long, default_value_t = 200)]
+    rate: u32,
+    /// Seconds of load per `portal` scenario (list, search).
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
 }
 
 struct Measure {
@@ -90,13 +100,26 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         "proofs" => bench_proofs(&args).await,
         "cases" => bench_cases(&args).await,
         "draw" => bench_draw(&args),
+        "portal" => {
+            crate::bench_portal::run(&crate::bench_portal::PortalArgs {
+                json: args.json,
+                notices: args.notices,
+                rate: args.rate,
+                seconds: args.seconds,
+                pg_url: args.pg_url.clone(),
+                no_postgres: args.no_postgres,
+            })
+            .await
+        }
         "all" => {
             bench_log(&args).await?;
             bench_import(&args).await?;
             bench_cases(&args).await
         }
         other => {
-            bail!("unknown benchmark '{other}': known are log, import, proofs, cases, draw, all")
+            bail!(
+                "unknown benchmark '{other}': known are log, import, proofs, cases, draw, portal, all"
+            )
         }
     }
 }

@@ -2,6 +2,7 @@
 //! open the database and call use cases; nothing else reads env or config.
 
 mod bench;
+mod bench_portal;
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
@@ -347,6 +348,13 @@ async fn serve(app: App, args: &ServeArgs) -> Result<()> {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(interval_s));
         loop {
             tick.tick().await;
+            // Take down notices whose publicity period ended (双公示), then
+            // sign: the checkpoint then covers the take-downs.
+            match fazhi_app::notices::sweep_expired(&checkpointing).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(taken_down = n, "expired notices taken down"),
+                Err(e) => tracing::error!(error = %e, "notice sweep failed"),
+            }
             if let Err(e) = fazhi_app::transparency::make_checkpoint(&checkpointing, false).await {
                 tracing::error!(error = %e, "checkpoint failed");
             }

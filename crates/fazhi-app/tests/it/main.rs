@@ -7,5 +7,6 @@ mod indicators;
 mod inspections;
 mod law;
 mod log_verify;
+mod notices;
 mod registry_import;
 mod registry_records;
