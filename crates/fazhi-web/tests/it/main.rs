@@ -10,6 +10,7 @@ mod helpers;
 mod inspections;
 mod law;
 mod log_events;
+mod notice_pages;
 mod openapi;
 mod public;
 mod record_pages;

@@ -74,6 +74,14 @@ fn public_urls(pattern: &str) -> Vec<String> {
             "/public/inspections?year=2025".to_owned(),
             "/public/inspections?year=2026&page=99".to_owned(),
         ],
+        "/public/notices" => vec![
+            "/public/notices".to_owned(),
+            "/public/notices?q=%E8%A1%9B%E7%94%9F".to_owned(),
+            "/public/notices?kind=penalty&year=2025".to_owned(),
+            "/public/notices?domain=public_places&before=50".to_owned(),
+        ],
+        // Every notice page is scanned in notice_pages.rs.
+        "/public/notices/{id}" => Vec::new(),
         other => vec![other.to_owned()],
     }
 }
