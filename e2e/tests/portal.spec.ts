@@ -23,7 +23,7 @@ test('a visitor reads the public portal without logging in, switches to 繁體 a
   await page.goto('/public');
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
   await expect(page.locator('h1')).toHaveText('行政执法公示');
-  await expect(page.locator('#lists a')).toHaveCount(9);
+  await expect(page.locator('#lists a')).toHaveCount(10);
   // Keyboard first: the skip link is the first stop and leads to the content.
   await page.keyboard.press('Tab');
   await expect(page.locator('a.skip')).toBeFocused();
@@ -65,4 +65,31 @@ test('a visitor checks an inspection code with the portal form, and a wrong code
   await page.getByLabel('检查码', { exact: true }).fill('0000000000000000');
   await page.locator('#check-submit').click();
   await expect(page.locator('#error')).toHaveText('检查码不存在');
+});
+
+test('a visitor finds a penalty notice with a traditional-character query and opens it', async ({ page }) => {
+  await page.context().clearCookies();
+  await page.goto('/public');
+  await page.locator('#script-hant').click();
+  await page.locator('nav.sections a[href="/public/notices"]').click();
+  await expect(page.locator('h1')).toHaveText('行政許可和行政處罰決定公示');
+  // Typed in traditional script; the notices are stored in simplified.
+  await page.getByLabel('關鍵詞').fill('衛生許可證');
+  await page.locator('#kind').selectOption('penalty');
+  await page.locator('#search-button').click();
+  await expect(page).toHaveURL(/q=/);
+  const first = page.locator('#results article').first();
+  await expect(first).toBeVisible();
+  await expect(first.locator('h2')).toContainText('衛生許可證');
+  await expect(first.locator('.badge')).toHaveText('行政處罰');
+  await first.locator('h2 a').click();
+  await expect(page).toHaveURL(/\/public\/notices\/\d+$/);
+  await expect(page.locator('#notice dl')).toContainText('罰');
+  // Organisations are named with their credit code; no personal identifiers.
+  await expect(page.locator('#notice dl')).toContainText(/[0-9A-Z]{18}/);
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.screenshot({ path: 'test-results/portal-notice-hant-phone.png', fullPage: true });
+  // A query that matches nothing says so.
+  await page.goto('/public/notices?q=' + encodeURIComponent('不存在的詞語甲乙'));
+  await expect(page.locator('#no-notices')).toBeVisible();
 });
