@@ -382,6 +382,8 @@ pub async fn register_permit(
 }
 
 async fn load(app: &App, actor: &Actor, id: i64) -> Result<NoticeRow, AppError> {
+    // The role first: a refused role learns nothing, not even whether the id exists.
+    authorize(actor, Action::ManageNotices, None)?;
     let row = store::get(&app.db, id).await?.ok_or(AppError::NotFound {
         zh: "公示",
         en: "notice",

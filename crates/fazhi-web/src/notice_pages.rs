@@ -450,6 +450,9 @@ async fn step(
 ) -> Response {
     let tr = user.tr;
     let actor = user.auth.actor();
+    if let Err(e) = authorize(&actor, Action::ManageNotices, None) {
+        return PageError::new(e.into(), tr.lang).into_response();
+    }
     let Ok(Form(f)) = form else {
         return PageError::new(
             AppError::invalid("form", "表单字段不完整", "the form is incomplete"),

@@ -36,6 +36,7 @@ async fn call(
         .replace("/draws/{id}", "/draws/999999")
         .replace("/plans/{id}", "/plans/999999")
         .replace("/tasks/{id}", "/tasks/999999")
+        .replace("/notices/{id}", "/notices/999999")
         .replace("{kind}", "decision")
         .replace("{uscc}", "91110000600037341L")
         .replace("{staff_no}", "NOBODY-1");
