@@ -27,6 +27,7 @@ pub mod log_verify;
 pub mod password;
 pub mod public;
 pub mod registry;
+pub mod requests;
 pub mod sheets;
 pub mod throttle;
 pub mod transparency;

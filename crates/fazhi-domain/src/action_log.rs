@@ -42,10 +42,13 @@ pub enum EventKind {
     InspectionRecorded,
     InspectionMerged,
     InspectionRated,
+    RequestSubmitted,
+    RequestStep,
+    RequestFeedback,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 26] = [
+    pub const ALL: [EventKind; 29] = [
         EventKind::AgencyCreated,
         EventKind::UserCreated,
         EventKind::UserActivated,
@@ -72,6 +75,9 @@ impl EventKind {
         EventKind::InspectionRecorded,
         EventKind::InspectionMerged,
         EventKind::InspectionRated,
+        EventKind::RequestSubmitted,
+        EventKind::RequestStep,
+        EventKind::RequestFeedback,
     ];
 
     pub fn code(self) -> &'static str {
@@ -102,6 +108,9 @@ impl EventKind {
             EventKind::InspectionRecorded => "inspection.recorded",
             EventKind::InspectionMerged => "inspection.merged",
             EventKind::InspectionRated => "inspection.rated",
+            EventKind::RequestSubmitted => "request.submitted",
+            EventKind::RequestStep => "request.step",
+            EventKind::RequestFeedback => "request.feedback",
         }
     }
 
@@ -137,6 +146,9 @@ impl EventKind {
             EventKind::InspectionRecorded => "记录检查结果",
             EventKind::InspectionMerged => "合并为综合检查",
             EventKind::InspectionRated => "企业匿名评价检查",
+            EventKind::RequestSubmitted => "收到投诉举报或公开申请",
+            EventKind::RequestStep => "办理投诉举报或公开申请",
+            EventKind::RequestFeedback => "诉求人评价办理结果",
         }
     }
 }

@@ -49,10 +49,14 @@ pub enum Action {
     Inspect,
     /// Read the entities' anonymous ratings of inspections (supervisors only).
     ViewRatings,
+    /// See complaints, reports and disclosure requests of the scope.
+    ViewRequests,
+    /// Handle them: intake, assignment, replies (the request machine checks who may extend).
+    HandleRequests,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 19] = [
         Action::ViewHome,
         Action::ViewAgencies,
         Action::ManageAgencies,
@@ -70,6 +74,8 @@ impl Action {
         Action::PlanInspections,
         Action::Inspect,
         Action::ViewRatings,
+        Action::ViewRequests,
+        Action::HandleRequests,
     ];
 }
 
@@ -103,12 +109,12 @@ pub fn role_allows(role: Role, action: Action) -> bool {
         Role::AgencyHead | Role::SectionHead => match action {
             ViewHome | ViewAgencies | ViewUsers | ViewActionLog | AddEvidence | ViewEvidence
             | ViewRegistry | ManageRegistry | ViewLaw | ViewCases | HandleCases
-            | PlanInspections | Inspect | ViewRatings => true,
+            | PlanInspections | Inspect | ViewRatings | ViewRequests | HandleRequests => true,
             ManageAgencies | ManageUsers | ManageApiTokens => false,
         },
         Role::Officer => match action {
             ViewHome | ViewAgencies | ViewActionLog | AddEvidence | ViewEvidence | ViewRegistry
-            | ViewLaw | ViewCases | HandleCases | Inspect => true,
+            | ViewLaw | ViewCases | HandleCases | Inspect | ViewRequests | HandleRequests => true,
             ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | ManageRegistry
             | PlanInspections | ViewRatings => false,
         },
@@ -116,15 +122,16 @@ pub fn role_allows(role: Role, action: Action) -> bool {
         // advisers and read-only users read. None collects evidence.
         Role::LegalReviewer => match action {
             ViewHome | ViewAgencies | ViewActionLog | ViewEvidence | ViewRegistry | ViewLaw
-            | ViewCases | HandleCases => true,
+            | ViewCases | HandleCases | ViewRequests => true,
             ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | AddEvidence
-            | ManageRegistry | PlanInspections | Inspect | ViewRatings => false,
+            | ManageRegistry | PlanInspections | Inspect | ViewRatings | HandleRequests => false,
         },
         Role::LegalAdviser | Role::ReadOnly => match action {
             ViewHome | ViewAgencies | ViewActionLog | ViewEvidence | ViewRegistry | ViewLaw
-            | ViewCases => true,
+            | ViewCases | ViewRequests => true,
             ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | AddEvidence
-            | ManageRegistry | HandleCases | PlanInspections | Inspect | ViewRatings => false,
+            | ManageRegistry | HandleCases | PlanInspections | Inspect | ViewRatings
+            | HandleRequests => false,
         },
     }
 }

@@ -20,5 +20,6 @@ pub mod merkle;
 pub mod money;
 pub mod redact;
 pub mod registry;
+pub mod request;
 pub mod role;
 pub mod rules;

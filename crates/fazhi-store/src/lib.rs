@@ -18,6 +18,7 @@ pub mod inspections;
 pub mod law;
 pub mod log_tree;
 pub mod registry;
+pub mod requests;
 pub mod schema;
 pub mod sessions;
 pub mod stats;

@@ -21,6 +21,7 @@ pub mod pages;
 pub mod public_pages;
 pub mod record_pages;
 pub mod registry_pages;
+pub mod request_pages;
 pub mod routes;
 pub mod task_pages;
 pub mod transparency_pages;
@@ -55,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .merge(law_pages::router())
         .merge(transparency_pages::router())
         .merge(public_pages::router())
+        .merge(request_pages::router())
         .merge(api_router)
         .route(
             "/api/openapi.json",

@@ -62,7 +62,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Deserialize, Default)]
-pub struct PublicQuery {
+pub(crate) struct PublicQuery {
     script: Option<String>,
     year: Option<String>,
     page: Option<String>,
@@ -71,12 +71,12 @@ pub struct PublicQuery {
 
 /// The reader's language and script: `?script=hant|hans` wins over the cookie.
 #[derive(Debug, Clone, Copy)]
-struct Reading {
-    tr: Tr,
-    hant: bool,
+pub(crate) struct Reading {
+    pub(crate) tr: Tr,
+    pub(crate) hant: bool,
 }
 
-fn reading(headers: &HeaderMap, q: &PublicQuery) -> Reading {
+pub(crate) fn reading(headers: &HeaderMap, q: &PublicQuery) -> Reading {
     let tr = Tr {
         lang: lang_of(headers),
     };
@@ -103,7 +103,7 @@ pub struct Chrome {
     pub marks: usize,
 }
 
-fn chrome(r: Reading, uri: &Uri, section: &'static str, marks: usize) -> Chrome {
+pub(crate) fn chrome(r: Reading, uri: &Uri, section: &'static str, marks: usize) -> Chrome {
     let query: Vec<&str> = uri
         .query()
         .unwrap_or("")

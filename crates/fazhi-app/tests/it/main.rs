@@ -9,3 +9,4 @@ mod law;
 mod log_verify;
 mod registry_import;
 mod registry_records;
+mod requests;
