@@ -151,6 +151,26 @@ pub fn build(
     s0.paragraphs.push(sentence(
         f,
         &[
+            t("畅通群众诉求渠道。受理投诉举报"),
+            id("complaints.received"),
+            t("，办结"),
+            id("complaints.concluded"),
+            t("，按期办结率"),
+            id("complaints.on_time"),
+            t("，群众满意率"),
+            id("complaints.satisfaction"),
+            t("；收到政府信息公开申请"),
+            id("disclosure.requests"),
+            t("，按期答复率"),
+            id("disclosure.on_time"),
+            t("，答复情况："),
+            id("disclosure.by_answer"),
+            t("。"),
+        ],
+    ));
+    s0.paragraphs.push(sentence(
+        f,
+        &[
             t("加强执法队伍建设。执法人员持证率"),
             id("officers.certified_rate"),
             t("，人均培训"),
@@ -193,8 +213,8 @@ pub fn build(
             .filter(|x| {
                 matches!(
                     x.definition.source,
-                    SourceModule::Inspections | SourceModule::Cases
-                )
+                    SourceModule::Inspections | SourceModule::Cases | SourceModule::Requests
+                ) && !matches!(x.value, Some(Value::Text(_)))
             })
             .map(|x| {
                 vec![

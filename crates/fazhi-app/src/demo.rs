@@ -5,6 +5,7 @@
 use crate::accounts::{self, CreateAgency, CreateUser};
 use crate::{App, AppError};
 use fazhi_domain::action_log::EventKind;
+use fazhi_domain::authz::Actor;
 use fazhi_domain::role::Role;
 use fazhi_store::agencies;
 
@@ -511,8 +512,221 @@ async fn seed_registries_at(
     crate::demo_cases::seed_cases(app, DEMO_CASES).await?;
     crate::demo_cases::seed_draws(app).await?;
     crate::demo_cases::seed_inspections(app).await?;
+    seed_requests(app, DEMO_REQUESTS).await?;
     steps(STEPS, STEPS);
     Ok(())
+}
+
+/// Complaints, reports and disclosure requests the demo files over its two years.
+pub const DEMO_REQUESTS: usize = 42;
+
+/// `count` requests over the two years before today, filed and handled through
+/// the real use cases, each step at its own date: most concluded (some late,
+/// some declined, some corrected, consulted or extended), the recent ones open.
+pub async fn seed_requests(app: &App, count: usize) -> Result<usize, AppError> {
+    use crate::demo_cases::{actor, on, plus};
+    use crate::requests::{StepInput, SubmitInput, file, get, step};
+    use fazhi_domain::request::{Answer, Kind};
+    let today = crate::registry::today_cst(app);
+    let officer = actor(app, "dh.officer1").await?;
+    let section = actor(app, "dh.section").await?;
+    let head = actor(app, "dh.head").await?;
+    let xs = actor(app, "xs.officer1").await?;
+    let subjects = [
+        ("美容店使用未经消毒的工具", "示范市东湖区某美容店"),
+        ("游泳馆池水浑浊有异味", "示范市东湖区某游泳馆"),
+        ("诊所无证行医", "示范市东湖区某诊所"),
+        ("宾馆床上用品未更换", "示范市东湖区某宾馆"),
+        ("二次供水水箱未清洗", "示范市东湖区某小区物业"),
+    ];
+    let infos = [
+        "2024年度公共场所卫生监督抽查结果",
+        "某医疗机构的执业登记信息",
+        "辖区生活饮用水水质监测报告",
+        "本局2024年行政处罚案件数量统计",
+    ];
+    let mut filed = 0;
+    for i in 0..count {
+        let received = plus(today, -700 + (i as i64) * 700 / count.max(1) as i64);
+        let kind = [Kind::Complaint, Kind::Report, Kind::Disclosure][i % 3];
+        // Every seventh complaint goes to 西山 so scopes differ.
+        let staff = if kind != Kind::Disclosure && i % 7 == 3 {
+            &xs
+        } else if kind == Kind::Disclosure {
+            &head
+        } else {
+            &officer
+        };
+        let (subject, content, concerning) = if kind == Kind::Disclosure {
+            let info = infos[i % infos.len()];
+            (
+                format!("申请公开{info}"),
+                format!("请提供{info}（电子版）。"),
+                String::new(),
+            )
+        } else {
+            let (s, c) = subjects[i % subjects.len()];
+            (s.to_owned(), format!("{s}，请依法查处。"), c.to_owned())
+        };
+        let anonymous = kind == Kind::Report && i % 2 == 0;
+        let input = SubmitInput {
+            kind: kind.code().to_owned(),
+            agency_id: staff.agency_id.to_string(),
+            subject,
+            content,
+            concerning,
+            name: if anonymous {
+                String::new()
+            } else {
+                format!("{}某", ["张", "王", "李", "刘", "陈"][i % 5])
+            },
+            phone: if anonymous {
+                String::new()
+            } else {
+                format!("1380013{:04}", i)
+            },
+            ..Default::default()
+        };
+        let id = file(&on(app, received), &input).await?.id;
+        filed += 1;
+        let act = |who: &Actor, days: i64, fields: StepInput| {
+            let at = on(app, plus(received, days));
+            let who = who.clone();
+            async move {
+                if plus(received, days) > today {
+                    return Ok::<bool, AppError>(false);
+                }
+                let version = get(&at, &who, id).await?.version;
+                let input = StepInput {
+                    version: version.to_string(),
+                    ..fields
+                };
+                match step(&at, &who, id, &input).await {
+                    Ok(()) => Ok(true),
+                    // A step the law refuses on that date (e.g. a period that
+                    // runs into a year without a holiday schedule yet) is left
+                    // out: the demo shows what the rules allow.
+                    Err(AppError::Refused { .. }) => Ok(false),
+                    Err(e) => Err(e),
+                }
+            }
+        };
+        let cmd = |c: &str, text: &str| StepInput {
+            command: c.to_owned(),
+            text: text.to_owned(),
+            ..Default::default()
+        };
+        let concluded = if kind == Kind::Disclosure {
+            act(
+                staff,
+                1,
+                StepInput {
+                    user_id: staff.user_id.to_string(),
+                    ..cmd("assign", "")
+                },
+            )
+            .await?;
+            if i % 4 == 2 {
+                act(
+                    staff,
+                    2,
+                    cmd("request_correction", "请明确所需信息的时间范围"),
+                )
+                .await?;
+                act(staff, 6, cmd("corrected", "")).await?;
+            }
+            if i % 5 == 2 {
+                act(staff, 8, cmd("start_consultation", "第三方企业")).await?;
+                act(staff, 16, cmd("end_consultation", "")).await?;
+            }
+            let late = i % 9 == 5;
+            if late {
+                act(
+                    &head,
+                    20,
+                    StepInput {
+                        days: "15".into(),
+                        ..cmd("extend", "需调取历年档案")
+                    },
+                )
+                .await?;
+            }
+            let answer = Answer::STATUTORY[i % Answer::STATUTORY.len()];
+            act(
+                staff,
+                if late {
+                    40
+                } else if i % 11 == 8 {
+                    // Answered after the 20 working days: the statistics show it late.
+                    35
+                } else {
+                    18
+                },
+                StepInput {
+                    answer: answer.code().to_owned(),
+                    ..cmd("reply", "答复见附件。")
+                },
+            )
+            .await?
+        } else if i % 8 == 4 {
+            act(
+                staff,
+                5,
+                cmd("not_accept", "不属于卫生健康部门职责，已告知向有关部门反映"),
+            )
+            .await?
+        } else {
+            let accepted = act(staff, 3, cmd("accept", "")).await?;
+            let outcome = [
+                "substantiated",
+                "partly_substantiated",
+                "unsubstantiated",
+                "referred",
+            ][i % 4];
+            // Every fifth one takes longer than the 60 days.
+            let days = if i % 5 == 1 { 75 } else { 20 + (i as i64 % 30) };
+            // Half of those got the head's 30 more days in time; the rest are late.
+            if accepted && i % 10 == 1 && staff.agency_id == section.agency_id {
+                act(
+                    &section,
+                    50,
+                    StepInput {
+                        days: "30".into(),
+                        ..cmd("extend", "情况复杂，需联合调查")
+                    },
+                )
+                .await?;
+            }
+            accepted
+                && act(
+                    staff,
+                    days,
+                    StepInput {
+                        outcome: outcome.to_owned(),
+                        ..cmd("conclude", "经现场核查，已依法处理。")
+                    },
+                )
+                .await?
+        };
+        if concluded && i % 4 != 3 {
+            let status = crate::requests::get(app, staff, id).await?;
+            if let Some(c) = &status.request.conclusion {
+                let at = on(app, plus(c.on, 2).min(today));
+                let s = fazhi_store::requests::get(&at.db, id)
+                    .await?
+                    .ok_or_else(|| AppError::Internal("demo request vanished".into()))?;
+                let level = [
+                    "satisfied",
+                    "satisfied",
+                    "basically",
+                    "dissatisfied",
+                    "satisfied",
+                ][i % 5];
+                crate::requests::demo_feedback(&at, &s, level).await?;
+            }
+        }
+    }
+    Ok(filed)
 }
 
 /// Penalty cases the demo makes over its two years.

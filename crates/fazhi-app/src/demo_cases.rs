@@ -83,7 +83,7 @@ struct Cast {
     reviewer: Actor,
 }
 
-async fn actor(app: &App, username: &str) -> Result<Actor, AppError> {
+pub(crate) async fn actor(app: &App, username: &str) -> Result<Actor, AppError> {
     let user = fazhi_store::users::credentials_by_username(&app.db, username)
         .await?
         .ok_or_else(|| AppError::Internal(format!("demo user {username} missing")))?
@@ -92,13 +92,13 @@ async fn actor(app: &App, username: &str) -> Result<Actor, AppError> {
 }
 
 /// The app as it was at 10:00 on `date`.
-fn on(app: &App, date: jiff::civil::Date) -> App {
+pub(crate) fn on(app: &App, date: jiff::civil::Date) -> App {
     let mut past = app.clone();
     past.clock = Arc::new(FixedClock::new(at(date)));
     past
 }
 
-fn plus(date: jiff::civil::Date, days: i64) -> jiff::civil::Date {
+pub(crate) fn plus(date: jiff::civil::Date, days: i64) -> jiff::civil::Date {
     date.checked_add(jiff::Span::new().days(days))
         .unwrap_or(date)
 }

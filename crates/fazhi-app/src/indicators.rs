@@ -94,10 +94,13 @@ pub async fn compute(app: &App, agency_id: i64, year: i16) -> Result<Figures, Ap
         .iter()
         .filter_map(|j| serde_json::from_str(j).ok())
         .collect();
+    let requests = crate::requests::requests_in_scope(app, &scope).await?;
     let mut now = ind::inspection_values(&tasks, this);
     now.extend(ind::case_values(&cases, this));
+    now.extend(ind::request_values(&requests, this));
     let mut before = ind::inspection_values(&tasks, last);
     before.extend(ind::case_values(&cases, last));
+    before.extend(ind::request_values(&requests, last));
     // Registry figures are as of today (the registry keeps no yearly snapshot).
     let actor = Actor {
         user_id: 0,

@@ -28,6 +28,7 @@ pub mod notices;
 pub mod password;
 pub mod public;
 pub mod registry;
+pub mod requests;
 pub mod sheets;
 pub mod throttle;
 pub mod transparency;

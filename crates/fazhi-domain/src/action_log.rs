@@ -44,10 +44,13 @@ pub enum EventKind {
     InspectionRated,
     NoticeCreated,
     NoticeStep,
+    RequestSubmitted,
+    RequestStep,
+    RequestFeedback,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 28] = [
+    pub const ALL: [EventKind; 31] = [
         EventKind::AgencyCreated,
         EventKind::UserCreated,
         EventKind::UserActivated,
@@ -76,6 +79,9 @@ impl EventKind {
         EventKind::InspectionRated,
         EventKind::NoticeCreated,
         EventKind::NoticeStep,
+        EventKind::RequestSubmitted,
+        EventKind::RequestStep,
+        EventKind::RequestFeedback,
     ];
 
     pub fn code(self) -> &'static str {
@@ -108,6 +114,9 @@ impl EventKind {
             EventKind::InspectionRated => "inspection.rated",
             EventKind::NoticeCreated => "notice.created",
             EventKind::NoticeStep => "notice.step",
+            EventKind::RequestSubmitted => "request.submitted",
+            EventKind::RequestStep => "request.step",
+            EventKind::RequestFeedback => "request.feedback",
         }
     }
 
@@ -145,6 +154,9 @@ impl EventKind {
             EventKind::InspectionRated => "企业匿名评价检查",
             EventKind::NoticeCreated => "登记公示",
             EventKind::NoticeStep => "公示变更",
+            EventKind::RequestSubmitted => "收到投诉举报或公开申请",
+            EventKind::RequestStep => "办理投诉举报或公开申请",
+            EventKind::RequestFeedback => "诉求人评价办理结果",
         }
     }
 }

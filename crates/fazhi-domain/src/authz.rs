@@ -51,10 +51,14 @@ pub enum Action {
     ViewRatings,
     /// Manage public notices (双公示): register permit decisions, publish, withdraw, record replies and credit repair.
     ManageNotices,
+    /// See complaints, reports and disclosure requests of the scope.
+    ViewRequests,
+    /// Handle them: intake, assignment, replies (the request machine checks who may extend).
+    HandleRequests,
 }
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 20] = [
         Action::ViewHome,
         Action::ViewAgencies,
         Action::ManageAgencies,
@@ -73,6 +77,8 @@ impl Action {
         Action::Inspect,
         Action::ViewRatings,
         Action::ManageNotices,
+        Action::ViewRequests,
+        Action::HandleRequests,
     ];
 }
 
@@ -106,12 +112,14 @@ pub fn role_allows(role: Role, action: Action) -> bool {
         Role::AgencyHead | Role::SectionHead => match action {
             ViewHome | ViewAgencies | ViewUsers | ViewActionLog | AddEvidence | ViewEvidence
             | ViewRegistry | ManageRegistry | ViewLaw | ViewCases | HandleCases
-            | PlanInspections | Inspect | ViewRatings | ManageNotices => true,
+            | PlanInspections | Inspect | ViewRatings | ManageNotices | ViewRequests
+            | HandleRequests => true,
             ManageAgencies | ManageUsers | ManageApiTokens => false,
         },
         Role::Officer => match action {
             ViewHome | ViewAgencies | ViewActionLog | AddEvidence | ViewEvidence | ViewRegistry
-            | ViewLaw | ViewCases | HandleCases | Inspect | ManageNotices => true,
+            | ViewLaw | ViewCases | HandleCases | Inspect | ManageNotices | ViewRequests
+            | HandleRequests => true,
             ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | ManageRegistry
             | PlanInspections | ViewRatings => false,
         },
@@ -119,16 +127,17 @@ pub fn role_allows(role: Role, action: Action) -> bool {
         // advisers and read-only users read. None collects evidence.
         Role::LegalReviewer => match action {
             ViewHome | ViewAgencies | ViewActionLog | ViewEvidence | ViewRegistry | ViewLaw
-            | ViewCases | HandleCases => true,
+            | ViewCases | HandleCases | ViewRequests => true,
             ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | AddEvidence
-            | ManageRegistry | PlanInspections | Inspect | ViewRatings | ManageNotices => false,
+            | ManageRegistry | PlanInspections | Inspect | ViewRatings | ManageNotices
+            | HandleRequests => false,
         },
         Role::LegalAdviser | Role::ReadOnly => match action {
             ViewHome | ViewAgencies | ViewActionLog | ViewEvidence | ViewRegistry | ViewLaw
-            | ViewCases => true,
+            | ViewCases | ViewRequests => true,
             ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | AddEvidence
             | ManageRegistry | HandleCases | PlanInspections | Inspect | ViewRatings
-            | ManageNotices => false,
+            | ManageNotices | HandleRequests => false,
         },
     }
 }

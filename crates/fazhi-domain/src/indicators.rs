@@ -5,6 +5,7 @@
 
 use crate::case::{Case, Outcome, Procedure};
 use crate::inspection::Verdict;
+use crate::request::Request;
 use jiff::civil::Date;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -16,6 +17,8 @@ pub enum SourceModule {
     Inspections,
     Cases,
     Registry,
+    /// Complaints, reports and disclosure requests.
+    Requests,
     /// A module Fazhi does not have yet: the figure is not computed.
     NotYet,
 }
@@ -47,7 +50,7 @@ const fn def(
     }
 }
 
-use SourceModule::{Cases, Inspections, NotYet, Registry};
+use SourceModule::{Cases, Inspections, NotYet, Registry, Requests};
 
 /// Every indicator, in report order.
 pub const DEFINITIONS: &[Definition] = &[
@@ -244,22 +247,50 @@ pub const DEFINITIONS: &[Definition] = &[
         "complaints.received",
         "受理投诉举报",
         "件",
-        "本期受理的投诉举报数",
-        NotYet,
+        "本期收到并登记的投诉、举报数（含不予受理的）",
+        Requests,
+    ),
+    def(
+        "complaints.concluded",
+        "投诉举报办结",
+        "件",
+        "本期办结的投诉、举报数（含不予受理的）",
+        Requests,
     ),
     def(
         "complaints.on_time",
         "投诉举报按期办结率",
         "%",
-        "按期办结 ÷ 应办结",
-        NotYet,
+        "本期办结中在期限内办结的 ÷ 本期办结（受理前以十五日受理期限、受理后以六十日及批准延长的期限为准）",
+        Requests,
+    ),
+    def(
+        "complaints.satisfaction",
+        "投诉举报满意率",
+        "%",
+        "本期办结并评价的投诉、举报中评价为满意或基本满意的 ÷ 评价数",
+        Requests,
     ),
     def(
         "disclosure.requests",
         "政府信息公开申请",
         "件",
-        "本期收到的依申请公开数（按答复类型）",
-        NotYet,
+        "本期收到的依申请公开数",
+        Requests,
+    ),
+    def(
+        "disclosure.by_answer",
+        "政府信息公开申请答复情况",
+        "件",
+        "本期答复的依申请公开按答复类型（《政府信息公开条例》第三十六条）计数",
+        Requests,
+    ),
+    def(
+        "disclosure.on_time",
+        "政府信息公开申请按期答复率",
+        "%",
+        "本期答复中在二十个工作日（补正重新计算、征求意见不计、批准延长的另计）内答复的 ÷ 本期答复",
+        Requests,
     ),
     def(
         "reconsideration.cases",
@@ -484,6 +515,53 @@ pub fn inspection_values(tasks: &[TaskFacts], period: Period) -> BTreeMap<&'stat
     out
 }
 
+/// Complaint, report and disclosure indicators for `period`: received by
+/// receipt date, concluded and rated by conclusion date.
+pub fn request_values(requests: &[Request], period: Period) -> BTreeMap<&'static str, Value> {
+    let complaints = crate::request::tally(
+        requests.iter().filter(|r| !r.kind.is_disclosure()),
+        period.from,
+        period.to,
+        period.to,
+    );
+    let disclosure = crate::request::tally(
+        requests.iter().filter(|r| r.kind.is_disclosure()),
+        period.from,
+        period.to,
+        period.to,
+    );
+    let mut out = BTreeMap::new();
+    out.insert("complaints.received", count(complaints.received));
+    out.insert("complaints.concluded", count(complaints.concluded));
+    out.insert(
+        "complaints.on_time",
+        rate(complaints.on_time, complaints.concluded),
+    );
+    out.insert(
+        "complaints.satisfaction",
+        rate(complaints.satisfied, complaints.feedback),
+    );
+    out.insert("disclosure.requests", count(disclosure.received));
+    out.insert(
+        "disclosure.by_answer",
+        Value::Text(
+            crate::request::Answer::ALL
+                .iter()
+                .filter_map(|a| {
+                    let n = disclosure.by_result.get(a.code()).copied().unwrap_or(0);
+                    (n > 0).then(|| format!("{}{}件", a.name_zh(), n))
+                })
+                .collect::<Vec<_>>()
+                .join("，"),
+        ),
+    );
+    out.insert(
+        "disclosure.on_time",
+        rate(disclosure.on_time, disclosure.concluded),
+    );
+    out
+}
+
 /// Case indicators for `period`: decisions by their date, filings by theirs.
 pub fn case_values(cases: &[Case], period: Period) -> BTreeMap<&'static str, Value> {
     let decided: Vec<&Case> = cases
@@ -692,6 +770,119 @@ mod tests {
         assert_eq!(c.completion_permille(), 250);
     }
 
+    /// A request built by hand: received, and concluded with `result` on `done`.
+    fn request(
+        kind: crate::request::Kind,
+        received: Date,
+        done: Option<(Date, crate::request::Result_, bool)>,
+        feedback: Option<crate::request::Satisfaction>,
+    ) -> Request {
+        use crate::request::{Conclusion, Feedback, State};
+        Request {
+            kind,
+            state: if done.is_some() {
+                State::Concluded
+            } else {
+                State::Received
+            },
+            received_on: received,
+            subject: "s".into(),
+            content: "c".into(),
+            concerning: String::new(),
+            assignee: None,
+            correction: None,
+            consultations: Vec::new(),
+            extension: None,
+            accepted_on: None,
+            conclusion: done.map(|(on, result, on_time)| Conclusion {
+                on,
+                result,
+                reply: "r".into(),
+                on_time,
+                by: 1,
+            }),
+            link: None,
+            feedback: feedback.map(|level| Feedback {
+                on: received,
+                level,
+                comment: String::new(),
+            }),
+            notes: Vec::new(),
+            due: None,
+            calendar_missing: None,
+        }
+    }
+
+    #[test]
+    fn request_indicators_count_receipts_conclusions_on_time_satisfaction_and_answers() {
+        use crate::request::{Answer, Kind, Outcome, Result_, Satisfaction};
+        let o = |x| Result_::Outcome(x);
+        let a = |x| Result_::Answer(x);
+        let reqs = vec![
+            // Received in 2024, concluded in 2025 late: counts as concluded, not received.
+            request(
+                Kind::Complaint,
+                date(2024, 12, 20),
+                Some((date(2025, 3, 1), o(Outcome::Substantiated), false)),
+                Some(Satisfaction::Dissatisfied),
+            ),
+            request(
+                Kind::Report,
+                date(2025, 2, 1),
+                Some((date(2025, 2, 10), o(Outcome::NotAccepted), true)),
+                Some(Satisfaction::Satisfied),
+            ),
+            request(
+                Kind::Complaint,
+                date(2025, 5, 1),
+                Some((date(2025, 6, 1), o(Outcome::Unsubstantiated), true)),
+                Some(Satisfaction::Basically),
+            ),
+            // Received in 2025, still open: received only.
+            request(Kind::Complaint, date(2025, 12, 30), None, None),
+            // Concluded in 2026: not this year's conclusion.
+            request(
+                Kind::Report,
+                date(2025, 12, 1),
+                Some((date(2026, 1, 5), o(Outcome::Referred), true)),
+                None,
+            ),
+            request(
+                Kind::Disclosure,
+                date(2025, 3, 1),
+                Some((date(2025, 3, 20), a(Answer::Provided), true)),
+                None,
+            ),
+            request(
+                Kind::Disclosure,
+                date(2025, 4, 1),
+                Some((date(2025, 5, 20), a(Answer::DoesNotExist), false)),
+                None,
+            ),
+            request(
+                Kind::Disclosure,
+                date(2025, 4, 2),
+                Some((date(2025, 4, 20), a(Answer::Provided), true)),
+                None,
+            ),
+        ];
+        let v = request_values(&reqs, year());
+        assert_eq!(v["complaints.received"], Value::Count(4));
+        assert_eq!(v["complaints.concluded"], Value::Count(3));
+        // 2 of 3 on time = 666‰; 2 of 3 rated satisfied or basically.
+        assert_eq!(v["complaints.on_time"], Value::Permille(Some(666)));
+        assert_eq!(v["complaints.satisfaction"], Value::Permille(Some(666)));
+        assert_eq!(v["disclosure.requests"], Value::Count(3));
+        assert_eq!(
+            v["disclosure.by_answer"],
+            Value::Text("予以公开2件，政府信息不存在1件".into())
+        );
+        assert_eq!(v["disclosure.on_time"], Value::Permille(Some(666)));
+        let empty = request_values(&[], year());
+        assert_eq!(empty["complaints.on_time"], Value::Permille(None));
+        assert_eq!(empty["complaints.received"], Value::Count(0));
+    }
+
     #[test]
     fn values_print_as_reports_quote_them() {
         assert_eq!(Value::Count(1234567).display(), "1,234,567");
@@ -707,8 +898,9 @@ mod tests {
             .filter(|d| d.source == NotYet)
             .map(|d| d.id)
             .collect();
-        assert!(not_yet.contains(&"complaints.received"));
-        assert!(!inspection_values(&[], year()).contains_key("complaints.received"));
-        assert!(!case_values(&[], year()).contains_key("complaints.received"));
+        assert!(not_yet.contains(&"reconsideration.cases"));
+        assert!(!inspection_values(&[], year()).contains_key("reconsideration.cases"));
+        assert!(!case_values(&[], year()).contains_key("reconsideration.cases"));
+        assert!(!request_values(&[], year()).contains_key("reconsideration.cases"));
     }
 }

@@ -21,5 +21,6 @@ pub mod money;
 pub mod notice;
 pub mod redact;
 pub mod registry;
+pub mod request;
 pub mod role;
 pub mod rules;

@@ -19,6 +19,7 @@ pub mod law;
 pub mod log_tree;
 pub mod notices;
 pub mod registry;
+pub mod requests;
 pub mod schema;
 pub mod sessions;
 pub mod stats;

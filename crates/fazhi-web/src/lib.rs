@@ -22,6 +22,7 @@ pub mod pages;
 pub mod public_pages;
 pub mod record_pages;
 pub mod registry_pages;
+pub mod request_pages;
 pub mod routes;
 pub mod task_pages;
 pub mod transparency_pages;
@@ -57,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         .merge(transparency_pages::router())
         .merge(public_pages::router())
         .merge(notice_pages::router())
+        .merge(request_pages::router())
         .merge(api_router)
         .route(
             "/api/openapi.json",

@@ -62,7 +62,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Deserialize, Default)]
-pub struct PublicQuery {
+pub(crate) struct PublicQuery {
     script: Option<String>,
     year: Option<String>,
     page: Option<String>,
@@ -76,7 +76,7 @@ pub(crate) struct Reading {
     pub(crate) hant: bool,
 }
 
-fn reading(headers: &HeaderMap, q: &PublicQuery) -> Reading {
+pub(crate) fn reading(headers: &HeaderMap, q: &PublicQuery) -> Reading {
     reading_for(headers, q.script.clone())
 }
 

@@ -48,6 +48,15 @@ async fn the_demo_year_has_figures_from_every_built_module_and_none_for_the_rest
             panic!("penalties")
         };
         assert!(penalties > 0);
+        let Some(Value::Count(complaints)) =
+            f.get("complaints.received").and_then(|x| x.value.clone())
+        else {
+            panic!("complaints")
+        };
+        assert!(complaints > 0, "the demo files complaints this year");
+        assert!(
+            matches!(f.get("disclosure.by_answer").and_then(|x| x.value.clone()), Some(Value::Text(t)) if !t.is_empty())
+        );
         // The report quotes the figures by id; the DOCX holds them.
         let report = fazhi_app::annual_report::build(
             &f,

@@ -10,3 +10,4 @@ mod log_verify;
 mod notices;
 mod registry_import;
 mod registry_records;
+mod requests;

@@ -15,6 +15,7 @@ mod openapi;
 mod public;
 mod record_pages;
 mod registry;
+mod requests;
 mod route_matrix;
 mod scope;
 mod tasks;

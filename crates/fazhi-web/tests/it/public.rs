@@ -99,10 +99,11 @@ async fn every_public_portal_route_answers_without_login_and_shows_no_unmasked_p
         let patterns: Vec<_> = ROUTES
             .iter()
             .filter(|r| r.action.is_none() && r.pattern.starts_with("/public"))
+            // The request forms' posts are covered by the requests tests.
+            .filter(|r| r.method == "GET")
             .collect();
         assert!(patterns.len() >= 13, "{patterns:?}");
         for spec in patterns {
-            assert_eq!(spec.method, "GET", "{}", spec.pattern);
             for uri in public_urls(spec.pattern) {
                 for lang in ["hans", "hant", "en"] {
                     let mut client = Client::default();
@@ -438,7 +439,7 @@ async fn the_home_page_links_every_list_and_its_code_form_leads_to_the_code_page
         for spec in ROUTES
             .iter()
             .filter(|r| r.pattern.starts_with("/public/") && !r.pattern.contains('{'))
-            .filter(|r| r.pattern != "/public/check")
+            .filter(|r| r.method == "GET" && r.pattern != "/public/check")
         {
             assert!(
                 home.body.contains(&format!("href=\"{}\"", spec.pattern)),

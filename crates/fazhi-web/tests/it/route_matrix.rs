@@ -33,6 +33,7 @@ async fn call(
         .replace("{code}", "en")
         .replace("{sha256}", &"0".repeat(64))
         .replace("/cases/{id}", "/cases/999999")
+        .replace("/requests/{id}", "/requests/999999")
         .replace("/draws/{id}", "/draws/999999")
         .replace("/plans/{id}", "/plans/999999")
         .replace("/tasks/{id}", "/tasks/999999")
