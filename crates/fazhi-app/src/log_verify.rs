@@ -5,16 +5,19 @@
 
 use crate::evidence::{FileCheck, check_file};
 use crate::{App, AppError};
-use fazhi_domain::action_log::{Event, interior_hash, leaf_hash_of};
+use fazhi_domain::action_log::{interior_hash, leaf_hash_of};
 use fazhi_domain::checkpoint::NoteVerifier;
-use fazhi_domain::merkle::{CompactRange, Hash};
+use fazhi_domain::merkle::Hash;
+use fazhi_store::log_scan::{self, ScanBatch};
 use fazhi_store::log_tree::StoredCheckpoint;
 use fazhi_store::{attachments, events, log_tree};
+
+pub use fazhi_store::log_scan::ReadPath;
 use std::collections::HashMap;
 
 /// Events read per batch while streaming through the log (each with its leaf;
 /// the interior nodes they complete are read alongside).
-pub const VERIFY_BATCH_ROWS: i64 = 16_384;
+pub const VERIFY_BATCH_ROWS: usize = 4_096;
 
 /// The first thing found wrong, with what differs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,6 +118,17 @@ pub struct VerifyReport {
 pub type Progress<'a> = &'a (dyn Fn(&str, u64, u64) + Sync);
 
 pub async fn verify(app: &App, progress: Progress<'_>) -> Result<VerifyReport, AppError> {
+    verify_with(app, progress, ReadPath::Bulk, VERIFY_BATCH_ROWS).await
+}
+
+/// [`verify`] reading the log through `path` in batches of `batch_rows`
+/// events (tests compare the paths and move the batch boundaries).
+pub async fn verify_with(
+    app: &App,
+    progress: Progress<'_>,
+    path: ReadPath,
+    batch_rows: usize,
+) -> Result<VerifyReport, AppError> {
     let size = events::size(&app.db).await?;
     let total = u64::try_from(size).unwrap_or(0);
     let checkpoints = log_tree::all_checkpoints(&app.db).await?;
@@ -124,49 +138,24 @@ pub async fn verify(app: &App, progress: Progress<'_>) -> Result<VerifyReport, A
     });
     let mut walk = Walk {
         report: VerifyReport::default(),
-        compact: CompactRange::default(),
         checkpoints: &checkpoints,
         verifier,
         carry: Vec::new(),
+        levels: Vec::new(),
         added: HashMap::new(),
     };
 
-    // One pass over the log in keyset-paginated batches. Each batch's events
-    // come with their stored leaves; while its leaves are hashed, the interior
-    // nodes it completes and the next batch are read (a pipeline: the reads
-    // run on the database's side while this thread hashes).
-    let mut batch = if size > 0 {
-        events::after_with_leaves(&app.db, 0, VERIFY_BATCH_ROWS).await?
-    } else {
-        Vec::new()
-    };
+    // One pass over the log: a reader streams batches of events with the tree
+    // rows they complete while this task hashes the previous batch.
+    let mut batches = log_scan::scan(&app.db, size, batch_rows, path);
     while walk.report.events < size {
-        let first_leaf = walk.report.events;
-        let Some(last_id) = batch.last().map(|(e, _)| e.id) else {
-            walk.report.problem = Some(Problem::EventMissing { id: first_leaf + 1 });
+        let Some(batch) = batches.recv().await else {
+            walk.report.problem = Some(Problem::EventMissing {
+                id: walk.report.events + 1,
+            });
             return Ok(walk.report);
         };
-        // Only a gapless batch ends at `last_id`; a gap stops at the leaf check.
-        let end_leaf = last_id.min(size);
-        let (next, stored_nodes, leaves) = tokio::join!(
-            async {
-                if last_id < size {
-                    events::after_with_leaves(&app.db, last_id, VERIFY_BATCH_ROWS).await
-                } else {
-                    Ok(Vec::new())
-                }
-            },
-            log_tree::completed_by(&app.db, first_leaf, end_leaf),
-            async { walk.leaves(&batch) },
-        );
-        let leaves = match leaves {
-            Ok(leaves) => leaves,
-            Err(problem) => {
-                walk.report.problem = Some(problem);
-                return Ok(walk.report);
-            }
-        };
-        if let Some(problem) = walk.nodes(first_leaf, leaves, stored_nodes?) {
+        if let Err(problem) = walk.batch(&batch?) {
             walk.report.problem = Some(problem);
             return Ok(walk.report);
         }
@@ -175,8 +164,8 @@ pub async fn verify(app: &App, progress: Progress<'_>) -> Result<VerifyReport, A
             u64::try_from(walk.report.events).unwrap_or(0),
             total,
         );
-        batch = next?;
     }
+    drop(batches);
     let mut report = walk.report;
     if let Some(cp) = checkpoints.get(usize::try_from(report.checkpoints).unwrap_or(usize::MAX)) {
         // A checkpoint larger than the log: events were removed from the end.
@@ -236,34 +225,50 @@ pub async fn verify(app: &App, progress: Progress<'_>) -> Result<VerifyReport, A
 /// State of the single pass over the log.
 struct Walk<'a> {
     report: VerifyReport,
-    /// The right edge of the tree recomputed from the events (checkpoint roots).
-    compact: CompactRange,
     /// Every checkpoint, oldest first; `report.checkpoints` of them are checked.
     checkpoints: &'a [StoredCheckpoint],
     verifier: Option<NoteVerifier>,
     /// Per level, the last recomputed node when it still waits for its right sibling.
     carry: Vec<Option<(i64, Hash)>>,
+    /// Per level, the recomputed nodes the current batch consumed: `(first index, hashes)`.
+    /// With `carry`, they hold every peak of every tree size inside the batch,
+    /// from which checkpoint roots are folded (no second hashing of the tree).
+    levels: Vec<(i64, Vec<Hash>)>,
     /// Payloads of `evidence.added` events by attachment id.
     added: HashMap<i64, serde_json::Value>,
 }
 
+/// Kind code of the events whose payloads the evidence check needs.
+const EVIDENCE_ADDED: &[u8] = b"evidence.added";
+
 impl Walk<'_> {
-    /// Event `i` must exist and hash to stored leaf `i - 1`; checkpoints are
-    /// checked against the roots recomputed on the way. Returns the batch's
-    /// recomputed leaves.
-    fn leaves(&mut self, batch: &[(Event, Option<Hash>)]) -> Result<Vec<Hash>, Problem> {
-        let mut leaves = Vec::with_capacity(batch.len());
-        for (event, stored) in batch {
+    /// Leaves, then interior nodes, then the checkpoints inside the batch.
+    fn batch(&mut self, batch: &ScanBatch) -> Result<(), Problem> {
+        let first_leaf = self.report.events;
+        let leaves = self.leaves(batch)?;
+        if let Some(problem) = self.nodes(first_leaf, leaves, &batch.nodes) {
+            return Err(problem);
+        }
+        self.checkpoints_up_to(first_leaf, self.report.events)
+    }
+
+    /// Event `i` must exist and hash to stored leaf `i - 1`. Returns the
+    /// batch's recomputed leaves.
+    fn leaves(&mut self, batch: &ScanBatch) -> Result<Vec<Hash>, Problem> {
+        let mut leaves = Vec::with_capacity(batch.events.len());
+        let mut stored = batch.leaves.iter().peekable();
+        for event in &batch.events {
             let id = self.report.events + 1;
             if event.id != id {
                 return Err(Problem::EventMissing { id });
             }
-            let bytes = event.canonical_bytes();
-            let recomputed = leaf_hash_of(&bytes);
+            let bytes = &batch.encodings[event.bytes.clone()];
+            let recomputed = leaf_hash_of(bytes);
             self.report.bytes_hashed += bytes.len() as u64 + 1;
-            match stored {
-                Some(stored) if *stored == recomputed => {}
-                Some(stored) => {
+            while stored.next_if(|(index, _)| *index < id - 1).is_some() {}
+            match stored.next_if(|(index, _)| *index == id - 1) {
+                Some((_, stored)) if *stored == recomputed => {}
+                Some((_, stored)) => {
                     return Err(Problem::LeafMismatch {
                         id,
                         stored: hex::encode(stored),
@@ -277,37 +282,71 @@ impl Walk<'_> {
                     });
                 }
             }
-            if event.kind == "evidence.added"
-                && let Ok(payload) = serde_json::from_str::<serde_json::Value>(&event.payload_json)
+            if batch.encodings[event.kind.clone()] == *EVIDENCE_ADDED
+                && let Ok(payload) = serde_json::from_slice::<serde_json::Value>(
+                    &batch.encodings[event.payload_json.clone()],
+                )
                 && let Some(attachment) = payload["attachment_id"].as_i64()
             {
                 self.added.insert(attachment, payload);
             }
             self.report.events = id;
             leaves.push(recomputed);
-            self.compact.append(recomputed);
-            self.checkpoints_at(id)?;
         }
         Ok(leaves)
     }
 
-    /// Every checkpoint of size `size`: its root must be the recomputed root,
-    /// and its note must verify with the agency key.
-    fn checkpoints_at(&mut self, size: i64) -> Result<(), Problem> {
+    /// The recomputed node `(level, index)`, if this batch or the carry holds it.
+    fn recomputed(&self, level: usize, index: i64) -> Option<Hash> {
+        if let Some((start, hashes)) = self.levels.get(level)
+            && let Some(h) = usize::try_from(index - start)
+                .ok()
+                .and_then(|i| hashes.get(i))
+        {
+            return Some(*h);
+        }
+        match self.carry.get(level) {
+            Some(Some((i, h))) if *i == index => Some(*h),
+            _ => None,
+        }
+    }
+
+    /// The root of the log at `size` (inside the current batch), folded from
+    /// its peaks: for each bit `b` of `size`, node `(b, (size >> b) - 1)`.
+    fn root_at(&self, size: i64) -> Option<Hash> {
+        let mut root: Option<Hash> = None;
+        for level in 0..63usize {
+            if (size >> level) & 1 == 0 {
+                continue;
+            }
+            let peak = self.recomputed(level, (size >> level) - 1)?;
+            root = Some(match root {
+                None => peak,
+                Some(right) => interior_hash(&peak, &right),
+            });
+        }
+        root
+    }
+
+    /// Every checkpoint of a size in `(from, to]`: its root must be the
+    /// recomputed root, and its note must verify with the agency key.
+    fn checkpoints_up_to(&mut self, from: i64, to: i64) -> Result<(), Problem> {
         while let Some(cp) = self
             .checkpoints
             .get(usize::try_from(self.report.checkpoints).unwrap_or(usize::MAX))
         {
-            if cp.size != size {
+            // A size already passed (or 0) stays unchecked and is reported after the pass.
+            if cp.size > to || cp.size <= from {
                 break;
             }
-            let root = self.compact.root();
-            if cp.root != root {
+            let root = self.root_at(cp.size);
+            if root.is_none_or(|root| cp.root != root) {
                 return Err(Problem::CheckpointMismatch { size: cp.size });
             }
             if let Some(v) = &self.verifier {
                 let opened = fazhi_domain::checkpoint::open_note(&cp.note, std::slice::from_ref(v));
-                if !opened.is_ok_and(|c| c.size == self.compact.size() && c.root == root) {
+                let size = u64::try_from(cp.size).ok();
+                if !opened.is_ok_and(|c| Some(c.size) == size && Some(c.root) == root) {
                     return Err(Problem::CheckpointSignature { size: cp.size });
                 }
             }
@@ -326,8 +365,9 @@ impl Walk<'_> {
         &mut self,
         first_leaf: i64,
         leaves: Vec<Hash>,
-        stored: Vec<Vec<(i64, Hash)>>,
+        stored: &[Vec<(i64, Hash)>],
     ) -> Option<Problem> {
+        self.levels.clear();
         let mut below = leaves;
         let mut start = first_leaf;
         for level in 1i64.. {
@@ -351,9 +391,10 @@ impl Walk<'_> {
             }
             if below.len() % 2 == 1 {
                 let index = start + i64::try_from(below.len()).unwrap_or(0) - 1;
-                self.carry[child_level] = below.pop().map(|h| (index, h));
+                self.carry[child_level] = below.last().map(|h| (index, *h));
             }
-            if below.is_empty() {
+            if below.len() < 2 {
+                self.levels.push((start, below));
                 return None;
             }
             let from = start / 2;
@@ -378,6 +419,7 @@ impl Walk<'_> {
                 self.report.nodes += 1;
                 parents.push(hash);
             }
+            self.levels.push((start, below));
             below = parents;
             start = from;
         }
@@ -393,10 +435,10 @@ mod tests {
     fn walk() -> Walk<'static> {
         Walk {
             report: VerifyReport::default(),
-            compact: CompactRange::default(),
             checkpoints: &[],
             verifier: None,
             carry: Vec::new(),
+            levels: Vec::new(),
             added: HashMap::new(),
         }
     }
@@ -432,7 +474,7 @@ mod tests {
             let end = (first + *sizes.next().unwrap()).min(leaves.len());
             let (a, b) = (i64::try_from(first).unwrap(), i64::try_from(end).unwrap());
             let stored = completed_by(tree, a, b);
-            if let Some(p) = w.nodes(a, leaves[first..end].to_vec(), stored) {
+            if let Some(p) = w.nodes(a, leaves[first..end].to_vec(), &stored) {
                 w.report.problem = Some(p);
                 return w;
             }
@@ -485,6 +527,40 @@ mod tests {
                     Some(Problem::NodeMissing { level, index }),
                     "batches {batches:?}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn roots_folded_from_the_batch_and_the_carry_equal_the_compact_range_at_every_size() {
+        let leaves: Vec<Hash> = (0u32..300)
+            .map(|i| leaf_hash_of(&i.to_be_bytes()))
+            .collect();
+        let tree = nodes_of_leaves(&leaves);
+        let mut compact = fazhi_domain::merkle::CompactRange::default();
+        let roots: Vec<Hash> = leaves
+            .iter()
+            .map(|l| {
+                compact.append(*l);
+                compact.root()
+            })
+            .collect();
+        for batches in [&[1usize][..], &[2], &[3, 5], &[7], &[64], &[300]] {
+            let mut w = walk();
+            let (mut first, mut sizes) = (0usize, batches.iter().cycle());
+            while first < leaves.len() {
+                let end = (first + *sizes.next().unwrap()).min(leaves.len());
+                let (a, b) = (i64::try_from(first).unwrap(), i64::try_from(end).unwrap());
+                let stored = completed_by(&tree, a, b);
+                assert_eq!(w.nodes(a, leaves[first..end].to_vec(), &stored), None);
+                for size in first + 1..=end {
+                    assert_eq!(
+                        w.root_at(i64::try_from(size).unwrap()),
+                        Some(roots[size - 1]),
+                        "size {size}, batches {batches:?}"
+                    );
+                }
+                first = end;
             }
         }
     }

@@ -219,6 +219,47 @@ fn push_optional_i64(out: &mut Vec<u8>, value: Option<i64>) {
     }
 }
 
+/// An event's stored fields, borrowed: verification encodes rows straight
+/// from the database's buffers into one batch buffer, without an `Event` (and
+/// its four allocations) per row.
+#[derive(Debug, Clone, Copy)]
+pub struct EventFields<'a> {
+    pub id: i64,
+    pub at_us: i64,
+    pub actor_user_id: Option<i64>,
+    pub agency_id: Option<i64>,
+    pub kind: &'a [u8],
+    pub subject: &'a [u8],
+    pub payload_json: &'a [u8],
+    pub salt: &'a [u8],
+}
+
+/// Where an encoding written by [`EventFields::encode_into`] keeps the kind
+/// and the payload (offsets into the output buffer).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CanonicalSpans {
+    pub kind: std::ops::Range<usize>,
+    pub payload_json: std::ops::Range<usize>,
+}
+
+impl EventFields<'_> {
+    /// Append the canonical encoding (see [`Event::canonical_bytes`]) to `out`.
+    pub fn encode_into(&self, out: &mut Vec<u8>) -> CanonicalSpans {
+        out.extend_from_slice(CANONICAL_TAG);
+        out.extend_from_slice(&self.id.to_be_bytes());
+        out.extend_from_slice(&self.at_us.to_be_bytes());
+        push_optional_i64(out, self.actor_user_id);
+        push_optional_i64(out, self.agency_id);
+        push_len_prefixed(out, self.kind);
+        let kind = out.len() - self.kind.len()..out.len();
+        push_len_prefixed(out, self.subject);
+        push_len_prefixed(out, self.payload_json);
+        let payload_json = out.len() - self.payload_json.len()..out.len();
+        push_len_prefixed(out, self.salt);
+        CanonicalSpans { kind, payload_json }
+    }
+}
+
 impl Event {
     /// Canonical encoding, version 1:
     /// `"fazhi.event.v1" ‖ id:i64be ‖ at_us:i64be ‖ opt(actor) ‖ opt(agency)
@@ -226,16 +267,22 @@ impl Event {
     /// where `opt(x)` is `0x00` or `0x01 ‖ x:i64be` and `lp(b)` is `len:u32be ‖ b`.
     pub fn canonical_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(64 + self.payload_json.len());
-        out.extend_from_slice(CANONICAL_TAG);
-        out.extend_from_slice(&self.id.to_be_bytes());
-        out.extend_from_slice(&self.at_us.to_be_bytes());
-        push_optional_i64(&mut out, self.actor_user_id);
-        push_optional_i64(&mut out, self.agency_id);
-        push_len_prefixed(&mut out, self.kind.as_bytes());
-        push_len_prefixed(&mut out, self.subject.as_bytes());
-        push_len_prefixed(&mut out, self.payload_json.as_bytes());
-        push_len_prefixed(&mut out, &self.salt);
+        self.fields().encode_into(&mut out);
         out
+    }
+
+    /// The event's fields, borrowed.
+    pub fn fields(&self) -> EventFields<'_> {
+        EventFields {
+            id: self.id,
+            at_us: self.at_us,
+            actor_user_id: self.actor_user_id,
+            agency_id: self.agency_id,
+            kind: self.kind.as_bytes(),
+            subject: self.subject.as_bytes(),
+            payload_json: self.payload_json.as_bytes(),
+            salt: &self.salt,
+        }
     }
 
     /// RFC 6962 leaf hash: `SHA-256(0x00 ‖ canonical_bytes)`.

@@ -16,6 +16,7 @@ pub mod events;
 pub mod history;
 pub mod inspections;
 pub mod law;
+pub mod log_scan;
 pub mod log_tree;
 pub mod notices;
 pub mod registry;
@@ -34,6 +35,8 @@ pub use db::{Backend, Db, Tx};
 pub enum StoreError {
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
     #[error("migration error: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("cannot use {path}: {source}")]

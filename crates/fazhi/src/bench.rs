@@ -34,6 +34,9 @@ pub struct BenchArgs {
     /// Skip PostgreSQL.
     #[arg(long)]
     no_postgres: bool,
+    /// Skip SQLite (`proofs` only: its tree of 10⁷ leaves takes a while to build).
+    #[arg(long)]
+    no_sqlite: bool,
     /// Leaves of the synthetic tree that proofs are served from (`proofs` benchmark).
     #[arg(long, default_value_t = 1_000_000)]
     proof_leaves: u64,
@@ -243,7 +246,7 @@ async fn bench_log_on(args: &BenchArgs, db: &Db, backend: &str) -> Result<()> {
         .map(|e| e.canonical_bytes())
         .collect();
     let quiet = |_: &str, _: u64, _: u64| {};
-    let (mut verify_times, mut sha_times) = (Vec::new(), Vec::new());
+    let (mut verify_times, mut rows_times, mut sha_times) = (Vec::new(), Vec::new(), Vec::new());
     let mut verified = fazhi_app::log_verify::VerifyReport::default();
     for _ in 0..VERIFY_RUNS {
         let started = Instant::now();
@@ -253,6 +256,20 @@ async fn bench_log_on(args: &BenchArgs, db: &Db, backend: &str) -> Result<()> {
         verify_times.push(started.elapsed().as_secs_f64().max(1e-9));
         if let Some(problem) = &verified.problem {
             bail!("verification failed on fresh data: {problem}");
+        }
+        // The portable path (sqlx rows), for comparison.
+        let started = Instant::now();
+        let through_rows = fazhi_app::log_verify::verify_with(
+            &app,
+            &quiet,
+            fazhi_app::log_verify::ReadPath::Rows,
+            fazhi_app::log_verify::VERIFY_BATCH_ROWS,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        rows_times.push(started.elapsed().as_secs_f64().max(1e-9));
+        if through_rows != verified {
+            bail!("the two read paths disagree on fresh data");
         }
         let started = Instant::now();
         let mut sink = [0u8; 32];
@@ -270,7 +287,18 @@ async fn bench_log_on(args: &BenchArgs, db: &Db, backend: &str) -> Result<()> {
         v[v.len() / 2]
     };
     let (verify_s, sha_s) = (median(&mut verify_times), median(&mut sha_times));
+    let rows_s = median(&mut rows_times);
     let mib = verified.bytes_hashed as f64 / 1_048_576.0;
+    report(
+        args,
+        &Measure {
+            name: format!("log.verify_rows.{backend}"),
+            value: mib / rows_s,
+            unit: "MiB/s",
+            baseline: Some(mib / sha_s),
+            ratio: Some(sha_s / rows_s),
+        },
+    );
     report(
         args,
         &Measure {
@@ -394,39 +422,64 @@ async fn bench_import(args: &BenchArgs) -> Result<()> {
 }
 
 /// Inclusion and consistency proofs served from the database for a tree of
-/// `--proof-leaves` synthetic leaves (SQLite): median latency of each, and
-/// every proof checked against the root.
+/// `--proof-leaves` synthetic leaves, on SQLite and PostgreSQL: median latency
+/// of each, and every proof checked against the root.
 async fn bench_proofs(args: &BenchArgs) -> Result<()> {
+    if !args.no_sqlite {
+        let dir = std::env::temp_dir().join(format!(
+            "fazhi-bench-{}",
+            fazhi_app::random_token(6).map_err(|e| anyhow::anyhow!("{e}"))?
+        ));
+        let db = Db::open_sqlite(&dir).await?;
+        db.migrate().await?;
+        let result = bench_proofs_on(args, &db, "sqlite", &dir).await;
+        db.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+        result?;
+    }
+    if !args.no_postgres {
+        let name = format!(
+            "fazhi_bench_{}",
+            fazhi_app::random_token(6).map_err(|e| anyhow::anyhow!("{e}"))?
+        );
+        let url = fazhi_store::db::create_scratch_database(&args.pg_url, &name)
+            .await
+            .with_context(|| "PostgreSQL for the benchmark (use --no-postgres to skip)")?;
+        let pg = Db::open_postgres(&url).await?;
+        pg.migrate().await?;
+        let result = bench_proofs_on(args, &pg, "postgres", &std::env::temp_dir()).await;
+        pg.close().await;
+        fazhi_store::db::drop_scratch_database(&args.pg_url, &name).await?;
+        result?;
+    }
+    Ok(())
+}
+
+async fn bench_proofs_on(
+    args: &BenchArgs,
+    db: &Db,
+    backend: &str,
+    dir: &std::path::Path,
+) -> Result<()> {
     use fazhi_domain::action_log::{interior_hash, leaf_hash_of};
     use fazhi_domain::merkle::{self, NodeId};
     let n = args.proof_leaves.max(2);
-    let dir = std::env::temp_dir().join(format!(
-        "fazhi-bench-{}",
-        fazhi_app::random_token(6).map_err(|e| anyhow::anyhow!("{e}"))?
-    ));
-    let db = Db::open_sqlite(&dir).await?;
-    db.migrate().await?;
     // Build the tree level by level and store every complete subtree, as appends would.
     let bar = progress(
         args,
         i64::try_from(2 * n).unwrap_or(0),
-        "sqlite: building tree",
+        &format!("{backend}: building tree"),
     );
     let mut level: Vec<[u8; 32]> = (0..n).map(|i| leaf_hash_of(&i.to_be_bytes())).collect();
     let mut depth = 0i64;
-    const ROWS_PER_STATEMENT: usize = 1000;
+    let build_started = Instant::now();
     while !level.is_empty() {
-        let mut tx = db.begin().await?;
-        let rows: Vec<(i64, i64, [u8; 32])> = level
-            .iter()
-            .enumerate()
-            .map(|(i, h)| (depth, i64::try_from(i).unwrap_or(0), *h))
-            .collect();
-        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-            fazhi_store::log_tree::insert_nodes(&mut tx, chunk).await?;
+        const ROWS_PER_LOAD: usize = 1 << 20;
+        for (k, chunk) in level.chunks(ROWS_PER_LOAD).enumerate() {
+            let first = i64::try_from(k * ROWS_PER_LOAD).unwrap_or(i64::MAX);
+            raw::load_nodes(db, depth, first, chunk).await?;
             bar.inc(chunk.len() as u64);
         }
-        tx.commit().await?;
         if level.len() < 2 {
             break;
         }
@@ -436,12 +489,24 @@ async fn bench_proofs(args: &BenchArgs) -> Result<()> {
             .collect();
         depth += 1;
     }
+    raw::analyze_nodes(db).await?;
+    let build_s = build_started.elapsed().as_secs_f64();
     bar.finish_and_clear();
+    report(
+        args,
+        &Measure {
+            name: format!("log.proof.build.{backend}.{n}_leaves"),
+            value: build_s,
+            unit: "s",
+            baseline: None,
+            ratio: None,
+        },
+    );
     let app = App::new(
         db.clone(),
         Arc::new(SystemClock),
         PasswordParams::FAST_FOR_TESTS,
-        &dir,
+        dir,
     );
     let root = fazhi_app::transparency::root_at(&app, n)
         .await
@@ -481,7 +546,7 @@ async fn bench_proofs(args: &BenchArgs) -> Result<()> {
     report(
         args,
         &Measure {
-            name: format!("log.proof.inclusion.sqlite.{n}_leaves.median"),
+            name: format!("log.proof.inclusion.{backend}.{n}_leaves.median"),
             value: median(&mut inclusion_ms),
             unit: "ms",
             baseline: None,
@@ -491,15 +556,13 @@ async fn bench_proofs(args: &BenchArgs) -> Result<()> {
     report(
         args,
         &Measure {
-            name: format!("log.proof.consistency.sqlite.{n}_leaves.median"),
+            name: format!("log.proof.consistency.{backend}.{n}_leaves.median"),
             value: median(&mut consistency_ms),
             unit: "ms",
             baseline: None,
             ratio: None,
         },
     );
-    db.close().await;
-    let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
 

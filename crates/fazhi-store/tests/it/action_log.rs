@@ -145,3 +145,93 @@ async fn every_append_stores_its_leaf_and_the_interior_nodes_it_completes() {
         assert_eq!(got[&(5, 0)], mth(&leaves[..32]));
     }
 }
+
+/// Every batch of a scan, without the `reread` flag (which says how, not what).
+async fn scanned(
+    db: &Db,
+    batch_rows: usize,
+    path: fazhi_store::log_scan::ReadPath,
+) -> (Vec<fazhi_store::log_scan::ScanBatch>, usize) {
+    let size = events::size(db).await.unwrap();
+    let mut rx = fazhi_store::log_scan::scan(db, size, batch_rows, path);
+    let (mut out, mut reread) = (Vec::new(), 0);
+    while let Some(batch) = rx.recv().await {
+        let mut batch = batch.unwrap();
+        reread += usize::from(batch.reread);
+        batch.reread = false;
+        out.push(batch);
+    }
+    (out, reread)
+}
+
+#[tokio::test]
+async fn the_bulk_scan_reads_the_same_batches_as_sqlx_rows_even_with_rows_moved_or_missing() {
+    use fazhi_store::log_scan::ReadPath;
+    for t in testing::both().await {
+        let backend = t.db.backend();
+        seed(&t.db, 37).await;
+        for batch_rows in [1usize, 5, 16, 100] {
+            let (bulk, reread) = scanned(&t.db, batch_rows, ReadPath::Bulk).await;
+            let (rows, _) = scanned(&t.db, batch_rows, ReadPath::Rows).await;
+            assert_eq!(bulk, rows, "{backend:?}, batches of {batch_rows}");
+            assert_eq!(
+                reread, 0,
+                "{backend:?}: rows in append order are used as read"
+            );
+            let events: usize = bulk.iter().map(|b| b.events.len()).sum();
+            assert_eq!(events, 37);
+        }
+        // Move the leaf of event 6 and node (2, 1) to the end of the table
+        // (same contents, other physical place): the batches holding them are
+        // re-read by key and come out the same.
+        testing::as_attacker(
+            &t.db,
+            "CREATE TABLE moved AS SELECT level, idx, hash FROM log_nodes WHERE (level = 0 AND idx = 5) OR (level = 2 AND idx = 1); \
+             DELETE FROM log_nodes WHERE (level = 0 AND idx = 5) OR (level = 2 AND idx = 1); \
+             INSERT INTO log_nodes (level, idx, hash) SELECT level, idx, hash FROM moved; DROP TABLE moved;",
+        )
+        .await
+        .unwrap();
+        let (bulk, reread) = scanned(&t.db, 4, ReadPath::Bulk).await;
+        let (rows, _) = scanned(&t.db, 4, ReadPath::Rows).await;
+        assert_eq!(bulk, rows, "{backend:?}: moved rows");
+        assert!(
+            reread >= 1,
+            "{backend:?}: the moved rows' batches are re-read"
+        );
+        // A missing interior node is absent from both.
+        testing::as_attacker(&t.db, "DELETE FROM log_nodes WHERE level = 1 AND idx = 9")
+            .await
+            .unwrap();
+        let (bulk, _) = scanned(&t.db, 4, ReadPath::Bulk).await;
+        let (rows, _) = scanned(&t.db, 4, ReadPath::Rows).await;
+        assert_eq!(bulk, rows, "{backend:?}: missing node");
+        let level1: Vec<i64> = bulk
+            .iter()
+            .flat_map(|b| b.nodes.first().into_iter().flatten().map(|(i, _)| *i))
+            .collect();
+        assert!(!level1.contains(&9) && level1.contains(&8), "{backend:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_bulk_scan_encodes_each_event_canonically() {
+    use fazhi_store::log_scan::ReadPath;
+    for t in testing::both().await {
+        seed(&t.db, 3).await;
+        let (bulk, _) = scanned(&t.db, 2, ReadPath::Bulk).await;
+        let all = events::range(&t.db, 1, 10).await.unwrap();
+        let encoded: Vec<Vec<u8>> = bulk
+            .iter()
+            .flat_map(|b| {
+                b.events
+                    .iter()
+                    .map(|e| b.encodings[e.bytes.clone()].to_vec())
+            })
+            .collect();
+        let expected: Vec<Vec<u8>> = all.iter().map(|e| e.canonical_bytes()).collect();
+        assert_eq!(encoded, expected, "{:?}", t.db.backend());
+        let b = &bulk[0];
+        assert_eq!(&b.encodings[b.events[0].kind.clone()], b"demo.seeded");
+    }
+}

@@ -1,0 +1,803 @@
+//! One pass over the whole action log for `log verify`: the events in order,
+//! each encoded canonically into one buffer per batch, with the stored leaves
+//! and the interior nodes the batch completes.
+//!
+//! Why not rows through `sqlx`: its SQLite driver hands every row from a
+//! worker thread to the async task through a channel and copies every column
+//! into its own allocation, which costs several µs per row, ten times what
+//! hashing the row costs. Verification reads three rows per event (the
+//! event, its leaf and about one interior node), so the bulk paths read them
+//! natively:
+//!
+//! - SQLite: a read-only `rusqlite` connection (the same bundled libsqlite3
+//!   sqlx links) steps the rows on a blocking thread in one read transaction,
+//!   encoding borrowed column slices straight into the batch buffer.
+//! - PostgreSQL: `COPY (SELECT …) TO STDOUT (FORMAT binary)` on two
+//!   connections (events, nodes), parsed here; the server produces the rows on
+//!   its own core.
+//!
+//! Batches go through a bounded channel, so reading the next batch overlaps
+//! with hashing this one (the verifier's time is about the larger of the two,
+//! not their sum).
+//!
+//! Nodes are read in physical order, which is the order appends wrote them
+//! (a leaf, then the nodes it completes, level by level): the rows a batch
+//! completes arrive together, with no index lookup per row. That order is a
+//! speed-up only, never trusted: a batch whose node rows are not exactly the
+//! expected `(level, idx)` keys in order is re-read by primary key, so a row
+//! moved, missing or added is found the same way as on the portable path.
+//!
+//! [`ReadPath::Rows`] reads the same batches through `sqlx` rows (the
+//! portable path); tests check that both give the same verdict.
+
+use crate::log_tree;
+use crate::{Db, StoreError};
+use fazhi_domain::action_log::EventFields;
+use futures_util::StreamExt;
+use std::ops::Range;
+use tokio::sync::mpsc;
+
+type Hash = [u8; 32];
+
+/// A batch's stored leaves and, per level from 1, its stored interior nodes.
+type TreeRows = (Vec<(i64, Hash)>, Vec<Vec<(i64, Hash)>>);
+
+/// Batches read ahead of the one being hashed.
+pub const SCAN_QUEUE_BATCHES: usize = 2;
+
+/// Deepest tree level (2^62 leaves).
+const LEVEL_MAX: i64 = 62;
+
+/// How the log is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadPath {
+    /// Natively on SQLite, `COPY … (FORMAT binary)` on PostgreSQL.
+    Bulk,
+    /// Through `sqlx` rows, the same queries on both backends.
+    Rows,
+}
+
+/// One event of a batch: its position and where its canonical encoding, kind
+/// and payload lie in [`ScanBatch::encodings`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScannedEvent {
+    pub id: i64,
+    pub bytes: Range<usize>,
+    pub kind: Range<usize>,
+    pub payload_json: Range<usize>,
+}
+
+/// Consecutive events (by id, at most the requested size) with the stored
+/// tree rows they complete.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScanBatch {
+    /// Leaves before this batch (the end of the previous one).
+    pub first_leaf: i64,
+    /// The last event id of the batch: the batch completes the nodes whose
+    /// subtrees end in `(first_leaf, end_leaf]`.
+    pub end_leaf: i64,
+    /// Canonical encodings of the events, back to back.
+    pub encodings: Vec<u8>,
+    pub events: Vec<ScannedEvent>,
+    /// Stored leaves `(idx, hash)` with `idx` in `[first_leaf, end_leaf)`, in
+    /// order; a missing leaf is absent.
+    pub leaves: Vec<(i64, Hash)>,
+    /// Entry `l - 1`: the stored nodes of level `l` with `idx` in
+    /// `[first_leaf >> l, end_leaf >> l)`, in order (as [`log_tree::completed_by`]).
+    pub nodes: Vec<Vec<(i64, Hash)>>,
+    /// True when the nodes had to be re-read by key (they were not in
+    /// append order where they are stored).
+    pub reread: bool,
+}
+
+impl ScanBatch {
+    fn new(first_leaf: i64) -> Self {
+        ScanBatch {
+            first_leaf,
+            end_leaf: first_leaf,
+            ..ScanBatch::default()
+        }
+    }
+
+    fn push_event(&mut self, fields: &EventFields<'_>) {
+        let start = self.encodings.len();
+        let spans = fields.encode_into(&mut self.encodings);
+        self.events.push(ScannedEvent {
+            id: fields.id,
+            bytes: start..self.encodings.len(),
+            kind: spans.kind,
+            payload_json: spans.payload_json,
+        });
+        self.end_leaf = fields.id;
+    }
+}
+
+/// Read events `1..=size` in batches of `batch_rows`, each with its tree
+/// rows, into a bounded channel. The reader stops when the receiver is
+/// dropped; an error ends the stream.
+pub fn scan(
+    db: &Db,
+    size: i64,
+    batch_rows: usize,
+    path: ReadPath,
+) -> mpsc::Receiver<Result<ScanBatch, StoreError>> {
+    let (tx, rx) = mpsc::channel(SCAN_QUEUE_BATCHES);
+    let batch_rows = batch_rows.max(1);
+    let db = db.clone();
+    match (path, &db) {
+        (ReadPath::Bulk, Db::Sqlite { reader, .. }) => {
+            let file = reader.connect_options().get_filename().to_owned();
+            tokio::task::spawn_blocking(move || {
+                if let Err(e) = sqlite_scan(&file, size, batch_rows, &tx) {
+                    let _ = tx.blocking_send(Err(e));
+                }
+            });
+        }
+        (ReadPath::Bulk, Db::Postgres(_)) => {
+            tokio::spawn(async move {
+                if let Err(e) = postgres_scan(&db, size, batch_rows, &tx).await {
+                    let _ = tx.send(Err(e)).await;
+                }
+            });
+        }
+        (ReadPath::Rows, _) => {
+            tokio::spawn(async move {
+                if let Err(e) = rows_scan(&db, size, batch_rows, &tx).await {
+                    let _ = tx.send(Err(e)).await;
+                }
+            });
+        }
+    }
+    rx
+}
+
+/// Groups node rows read in physical order into one batch's levels, and
+/// tells whether they were exactly the expected keys.
+struct Grouper {
+    first: i64,
+    end: i64,
+    /// Entry `l`: the rows of level `l` taken so far (level 0: leaves).
+    levels: Vec<Vec<(i64, Hash)>>,
+    in_order: bool,
+}
+
+enum Placed {
+    /// Used, or belongs to an earlier batch, or to none.
+    Taken,
+    /// Completed by a later batch: keep it for that one.
+    Later,
+}
+
+impl Grouper {
+    fn new(first: i64, end: i64) -> Self {
+        Grouper {
+            first,
+            end,
+            levels: Vec::new(),
+            in_order: true,
+        }
+    }
+
+    fn place(&mut self, level: i64, idx: i64, hash: &[u8]) -> Placed {
+        if !(0..=LEVEL_MAX).contains(&level) || idx < 0 {
+            // A row no batch expects: whatever it displaced is found missing by the count.
+            return Placed::Taken;
+        }
+        // The leaf count at which node (level, idx) becomes complete.
+        let done_at = (i128::from(idx) + 1) << level;
+        if done_at <= i128::from(self.first) {
+            return Placed::Taken;
+        }
+        if done_at > i128::from(self.end) {
+            return Placed::Later;
+        }
+        let l = usize::try_from(level).unwrap_or(0);
+        if self.levels.len() <= l {
+            self.levels.resize_with(l + 1, Vec::new);
+        }
+        let taken = i64::try_from(self.levels[l].len()).unwrap_or(i64::MAX);
+        match <[u8; 32]>::try_from(hash) {
+            Ok(hash) if idx == (self.first >> level) + taken => self.levels[l].push((idx, hash)),
+            _ => self.in_order = false,
+        }
+        Placed::Taken
+    }
+
+    /// `(leaves, nodes)` when every expected row came, in order.
+    fn finish(self) -> Option<TreeRows> {
+        if !self.in_order {
+            return None;
+        }
+        for level in 0..=LEVEL_MAX {
+            let want = (self.end >> level) - (self.first >> level);
+            if want <= 0 {
+                break;
+            }
+            let got = self
+                .levels
+                .get(usize::try_from(level).unwrap_or(usize::MAX))
+                .map_or(0, Vec::len);
+            if i64::try_from(got).ok() != Some(want) {
+                return None;
+            }
+        }
+        let mut levels = self.levels.into_iter();
+        let leaves = levels.next().unwrap_or_default();
+        Some((leaves, levels.collect()))
+    }
+}
+
+/// The SQLite bulk reader (on a blocking thread).
+fn sqlite_scan(
+    file: &std::path::Path,
+    size: i64,
+    batch_rows: usize,
+    tx: &mpsc::Sender<Result<ScanBatch, StoreError>>,
+) -> Result<(), StoreError> {
+    use rusqlite::OpenFlags;
+    use rusqlite::types::ValueRef;
+    let conn = rusqlite::Connection::open_with_flags(
+        file,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(std::time::Duration::from_millis(
+        crate::db::SQLITE_BUSY_TIMEOUT_MS,
+    ))?;
+    // One read transaction: events and nodes come from one snapshot.
+    conn.execute_batch("BEGIN")?;
+    let mut events = conn.prepare(
+        "SELECT id, at_us, actor_user_id, agency_id, kind, subject, payload_json, salt \
+         FROM events WHERE id <= ?1 ORDER BY id",
+    )?;
+    // `rowid` order is insertion order (append order); see the module comment.
+    let mut nodes = conn.prepare("SELECT level, idx, hash FROM log_nodes ORDER BY rowid")?;
+    let mut by_key = conn.prepare(
+        "SELECT idx, hash FROM log_nodes WHERE level = ?1 AND idx >= ?2 AND idx < ?3 ORDER BY idx",
+    )?;
+    let mut event_rows = events.query([size])?;
+    let mut node_rows = nodes.query([])?;
+    let mut held: Option<(i64, i64, Vec<u8>)> = None;
+    let mut first_leaf = 0i64;
+
+    fn int(v: ValueRef<'_>, what: &str) -> Result<i64, StoreError> {
+        match v {
+            ValueRef::Integer(i) => Ok(i),
+            _ => Err(StoreError::Corrupt(format!("{what} is not an integer"))),
+        }
+    }
+    fn opt_int(v: ValueRef<'_>, what: &str) -> Result<Option<i64>, StoreError> {
+        match v {
+            ValueRef::Null => Ok(None),
+            v => int(v, what).map(Some),
+        }
+    }
+    fn text<'a>(v: ValueRef<'a>, what: &str) -> Result<&'a [u8], StoreError> {
+        match v {
+            ValueRef::Text(t) => Ok(t),
+            _ => Err(StoreError::Corrupt(format!("{what} is not text"))),
+        }
+    }
+    fn blob<'a>(v: ValueRef<'a>, what: &str) -> Result<&'a [u8], StoreError> {
+        match v {
+            ValueRef::Blob(b) => Ok(b),
+            _ => Err(StoreError::Corrupt(format!("{what} is not a blob"))),
+        }
+    }
+
+    loop {
+        let mut batch = ScanBatch::new(first_leaf);
+        while batch.events.len() < batch_rows {
+            let Some(row) = event_rows.next()? else { break };
+            let id = int(row.get_ref(0)?, "events.id")?;
+            let fields = EventFields {
+                id,
+                at_us: int(row.get_ref(1)?, "events.at_us")?,
+                actor_user_id: opt_int(row.get_ref(2)?, "events.actor_user_id")?,
+                agency_id: opt_int(row.get_ref(3)?, "events.agency_id")?,
+                kind: text(row.get_ref(4)?, "events.kind")?,
+                subject: text(row.get_ref(5)?, "events.subject")?,
+                payload_json: text(row.get_ref(6)?, "events.payload_json")?,
+                salt: blob(row.get_ref(7)?, "events.salt")?,
+            };
+            batch.push_event(&fields);
+        }
+        if batch.events.is_empty() {
+            return Ok(());
+        }
+        let mut grouper = Grouper::new(batch.first_leaf, batch.end_leaf);
+        let mut later = false;
+        if let Some((level, idx, hash)) = held.take()
+            && let Placed::Later = grouper.place(level, idx, &hash)
+        {
+            held = Some((level, idx, hash));
+            later = true;
+        }
+        while !later {
+            let Some(row) = node_rows.next()? else { break };
+            let level = int(row.get_ref(0)?, "log_nodes.level")?;
+            let idx = int(row.get_ref(1)?, "log_nodes.idx")?;
+            let hash = blob(row.get_ref(2)?, "log_nodes.hash")?;
+            if let Placed::Later = grouper.place(level, idx, hash) {
+                held = Some((level, idx, hash.to_vec()));
+                later = true;
+            }
+        }
+        if let Some((leaves, nodes)) = grouper.finish() {
+            batch.leaves = leaves;
+            batch.nodes = nodes;
+        } else {
+            batch.reread = true;
+            let mut levels = Vec::new();
+            for level in 0..=LEVEL_MAX {
+                let (from, to) = (batch.first_leaf >> level, batch.end_leaf >> level);
+                if to <= from {
+                    break;
+                }
+                let mut rows = by_key.query((level, from, to))?;
+                let mut found = Vec::new();
+                while let Some(row) = rows.next()? {
+                    let idx = int(row.get_ref(0)?, "log_nodes.idx")?;
+                    let hash = blob(row.get_ref(1)?, "log_nodes.hash")?;
+                    found.push((idx, to_hash(hash, level, idx)?));
+                }
+                levels.push(found);
+            }
+            let mut levels = levels.into_iter();
+            batch.leaves = levels.next().unwrap_or_default();
+            batch.nodes = levels.collect();
+        }
+        first_leaf = batch.end_leaf;
+        if tx.blocking_send(Ok(batch)).is_err() {
+            // The verifier stopped (it found a problem): nothing more to read.
+            return Ok(());
+        }
+    }
+}
+
+fn to_hash(bytes: &[u8], level: i64, idx: i64) -> Result<Hash, StoreError> {
+    bytes
+        .try_into()
+        .map_err(|_| StoreError::Corrupt(format!("log node ({level}, {idx}) is not 32 bytes")))
+}
+
+/// The portable reader: the same batches through `sqlx` rows.
+async fn rows_scan(
+    db: &Db,
+    size: i64,
+    batch_rows: usize,
+    tx: &mpsc::Sender<Result<ScanBatch, StoreError>>,
+) -> Result<(), StoreError> {
+    let limit = i64::try_from(batch_rows).unwrap_or(i64::MAX);
+    let mut first_leaf = 0i64;
+    let mut after = 0i64;
+    loop {
+        let rows = crate::events::after_with_leaves(db, after, limit).await?;
+        let mut batch = ScanBatch::new(first_leaf);
+        for (event, leaf) in rows.iter().take_while(|(e, _)| e.id <= size) {
+            batch.push_event(&event.fields());
+            if let Some(leaf) = leaf
+                && event.id > first_leaf
+            {
+                batch.leaves.push((event.id - 1, *leaf));
+            }
+        }
+        if batch.events.is_empty() {
+            return Ok(());
+        }
+        batch.nodes = log_tree::completed_by(db, batch.first_leaf, batch.end_leaf).await?;
+        after = batch.end_leaf;
+        first_leaf = batch.end_leaf;
+        if tx.send(Ok(batch)).await.is_err() {
+            return Ok(());
+        }
+    }
+}
+
+/// Rows of a binary `COPY … TO STDOUT` stream, parsed in place.
+struct CopyRows<S> {
+    stream: S,
+    buf: Vec<u8>,
+    pos: usize,
+    header_read: bool,
+    trailer_read: bool,
+    /// The fields of the current tuple: ranges into `buf`, `None` for NULL.
+    fields: Vec<Option<Range<usize>>>,
+}
+
+/// Signature of PostgreSQL's binary COPY format.
+const PGCOPY_SIGNATURE: &[u8] = b"PGCOPY\n\xff\r\n\0";
+
+impl<S, B> CopyRows<S>
+where
+    S: futures_util::Stream<Item = Result<B, sqlx::Error>> + Unpin,
+    B: AsRef<[u8]>,
+{
+    fn new(stream: S) -> Self {
+        CopyRows {
+            stream,
+            buf: Vec::new(),
+            pos: 0,
+            header_read: false,
+            trailer_read: false,
+            fields: Vec::new(),
+        }
+    }
+
+    /// Advance to the next tuple; false at the end of the data.
+    async fn next(&mut self) -> Result<bool, StoreError> {
+        loop {
+            if let Some(more) = self.parse()? {
+                return Ok(more);
+            }
+            match self.stream.next().await {
+                Some(chunk) => {
+                    let chunk = chunk?;
+                    if self.pos > 0 && self.pos * 2 >= self.buf.len() {
+                        self.buf.drain(..self.pos);
+                        self.pos = 0;
+                    }
+                    self.buf.extend_from_slice(chunk.as_ref());
+                }
+                None if self.trailer_read => return Ok(false),
+                None => return Err(corrupt_copy("the data ends inside a row")),
+            }
+        }
+    }
+
+    /// `Some(true)`: a tuple is in `fields`; `Some(false)`: the trailer was
+    /// read and the stream drained; `None`: more bytes are needed.
+    fn parse(&mut self) -> Result<Option<bool>, StoreError> {
+        if self.trailer_read {
+            return Ok(None);
+        }
+        let data = &self.buf[self.pos..];
+        let mut at = 0usize;
+        if !self.header_read {
+            if data.len() < PGCOPY_SIGNATURE.len() + 8 {
+                return Ok(None);
+            }
+            if &data[..PGCOPY_SIGNATURE.len()] != PGCOPY_SIGNATURE {
+                return Err(corrupt_copy("no binary COPY signature"));
+            }
+            at = PGCOPY_SIGNATURE.len() + 4;
+            let extension = be_i32(data, at).unwrap_or(0);
+            let extension = usize::try_from(extension).map_err(|_| corrupt_copy("header"))?;
+            at += 4 + extension;
+            if data.len() < at {
+                return Ok(None);
+            }
+            self.header_read = true;
+            self.pos += at;
+            return self.parse();
+        }
+        let Some(count) = be_i16(data, at) else {
+            return Ok(None);
+        };
+        at += 2;
+        if count == -1 {
+            self.pos += at;
+            self.trailer_read = true;
+            return Ok(Some(false));
+        }
+        self.fields.clear();
+        for _ in 0..count {
+            let Some(len) = be_i32(data, at) else {
+                return Ok(None);
+            };
+            at += 4;
+            if len < 0 {
+                self.fields.push(None);
+                continue;
+            }
+            let len = usize::try_from(len).map_err(|_| corrupt_copy("field length"))?;
+            if data.len() < at + len {
+                return Ok(None);
+            }
+            self.fields.push(Some(self.pos + at..self.pos + at + len));
+            at += len;
+        }
+        self.pos += at;
+        Ok(Some(true))
+    }
+
+    /// Drain what is left, so the connection can be reused.
+    async fn finish(&mut self) -> Result<(), StoreError> {
+        while self.next().await? {}
+        while let Some(chunk) = self.stream.next().await {
+            chunk?;
+        }
+        Ok(())
+    }
+
+    fn bytes(&self, i: usize, what: &str) -> Result<&[u8], StoreError> {
+        match self.fields.get(i) {
+            Some(Some(r)) => Ok(&self.buf[r.clone()]),
+            _ => Err(StoreError::Corrupt(format!("{what} is missing"))),
+        }
+    }
+
+    fn int(&self, i: usize, what: &str) -> Result<i64, StoreError> {
+        self.bytes(i, what)?
+            .try_into()
+            .map(i64::from_be_bytes)
+            .map_err(|_| StoreError::Corrupt(format!("{what} is not a bigint")))
+    }
+
+    fn opt_int(&self, i: usize, what: &str) -> Result<Option<i64>, StoreError> {
+        match self.fields.get(i) {
+            Some(None) => Ok(None),
+            _ => self.int(i, what).map(Some),
+        }
+    }
+}
+
+fn corrupt_copy(what: &str) -> StoreError {
+    StoreError::Corrupt(format!("binary COPY stream: {what}"))
+}
+
+fn be_i16(data: &[u8], at: usize) -> Option<i16> {
+    Some(i16::from_be_bytes(data.get(at..at + 2)?.try_into().ok()?))
+}
+
+fn be_i32(data: &[u8], at: usize) -> Option<i32> {
+    Some(i32::from_be_bytes(data.get(at..at + 4)?.try_into().ok()?))
+}
+
+/// The PostgreSQL bulk reader. `COPY` takes no parameters, so the queries
+/// have none: the whole tables are streamed in order and the client stops at
+/// `size` (rows appended meanwhile are drained unread).
+async fn postgres_scan(
+    db: &Db,
+    size: i64,
+    batch_rows: usize,
+    tx: &mpsc::Sender<Result<ScanBatch, StoreError>>,
+) -> Result<(), StoreError> {
+    let Db::Postgres(pool) = db else {
+        return Ok(());
+    };
+    let mut event_conn = pool.acquire().await?;
+    let mut node_conn = pool.acquire().await?;
+    // A synchronized scan may start in the middle of the table; the batches
+    // would still verify (re-read by key) but slowly.
+    sqlx::query("SET synchronize_seqscans = off")
+        .execute(&mut *node_conn)
+        .await?;
+    let result = async {
+        let mut events = CopyRows::new(
+            event_conn
+                .copy_out_raw(
+                    "COPY (SELECT id, at_us, actor_user_id, agency_id, kind, subject, payload_json, salt \
+                     FROM events ORDER BY id) TO STDOUT (FORMAT binary)",
+                )
+                .await?,
+        );
+        // No ORDER BY: physical order is append order (see the module comment).
+        let mut nodes = CopyRows::new(
+            node_conn
+                .copy_out_raw("COPY (SELECT level, idx, hash FROM log_nodes) TO STDOUT (FORMAT binary)")
+                .await?,
+        );
+        let stopped = pg_batches(db, size, batch_rows, tx, &mut events, &mut nodes).await?;
+        if stopped {
+            return Ok(true);
+        }
+        events.finish().await?;
+        nodes.finish().await?;
+        Ok::<bool, StoreError>(false)
+    }
+    .await;
+    match result {
+        Ok(false) => {
+            sqlx::query("RESET synchronize_seqscans")
+                .execute(&mut *node_conn)
+                .await?;
+            Ok(())
+        }
+        // Stopped early or failed: the connections are mid-COPY; close them
+        // rather than drain the rest of the tables.
+        Ok(true) => {
+            event_conn.close_on_drop();
+            node_conn.close_on_drop();
+            Ok(())
+        }
+        Err(e) => {
+            event_conn.close_on_drop();
+            node_conn.close_on_drop();
+            Err(e)
+        }
+    }
+}
+
+/// Batches from the two COPY streams; true when the receiver went away.
+async fn pg_batches<S, B>(
+    db: &Db,
+    size: i64,
+    batch_rows: usize,
+    tx: &mpsc::Sender<Result<ScanBatch, StoreError>>,
+    events: &mut CopyRows<S>,
+    nodes: &mut CopyRows<S>,
+) -> Result<bool, StoreError>
+where
+    S: futures_util::Stream<Item = Result<B, sqlx::Error>> + Unpin,
+    B: AsRef<[u8]>,
+{
+    let mut held: Option<(i64, i64, Vec<u8>)> = None;
+    let mut first_leaf = 0i64;
+    let mut events_done = false;
+    loop {
+        let mut batch = ScanBatch::new(first_leaf);
+        while !events_done && batch.events.len() < batch_rows {
+            if !events.next().await? {
+                events_done = true;
+                break;
+            }
+            let id = events.int(0, "events.id")?;
+            if id > size {
+                // Appended after the verification began.
+                events_done = true;
+                break;
+            }
+            let fields = EventFields {
+                id,
+                at_us: events.int(1, "events.at_us")?,
+                actor_user_id: events.opt_int(2, "events.actor_user_id")?,
+                agency_id: events.opt_int(3, "events.agency_id")?,
+                kind: events.bytes(4, "events.kind")?,
+                subject: events.bytes(5, "events.subject")?,
+                payload_json: events.bytes(6, "events.payload_json")?,
+                salt: events.bytes(7, "events.salt")?,
+            };
+            batch.push_event(&fields);
+        }
+        if batch.events.is_empty() {
+            return Ok(false);
+        }
+        let mut grouper = Grouper::new(batch.first_leaf, batch.end_leaf);
+        let mut later = false;
+        if let Some((level, idx, hash)) = held.take()
+            && let Placed::Later = grouper.place(level, idx, &hash)
+        {
+            held = Some((level, idx, hash));
+            later = true;
+        }
+        while !later && nodes.next().await? {
+            let level = nodes.int(0, "log_nodes.level")?;
+            let idx = nodes.int(1, "log_nodes.idx")?;
+            let hash = nodes.bytes(2, "log_nodes.hash")?;
+            if let Placed::Later = grouper.place(level, idx, hash) {
+                held = Some((level, idx, hash.to_vec()));
+                later = true;
+            }
+        }
+        if let Some((leaves, found)) = grouper.finish() {
+            batch.leaves = leaves;
+            batch.nodes = found;
+        } else {
+            batch.reread = true;
+            batch.leaves = log_tree::level_between(db, 0, batch.first_leaf, batch.end_leaf).await?;
+            batch.nodes = log_tree::completed_by(db, batch.first_leaf, batch.end_leaf).await?;
+        }
+        first_leaf = batch.end_leaf;
+        if tx.send(Ok(batch)).await.is_err() {
+            return Ok(true);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(b: u8) -> Vec<u8> {
+        vec![b; 32]
+    }
+
+    /// Rows of a tree of `n` leaves in append order.
+    fn append_order(n: i64) -> Vec<(i64, i64)> {
+        let mut out = Vec::new();
+        for leaf in 0..n {
+            out.push((0, leaf));
+            let (mut idx, mut level) = (leaf, 0);
+            while idx % 2 == 1 {
+                idx /= 2;
+                level += 1;
+                out.push((level, idx));
+            }
+        }
+        out
+    }
+
+    fn group(rows: &[(i64, i64)], first: i64, end: i64) -> Option<Vec<Vec<(i64, Hash)>>> {
+        let mut g = Grouper::new(first, end);
+        for (level, idx) in rows {
+            let _ = g.place(*level, *idx, &h(1));
+        }
+        g.finish().map(|(leaves, mut nodes)| {
+            nodes.insert(0, leaves);
+            nodes
+        })
+    }
+
+    #[test]
+    fn append_order_groups_into_the_ranges_completed_by_reads() {
+        let rows = append_order(37);
+        for (first, end) in [(0, 37), (0, 1), (5, 16), (16, 37), (3, 4)] {
+            let levels = group(&rows, first, end).unwrap();
+            for (level, found) in levels.iter().enumerate() {
+                let idx: Vec<i64> = found.iter().map(|(i, _)| *i).collect();
+                let want: Vec<i64> = ((first >> level)..(end >> level)).collect();
+                assert_eq!(idx, want, "level {level}, batch ({first}, {end}]");
+            }
+            let levels_with_rows = (0..63).take_while(|l| (end >> l) > (first >> l)).count();
+            assert_eq!(levels.len(), levels_with_rows);
+        }
+    }
+
+    #[test]
+    fn a_moved_missing_or_foreign_row_makes_the_batch_be_reread() {
+        let rows = append_order(16);
+        let mut moved = rows.clone();
+        let row = moved.remove(3);
+        moved.push(row);
+        assert!(group(&moved, 0, 16).is_none(), "moved");
+        let mut missing = rows.clone();
+        missing.retain(|r| *r != (2, 1));
+        assert!(group(&missing, 0, 16).is_none(), "missing");
+        let mut swapped = rows.clone();
+        swapped.swap(0, 1);
+        assert!(group(&swapped, 0, 16).is_none(), "swapped");
+        assert!(group(&rows, 0, 16).is_some(), "untouched");
+    }
+
+    #[test]
+    fn a_node_of_the_wrong_length_makes_the_batch_be_reread() {
+        let mut g = Grouper::new(0, 2);
+        let _ = g.place(0, 0, &h(1));
+        let _ = g.place(0, 1, &[1; 31]);
+        let _ = g.place(1, 0, &h(1));
+        assert!(g.finish().is_none());
+    }
+
+    #[test]
+    fn a_binary_copy_stream_is_parsed_across_chunk_boundaries() {
+        let mut data = PGCOPY_SIGNATURE.to_vec();
+        data.extend_from_slice(&0i32.to_be_bytes());
+        data.extend_from_slice(&0i32.to_be_bytes());
+        for (a, b) in [(Some(7i64), &b"abc"[..]), (None, &b""[..])] {
+            data.extend_from_slice(&2i16.to_be_bytes());
+            match a {
+                Some(v) => {
+                    data.extend_from_slice(&8i32.to_be_bytes());
+                    data.extend_from_slice(&v.to_be_bytes());
+                }
+                None => data.extend_from_slice(&(-1i32).to_be_bytes()),
+            }
+            data.extend_from_slice(&i32::try_from(b.len()).unwrap().to_be_bytes());
+            data.extend_from_slice(b);
+        }
+        data.extend_from_slice(&(-1i16).to_be_bytes());
+        for chunk in [1usize, 3, 7, data.len()] {
+            let chunks: Vec<Result<Vec<u8>, sqlx::Error>> =
+                data.chunks(chunk).map(|c| Ok(c.to_vec())).collect();
+            let mut rows = CopyRows::new(futures_util::stream::iter(chunks));
+            let got = tokio::runtime::Builder::new_current_thread()
+                .build()
+                .unwrap()
+                .block_on(async {
+                    let mut got = Vec::new();
+                    while rows.next().await.unwrap() {
+                        got.push((
+                            rows.opt_int(0, "a").unwrap(),
+                            rows.bytes(1, "b").unwrap().to_vec(),
+                        ));
+                    }
+                    got
+                });
+            assert_eq!(
+                got,
+                vec![(Some(7), b"abc".to_vec()), (None, Vec::new())],
+                "chunks of {chunk}"
+            );
+        }
+    }
+}
