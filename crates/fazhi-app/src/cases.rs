@@ -1079,17 +1079,7 @@ pub async fn act(
     {
         return Err(stale());
     }
-    crate::notices::sync_case(
-        app,
-        &mut tx,
-        &context,
-        id,
-        view.agency_id,
-        &view.agency_path,
-        &view.agency_name,
-        &next,
-    )
-    .await?;
+    crate::notices::sync_case(app, &mut tx, &context, &view, &next).await?;
     app.log(
         &mut tx,
         Some(actor.user_id),

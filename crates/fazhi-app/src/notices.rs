@@ -147,12 +147,15 @@ pub(crate) async fn sync_case(
     app: &App,
     tx: &mut fazhi_store::Tx,
     ctx: &Ctx<'_>,
-    case_id: i64,
-    agency_id: i64,
-    agency_path: &AgencyPath,
-    agency_name: &str,
+    view: &cases::CaseView,
     case: &Case,
 ) -> Result<(), AppError> {
+    let (case_id, agency_id, agency_path, agency_name) = (
+        view.id,
+        view.agency_id,
+        &view.agency_path,
+        view.agency_name.as_str(),
+    );
     let (Some(publication), Some(decision)) = (case.publication.as_ref(), case.decision.as_ref())
     else {
         return Ok(());
