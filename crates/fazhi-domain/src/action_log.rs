@@ -42,10 +42,11 @@ pub enum EventKind {
     InspectionRecorded,
     InspectionMerged,
     InspectionRated,
+    ReportNarrativeSaved,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 26] = [
+    pub const ALL: [EventKind; 27] = [
         EventKind::AgencyCreated,
         EventKind::UserCreated,
         EventKind::UserActivated,
@@ -72,6 +73,7 @@ impl EventKind {
         EventKind::InspectionRecorded,
         EventKind::InspectionMerged,
         EventKind::InspectionRated,
+        EventKind::ReportNarrativeSaved,
     ];
 
     pub fn code(self) -> &'static str {
@@ -102,6 +104,7 @@ impl EventKind {
             EventKind::InspectionRecorded => "inspection.recorded",
             EventKind::InspectionMerged => "inspection.merged",
             EventKind::InspectionRated => "inspection.rated",
+            EventKind::ReportNarrativeSaved => "report.narrative_saved",
         }
     }
 
@@ -137,6 +140,7 @@ impl EventKind {
             EventKind::InspectionRecorded => "记录检查结果",
             EventKind::InspectionMerged => "合并为综合检查",
             EventKind::InspectionRated => "企业匿名评价检查",
+            EventKind::ReportNarrativeSaved => "保存年度报告文稿",
         }
     }
 }

@@ -49,10 +49,14 @@ pub enum Action {
     Inspect,
     /// Read the entities' anonymous ratings of inspections (supervisors only).
     ViewRatings,
+    /// See the indicators dashboard and drill down to the records of a figure.
+    ViewStatistics,
+    /// Write the narrative of the annual rule-of-law report (法治政府建设年度报告).
+    EditReport,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 19] = [
         Action::ViewHome,
         Action::ViewAgencies,
         Action::ManageAgencies,
@@ -70,6 +74,8 @@ impl Action {
         Action::PlanInspections,
         Action::Inspect,
         Action::ViewRatings,
+        Action::ViewStatistics,
+        Action::EditReport,
     ];
 }
 
@@ -103,28 +109,36 @@ pub fn role_allows(role: Role, action: Action) -> bool {
         Role::AgencyHead | Role::SectionHead => match action {
             ViewHome | ViewAgencies | ViewUsers | ViewActionLog | AddEvidence | ViewEvidence
             | ViewRegistry | ManageRegistry | ViewLaw | ViewCases | HandleCases
-            | PlanInspections | Inspect | ViewRatings => true,
+            | PlanInspections | Inspect | ViewRatings | ViewStatistics | EditReport => true,
             ManageAgencies | ManageUsers | ManageApiTokens => false,
         },
         Role::Officer => match action {
             ViewHome | ViewAgencies | ViewActionLog | AddEvidence | ViewEvidence | ViewRegistry
             | ViewLaw | ViewCases | HandleCases | Inspect => true,
             ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | ManageRegistry
-            | PlanInspections | ViewRatings => false,
+            | PlanInspections | ViewRatings | ViewStatistics | EditReport => false,
         },
         // Reviewers review cases (the case machine lets them do nothing else);
         // advisers and read-only users read. None collects evidence.
+        // The legal section (法制机构) drafts the annual report with the heads.
         Role::LegalReviewer => match action {
             ViewHome | ViewAgencies | ViewActionLog | ViewEvidence | ViewRegistry | ViewLaw
-            | ViewCases | HandleCases => true,
+            | ViewCases | HandleCases | ViewStatistics | EditReport => true,
             ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | AddEvidence
             | ManageRegistry | PlanInspections | Inspect | ViewRatings => false,
         },
-        Role::LegalAdviser | Role::ReadOnly => match action {
+        Role::LegalAdviser => match action {
             ViewHome | ViewAgencies | ViewActionLog | ViewEvidence | ViewRegistry | ViewLaw
-            | ViewCases => true,
+            | ViewCases | ViewStatistics | EditReport => true,
             ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | AddEvidence
             | ManageRegistry | HandleCases | PlanInspections | Inspect | ViewRatings => false,
+        },
+        Role::ReadOnly => match action {
+            ViewHome | ViewAgencies | ViewActionLog | ViewEvidence | ViewRegistry | ViewLaw
+            | ViewCases | ViewStatistics => true,
+            ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | AddEvidence
+            | ManageRegistry | HandleCases | PlanInspections | Inspect | ViewRatings
+            | EditReport => false,
         },
     }
 }

@@ -17,6 +17,7 @@ pub mod history;
 pub mod inspections;
 pub mod law;
 pub mod log_tree;
+pub mod narratives;
 pub mod registry;
 pub mod schema;
 pub mod sessions;

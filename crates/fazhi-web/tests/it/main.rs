@@ -14,6 +14,7 @@ mod openapi;
 mod public;
 mod record_pages;
 mod registry;
+mod report;
 mod route_matrix;
 mod scope;
 mod tasks;
