@@ -3,8 +3,11 @@
 
 use crate::{App, AppError};
 use fazhi_domain::authz::{Action, Actor, authorize};
+use fazhi_domain::case::Case;
 use fazhi_domain::indicators::{self as ind, Definition, Period, SourceModule, Value};
+use fazhi_domain::registry::SupervisionDomain;
 use fazhi_domain::role::Role;
+use jiff::civil::Date;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -46,6 +49,9 @@ pub struct Figures {
     pub agency_id: i64,
     pub agency_name: String,
     pub year: i16,
+    /// The period's first and last day (a whole year unless a month range).
+    pub from: String,
+    pub to: String,
     /// The signed checkpoint the figures were computed at (size, root hex).
     pub checkpoint: Option<(i64, String)>,
     pub figures: Vec<Figure>,
@@ -66,47 +72,92 @@ impl Figures {
 
 /// Indicators for the actor's own scope.
 pub async fn for_actor(app: &App, actor: &Actor, year: i16) -> Result<Figures, AppError> {
-    authorize(actor, Action::ViewCases, None)?;
+    authorize(actor, Action::ViewStatistics, None)?;
     compute(app, actor.agency_id, year).await
 }
 
 /// Indicators of an agency subtree (the CLI runs this with database access).
 pub async fn compute(app: &App, agency_id: i64, year: i16) -> Result<Figures, AppError> {
+    let period = Period::year(year).ok_or_else(bad_year)?;
+    compute_period(app, agency_id, period).await
+}
+
+fn bad_year() -> AppError {
+    AppError::invalid("year", "年度无效", "bad year")
+}
+
+/// The records of an agency subtree the indicators count, loaded once for a
+/// span of dates: the tasks due or done in it and every case of the scope
+/// (cases are filtered by each indicator's own date).
+pub(crate) struct Records {
+    pub agency: fazhi_store::agencies::Agency,
+    pub checkpoint: Option<(i64, String)>,
+    pub tasks: Vec<ind::TaskFacts>,
+    pub case_ids: Vec<i64>,
+    pub cases: Vec<Case>,
+    pub requests: Vec<fazhi_domain::request::Request>,
+}
+
+pub(crate) async fn load(
+    app: &App,
+    agency_id: i64,
+    from: Date,
+    to: Date,
+) -> Result<Records, AppError> {
     let agency = fazhi_store::agencies::get(&app.db, agency_id)
         .await?
         .ok_or(AppError::NotFound {
             zh: "机构",
             en: "agency",
         })?;
-    let scope = agency.path.clone();
+    // The checkpoint is read before the records: every event it covers is
+    // in what is counted, so recomputing at that checkpoint gives the figure.
     let checkpoint = crate::transparency::checkpoints(app, 1)
         .await?
         .into_iter()
         .next()
         .map(|c| (c.checkpoint.size, hex::encode(&c.checkpoint.root)));
-    let this =
-        Period::year(year).ok_or_else(|| AppError::invalid("year", "年度无效", "bad year"))?;
-    let last =
-        Period::year(year - 1).ok_or_else(|| AppError::invalid("year", "年度无效", "bad year"))?;
-    let tasks = crate::inspection_tasks::task_facts(app, &scope, last.from, this.to).await?;
-    let cases: Vec<fazhi_domain::case::Case> = fazhi_store::cases::states_in_scope(&app.db, &scope)
-        .await?
-        .iter()
-        .filter_map(|j| serde_json::from_str(j).ok())
-        .collect();
-    let requests = crate::requests::requests_in_scope(app, &scope).await?;
-    let mut now = ind::inspection_values(&tasks, this);
-    now.extend(ind::case_values(&cases, this));
-    now.extend(ind::request_values(&requests, this));
-    let mut before = ind::inspection_values(&tasks, last);
-    before.extend(ind::case_values(&cases, last));
-    before.extend(ind::request_values(&requests, last));
+    let tasks = crate::inspection_tasks::task_facts(app, &agency.path, from, to).await?;
+    let mut case_ids = Vec::new();
+    let mut cases = Vec::new();
+    for (id, json) in fazhi_store::cases::states_in_scope(&app.db, &agency.path).await? {
+        let case: Case = serde_json::from_str(&json)
+            .map_err(|e| AppError::Internal(format!("case {id}: {e}")))?;
+        case_ids.push(id);
+        cases.push(case);
+    }
+    let requests = crate::requests::requests_in_scope(app, &agency.path).await?;
+    Ok(Records {
+        agency,
+        checkpoint,
+        tasks,
+        case_ids,
+        cases,
+        requests,
+    })
+}
+
+/// Indicators of an agency subtree for any period (whole months), with the
+/// same period a year earlier.
+pub async fn compute_period(
+    app: &App,
+    agency_id: i64,
+    period: Period,
+) -> Result<Figures, AppError> {
+    let last = period.a_year_earlier().ok_or_else(bad_year)?;
+    let r = load(app, agency_id, last.from, period.to).await?;
+    let mut now = ind::inspection_values(&r.tasks, period);
+    now.extend(ind::case_values(&r.cases, period));
+    now.extend(ind::request_values(&r.requests, period));
+    let mut before = ind::inspection_values(&r.tasks, last);
+    before.extend(ind::case_values(&r.cases, last));
+    before.extend(ind::request_values(&r.requests, last));
     // Registry figures are as of today (the registry keeps no yearly snapshot).
     let actor = Actor {
         user_id: 0,
         role: Role::SystemAdmin,
         agency_id,
-        agency_path: scope.clone(),
+        agency_path: r.agency.path.clone(),
     };
     let officers = crate::registry::officer_stats(app, &actor).await?;
     now.insert(
@@ -139,11 +190,374 @@ pub async fn compute(app: &App, agency_id: i64, year: i16) -> Result<Figures, Ap
         .collect();
     Ok(Figures {
         agency_id,
-        agency_name: agency.name,
-        year,
-        checkpoint,
+        agency_name: r.agency.name,
+        year: period.from.year(),
+        from: period.from.to_string(),
+        to: period.to.to_string(),
+        checkpoint: r.checkpoint,
         figures,
     })
+}
+
+/// What a dashboard or drill-down asks for: an agency of the caller's scope
+/// (its own when `None`), a year and a month range.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct Filter {
+    pub agency: Option<i64>,
+    pub year: Option<i16>,
+    pub from: Option<i8>,
+    pub to: Option<i8>,
+}
+
+/// A filter checked against the caller's scope and turned into a period.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub agency_id: i64,
+    pub year: i16,
+    pub from_month: i8,
+    pub to_month: i8,
+    pub period: Period,
+}
+
+/// Authorize `action` on the filter's agency and resolve its period.
+pub async fn scope_of(
+    app: &App,
+    actor: &Actor,
+    action: Action,
+    f: &Filter,
+) -> Result<Scope, AppError> {
+    authorize(actor, action, None)?;
+    let agency_id = f.agency.unwrap_or(actor.agency_id);
+    let agency = fazhi_store::agencies::get(&app.db, agency_id)
+        .await?
+        .ok_or(AppError::NotFound {
+            zh: "机构",
+            en: "agency",
+        })?;
+    authorize(actor, action, Some(&agency.path))?;
+    let year = f
+        .year
+        .unwrap_or_else(|| crate::registry::today_cst(app).year());
+    if !(2000..=2100).contains(&year) {
+        return Err(AppError::invalid(
+            "year",
+            "年度应在 2000 至 2100 之间",
+            "the year must be between 2000 and 2100",
+        ));
+    }
+    let (from_month, to_month) = (f.from.unwrap_or(1), f.to.unwrap_or(12));
+    let period = Period::months(year, from_month, to_month).ok_or_else(|| {
+        AppError::invalid(
+            "from",
+            "月份范围无效：起止月份应在 1 至 12 之间且起始不晚于截止",
+            "bad month range: months are 1 to 12 and the first is not after the last",
+        )
+    })?;
+    Ok(Scope {
+        agency_id,
+        year,
+        from_month,
+        to_month,
+        period,
+    })
+}
+
+/// One point of a monthly trend.
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthPoint {
+    pub month: i8,
+    /// 监督检查户次 done in the month.
+    pub visits: i64,
+    /// Ordinary cases filed in the month.
+    pub filed: i64,
+    /// Penalty decisions of the month.
+    pub penalties: i64,
+}
+
+/// One slice of a composition (by domain, by procedure).
+#[derive(Debug, Clone, Serialize)]
+pub struct Slice {
+    /// A domain code, or the indicator id the slice counts.
+    pub key: String,
+    pub visits: i64,
+    pub cases: i64,
+}
+
+/// An overdue item: an open task or case past its due date.
+#[derive(Debug, Clone, Serialize)]
+pub struct Overdue {
+    /// `task` or `case`.
+    pub kind: &'static str,
+    pub id: i64,
+    pub label: String,
+    pub due_on: String,
+    /// The rule the case deadline comes from (empty for a task).
+    pub rule: String,
+}
+
+/// Everything the dashboard shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct Dashboard {
+    pub figures: Figures,
+    pub monthly: Vec<MonthPoint>,
+    pub by_domain: Vec<Slice>,
+    pub overdue: Vec<Overdue>,
+}
+
+/// How many overdue items the dashboard lists.
+pub const OVERDUE_SHOWN: usize = 10;
+
+fn members_len(m: Option<Vec<usize>>) -> i64 {
+    m.map_or(0, |m| m.len() as i64)
+}
+
+/// The dashboard of an agency of the caller's scope for a period.
+pub async fn dashboard(app: &App, actor: &Actor, f: &Filter) -> Result<Dashboard, AppError> {
+    let s = scope_of(app, actor, Action::ViewStatistics, f).await?;
+    let figures = compute_period(app, s.agency_id, s.period).await?;
+    let r = load(app, s.agency_id, s.period.from, s.period.to).await?;
+    let mut monthly = Vec::new();
+    for m in s.from_month..=s.to_month {
+        let Some(p) = Period::months(s.year, m, m) else {
+            continue;
+        };
+        monthly.push(MonthPoint {
+            month: m,
+            visits: members_len(ind::task_members("insp.visits", &r.tasks, p)),
+            filed: members_len(ind::case_members("cases.filed", &r.cases, p)),
+            penalties: members_len(ind::case_members("cases.penalties", &r.cases, p)),
+        });
+    }
+    let mut by_domain = Vec::new();
+    for d in SupervisionDomain::ALL {
+        let (tasks, cases) = only_domain(&r, d.code());
+        let slice = Slice {
+            key: d.code().to_owned(),
+            visits: members_len(ind::task_members("insp.visits", &tasks, s.period)),
+            cases: members_len(ind::case_members("cases.filed", &cases, s.period))
+                + members_len(ind::case_members("cases.summary", &cases, s.period)),
+        };
+        if slice.visits > 0 || slice.cases > 0 {
+            by_domain.push(slice);
+        }
+    }
+    let today = crate::registry::today_cst(app);
+    let mut overdue: Vec<Overdue> = Vec::new();
+    let mut late: Vec<&ind::TaskFacts> = r
+        .tasks
+        .iter()
+        .filter(|t| t.done_on.is_none() && t.due_on < today)
+        .collect();
+    late.sort_by_key(|t| (t.due_on, t.id));
+    for t in late.into_iter().take(OVERDUE_SHOWN) {
+        let label = fazhi_store::inspections::get_task(&app.db, t.id)
+            .await?
+            .map_or_else(String::new, |row| row.entity_name);
+        overdue.push(Overdue {
+            kind: "task",
+            id: t.id,
+            label,
+            due_on: t.due_on.to_string(),
+            rule: String::new(),
+        });
+    }
+    let mut late_cases: Vec<(Date, &'static str, i64, &Case)> = r
+        .case_ids
+        .iter()
+        .zip(&r.cases)
+        .filter_map(|(id, c)| {
+            let (rule, due) = c.next_due()?;
+            (due < today).then_some((due, rule, *id, c))
+        })
+        .collect();
+    late_cases.sort_by_key(|(due, _, id, _)| (*due, *id));
+    for (due, rule, id, c) in late_cases.into_iter().take(OVERDUE_SHOWN) {
+        overdue.push(Overdue {
+            kind: "case",
+            id,
+            label: c.party.name.clone(),
+            due_on: due.to_string(),
+            rule: rule.to_owned(),
+        });
+    }
+    overdue.sort_by(|a, b| a.due_on.cmp(&b.due_on));
+    overdue.truncate(OVERDUE_SHOWN);
+    Ok(Dashboard {
+        figures,
+        monthly,
+        by_domain,
+        overdue,
+    })
+}
+
+/// The tasks and cases of one supervision domain.
+fn only_domain(r: &Records, domain: &str) -> (Vec<ind::TaskFacts>, Vec<Case>) {
+    (
+        r.tasks
+            .iter()
+            .filter(|t| t.domain == domain)
+            .cloned()
+            .collect(),
+        r.cases
+            .iter()
+            .filter(|c| c.domain.code() == domain)
+            .cloned()
+            .collect(),
+    )
+}
+
+/// What a drill-down asks for beyond the filter.
+#[derive(Debug, Clone, Default)]
+pub struct DrillQuery {
+    pub filter: Filter,
+    /// Only the records of one supervision domain.
+    pub domain: Option<String>,
+    pub page: Option<usize>,
+}
+
+/// One record behind a figure.
+#[derive(Debug, Clone, Serialize)]
+pub struct DrillRow {
+    /// `task` or `case`.
+    pub kind: &'static str,
+    pub id: i64,
+    pub label: String,
+    /// The date that put the record in the period (done, due, decided …).
+    pub date: String,
+    /// For a rate: whether the record is in its numerator.
+    pub counted: bool,
+    /// For a money figure: what the record adds.
+    pub amount: Option<String>,
+}
+
+/// The records that make up one figure.
+#[derive(Debug, Clone, Serialize)]
+pub struct Drill {
+    pub definition: Definition,
+    pub agency_id: i64,
+    pub agency_name: String,
+    pub from: String,
+    pub to: String,
+    pub domain: Option<String>,
+    pub checkpoint: Option<(i64, String)>,
+    /// The figure, computed from exactly the records listed.
+    pub value: Value,
+    /// How many records make it up (the rows of every page).
+    pub total: usize,
+    pub page: usize,
+    pub pages: usize,
+    pub rows: Vec<DrillRow>,
+}
+
+/// Rows per drill-down page.
+pub const DRILL_PAGE_ROWS: usize = 100;
+
+/// The records behind indicator `id` for a filter: the same members the
+/// figure counts ([`ind::task_members`], [`ind::case_members`]).
+pub async fn drill(app: &App, actor: &Actor, id: &str, q: &DrillQuery) -> Result<Drill, AppError> {
+    let definition = *ind::definition(id).ok_or(AppError::NotFound {
+        zh: "指标",
+        en: "indicator",
+    })?;
+    let s = scope_of(app, actor, Action::ViewStatistics, &q.filter).await?;
+    if let Some(d) = &q.domain
+        && SupervisionDomain::parse(d).is_none()
+    {
+        return Err(AppError::invalid(
+            "domain",
+            "监管领域无效",
+            "unknown supervision domain",
+        ));
+    }
+    let period = s.period;
+    let mut r = load(app, s.agency_id, period.from, period.to).await?;
+    if let Some(d) = &q.domain {
+        r.tasks.retain(|t| &t.domain == d);
+        let keep: Vec<bool> = r.cases.iter().map(|c| c.domain.code() == d).collect();
+        let mut k = keep.iter();
+        r.case_ids.retain(|_| k.next().copied().unwrap_or(false));
+        let mut k = keep.iter();
+        r.cases.retain(|_| k.next().copied().unwrap_or(false));
+    }
+    let page = q.page.unwrap_or(1).max(1);
+    let (value, total, rows) = if let Some(members) = ind::task_members(id, &r.tasks, period) {
+        let value = ind::inspection_values(&r.tasks, period)
+            .remove(id)
+            .unwrap_or(Value::Count(0));
+        let mut rows = Vec::new();
+        for &i in members
+            .iter()
+            .skip((page - 1) * DRILL_PAGE_ROWS)
+            .take(DRILL_PAGE_ROWS)
+        {
+            let t = &r.tasks[i];
+            let label = fazhi_store::inspections::get_task(&app.db, t.id)
+                .await?
+                .map_or_else(String::new, |row| row.entity_name);
+            rows.push(DrillRow {
+                kind: "task",
+                id: t.id,
+                label,
+                date: t.done_on.unwrap_or(t.due_on).to_string(),
+                counted: ind::task_in_numerator(id, t),
+                amount: None,
+            });
+        }
+        (value, members.len(), rows)
+    } else if let Some(members) = ind::case_members(id, &r.cases, period) {
+        let value = ind::case_values(&r.cases, period)
+            .remove(id)
+            .unwrap_or(Value::Count(0));
+        let money = matches!(value, Value::Fen(_));
+        let rows = members
+            .iter()
+            .skip((page - 1) * DRILL_PAGE_ROWS)
+            .take(DRILL_PAGE_ROWS)
+            .map(|&i| {
+                let c = &r.cases[i];
+                let date = c
+                    .decision
+                    .as_ref()
+                    .map(|d| d.on)
+                    .or(c.filed_on)
+                    .unwrap_or(c.opened_on);
+                DrillRow {
+                    kind: "case",
+                    id: r.case_ids.get(i).copied().unwrap_or_default(),
+                    label: format!("{}：{}", c.party.name, c.summary),
+                    date: date.to_string(),
+                    counted: ind::case_in_numerator(id, c),
+                    amount: money.then(|| Value::Fen(ind::case_amount(id, c, period)).display()),
+                }
+            })
+            .collect();
+        (value, members.len(), rows)
+    } else {
+        return Err(AppError::invalid(
+            "id",
+            format!("指标 {id} 没有可追溯的业务记录（来源为名录或尚无数据来源）"),
+            format!("indicator {id} has no records to drill down to (registry or no source yet)"),
+        ));
+    };
+    Ok(Drill {
+        definition,
+        agency_id: s.agency_id,
+        agency_name: r.agency.name,
+        from: period.from.to_string(),
+        to: period.to.to_string(),
+        domain: q.domain.clone(),
+        checkpoint: r.checkpoint,
+        value,
+        total,
+        page,
+        pages: total.div_ceil(DRILL_PAGE_ROWS).max(1),
+        rows,
+    })
+}
+
+/// Whether an indicator can be drilled down to records.
+pub fn drillable(id: &str) -> bool {
+    ind::TASK_INDICATORS.contains(&id) || ind::CASE_INDICATORS.contains(&id)
 }
 
 /// Figures as a map id → printed value (for templates and JSON).

@@ -917,6 +917,7 @@ pub(crate) async fn task_facts(
         .filter_map(|r| {
             let done_on = r.done_on.parse().ok();
             Some(TaskFacts {
+                id: r.id,
                 level: r.plan_level,
                 source: r.source,
                 domain: r

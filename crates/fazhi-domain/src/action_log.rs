@@ -47,10 +47,11 @@ pub enum EventKind {
     RequestSubmitted,
     RequestStep,
     RequestFeedback,
+    ReportNarrativeSaved,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 31] = [
+    pub const ALL: [EventKind; 32] = [
         EventKind::AgencyCreated,
         EventKind::UserCreated,
         EventKind::UserActivated,
@@ -82,6 +83,7 @@ impl EventKind {
         EventKind::RequestSubmitted,
         EventKind::RequestStep,
         EventKind::RequestFeedback,
+        EventKind::ReportNarrativeSaved,
     ];
 
     pub fn code(self) -> &'static str {
@@ -117,6 +119,7 @@ impl EventKind {
             EventKind::RequestSubmitted => "request.submitted",
             EventKind::RequestStep => "request.step",
             EventKind::RequestFeedback => "request.feedback",
+            EventKind::ReportNarrativeSaved => "report.narrative_saved",
         }
     }
 
@@ -157,6 +160,7 @@ impl EventKind {
             EventKind::RequestSubmitted => "收到投诉举报或公开申请",
             EventKind::RequestStep => "办理投诉举报或公开申请",
             EventKind::RequestFeedback => "诉求人评价办理结果",
+            EventKind::ReportNarrativeSaved => "保存年度报告文稿",
         }
     }
 }

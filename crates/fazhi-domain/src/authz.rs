@@ -55,10 +55,14 @@ pub enum Action {
     ViewRequests,
     /// Handle them: intake, assignment, replies (the request machine checks who may extend).
     HandleRequests,
+    /// See the indicators dashboard and drill down to the records of a figure.
+    ViewStatistics,
+    /// Write the narrative of the annual rule-of-law report (法治政府建设年度报告).
+    EditReport,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 22] = [
         Action::ViewHome,
         Action::ViewAgencies,
         Action::ManageAgencies,
@@ -79,6 +83,8 @@ impl Action {
         Action::ManageNotices,
         Action::ViewRequests,
         Action::HandleRequests,
+        Action::ViewStatistics,
+        Action::EditReport,
     ];
 }
 
@@ -113,7 +119,7 @@ pub fn role_allows(role: Role, action: Action) -> bool {
             ViewHome | ViewAgencies | ViewUsers | ViewActionLog | AddEvidence | ViewEvidence
             | ViewRegistry | ManageRegistry | ViewLaw | ViewCases | HandleCases
             | PlanInspections | Inspect | ViewRatings | ManageNotices | ViewRequests
-            | HandleRequests => true,
+            | HandleRequests | ViewStatistics | EditReport => true,
             ManageAgencies | ManageUsers | ManageApiTokens => false,
         },
         Role::Officer => match action {
@@ -121,23 +127,31 @@ pub fn role_allows(role: Role, action: Action) -> bool {
             | ViewLaw | ViewCases | HandleCases | Inspect | ManageNotices | ViewRequests
             | HandleRequests => true,
             ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | ManageRegistry
-            | PlanInspections | ViewRatings => false,
+            | PlanInspections | ViewRatings | ViewStatistics | EditReport => false,
         },
         // Reviewers review cases (the case machine lets them do nothing else);
         // advisers and read-only users read. None collects evidence.
+        // The legal section (法制机构) drafts the annual report with the heads.
         Role::LegalReviewer => match action {
             ViewHome | ViewAgencies | ViewActionLog | ViewEvidence | ViewRegistry | ViewLaw
-            | ViewCases | HandleCases | ViewRequests => true,
+            | ViewCases | HandleCases | ViewRequests | ViewStatistics | EditReport => true,
             ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | AddEvidence
             | ManageRegistry | PlanInspections | Inspect | ViewRatings | ManageNotices
             | HandleRequests => false,
         },
-        Role::LegalAdviser | Role::ReadOnly => match action {
+        Role::LegalAdviser => match action {
             ViewHome | ViewAgencies | ViewActionLog | ViewEvidence | ViewRegistry | ViewLaw
-            | ViewCases | ViewRequests => true,
+            | ViewCases | ViewRequests | ViewStatistics | EditReport => true,
             ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | AddEvidence
             | ManageRegistry | HandleCases | PlanInspections | Inspect | ViewRatings
             | ManageNotices | HandleRequests => false,
+        },
+        Role::ReadOnly => match action {
+            ViewHome | ViewAgencies | ViewActionLog | ViewEvidence | ViewRegistry | ViewLaw
+            | ViewCases | ViewStatistics | ViewRequests => true,
+            ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | AddEvidence
+            | ManageRegistry | HandleCases | PlanInspections | Inspect | ViewRatings
+            | EditReport | ManageNotices | HandleRequests => false,
         },
     }
 }

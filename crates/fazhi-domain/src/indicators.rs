@@ -388,6 +388,32 @@ impl Period {
         })
     }
 
+    /// Months `from..=to` of `year` (1–12), for a dashboard's month range.
+    pub fn months(year: i16, from: i8, to: i8) -> Option<Period> {
+        if !(1..=12).contains(&from) || !(from..=12).contains(&to) {
+            return None;
+        }
+        let first = Date::new(year, from, 1).ok()?;
+        let last = Date::new(year, to, 1).ok()?.last_of_month();
+        Some(Period {
+            from: first,
+            to: last,
+        })
+    }
+
+    /// The same days one year earlier, for the year-over-year change.
+    pub fn a_year_earlier(&self) -> Option<Period> {
+        let back = |d: Date| {
+            Date::new(d.year() - 1, d.month(), 1)
+                .ok()
+                .map(|m| m.with().day(d.day().min(m.days_in_month())).build().ok())
+        };
+        Some(Period {
+            from: back(self.from)??,
+            to: back(self.to)??,
+        })
+    }
+
     pub fn contains(&self, d: Date) -> bool {
         self.from <= d && d <= self.to
     }
@@ -400,6 +426,8 @@ impl Period {
 /// One inspection task as the indicators need it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskFacts {
+    /// The task's id, so a figure's drill-down can link each record.
+    pub id: i64,
     /// `national`, `provincial`, `city`, `county`, or empty for ad hoc/re-checks.
     pub level: String,
     /// `random`, `adhoc`, `complaint` or `recheck`.
@@ -469,49 +497,114 @@ pub fn tally<'a>(tasks: impl IntoIterator<Item = &'a TaskFacts>, today: Date) ->
     c
 }
 
-/// Inspection indicators for `period`.
-pub fn inspection_values(tasks: &[TaskFacts], period: Period) -> BTreeMap<&'static str, Value> {
-    let done = tally(tasks.iter().filter(|t| period.has(t.done_on)), period.to);
-    let mut out = BTreeMap::new();
-    out.insert("insp.visits", count(done.visits));
-    out.insert("insp.units", count(done.entities));
-    out.insert("insp.opinions", count(done.opinions));
-    out.insert("insp.problems", count(done.problems));
-    out.insert("insp.cases", count(done.cases));
-    // Random tasks of the period: due in it, or done in it.
-    let random = |levels: &[&str]| -> Vec<&TaskFacts> {
+/// The levels of random (双随机) tasks an indicator counts, if it is one.
+fn random_levels(id: &str) -> Option<&'static [&'static str]> {
+    match id {
+        "random.national.tasks" | "random.national.completion" => Some(&["national"]),
+        "random.provincial.tasks" | "random.provincial.completion" => Some(&["provincial"]),
+        "random.local.tasks" | "random.local.completion" => Some(&["city", "county"]),
+        "random.published" => Some(&["national", "provincial", "city", "county"]),
+        _ => None,
+    }
+}
+
+/// Which tasks make up the figure of indicator `id` for `period`: indices
+/// into `tasks`, in order. This is the one definition of an inspection
+/// figure: [`inspection_values`] counts these members, and the drill-down
+/// lists them, so the figure and its list cannot disagree. A count is the
+/// number of members (a visit or a unit counts its first task once); a rate's
+/// members are its denominator and [`task_in_numerator`] picks the numerator.
+/// `None` for an id that is not an inspection indicator.
+pub fn task_members(id: &str, tasks: &[TaskFacts], period: Period) -> Option<Vec<usize>> {
+    let pick = |f: &dyn Fn(&TaskFacts) -> bool| -> Vec<usize> {
         tasks
             .iter()
-            .filter(|t| levels.contains(&t.level.as_str()))
-            .filter(|t| period.contains(t.due_on) || period.has(t.done_on))
+            .enumerate()
+            .filter(|(_, t)| f(t))
+            .map(|(i, _)| i)
             .collect()
     };
-    for (levels, tasks_id, completion_id) in [
-        (
-            &["national"][..],
-            "random.national.tasks",
-            "random.national.completion",
-        ),
-        (
-            &["provincial"][..],
-            "random.provincial.tasks",
-            "random.provincial.completion",
-        ),
-        (
-            &["city", "county"][..],
-            "random.local.tasks",
-            "random.local.completion",
-        ),
-    ] {
-        let c = tally(random(levels), period.to);
-        out.insert(tasks_id, count(c.tasks));
-        out.insert(completion_id, rate(c.done_on_time, c.tasks));
+    let done_in = |t: &TaskFacts| period.has(t.done_on);
+    let first_of = |key: &dyn Fn(&TaskFacts) -> i64| -> Vec<usize> {
+        let mut seen = BTreeSet::new();
+        pick(&done_in)
+            .into_iter()
+            .filter(|&i| seen.insert(key(&tasks[i])))
+            .collect()
+    };
+    Some(match id {
+        "insp.visits" => first_of(&|t| t.visit),
+        "insp.units" => first_of(&|t| t.entity_id),
+        "insp.opinions" => pick(&|t| done_in(t) && t.opinion_issued),
+        "insp.problems" => pick(&|t| done_in(t) && t.verdict.is_some_and(Verdict::found_problems)),
+        "insp.cases" => pick(&|t| done_in(t) && t.case_opened),
+        _ => {
+            let levels = random_levels(id)?;
+            // Random tasks of the period: due in it, or done in it.
+            let of_period = |t: &TaskFacts| {
+                levels.contains(&t.level.as_str())
+                    && (period.contains(t.due_on) || period.has(t.done_on))
+            };
+            if id == "random.published" {
+                pick(&|t| of_period(t) && t.done_on.is_some())
+            } else {
+                pick(&of_period)
+            }
+        }
+    })
+}
+
+/// Whether a member of a rate indicator counts in its numerator (on time
+/// for completion rates, published for the publication rate); every member
+/// of a count is "in".
+pub fn task_in_numerator(id: &str, t: &TaskFacts) -> bool {
+    match id {
+        "random.national.completion"
+        | "random.provincial.completion"
+        | "random.local.completion" => t.done_on.is_some_and(|done| done <= t.due_on),
+        "random.published" => t.published,
+        _ => true,
     }
-    let all = tally(
-        random(&["national", "provincial", "city", "county"]),
-        period.to,
-    );
-    out.insert("random.published", rate(all.published, all.done));
+}
+
+/// The ids [`task_members`] answers, in report order.
+pub const TASK_INDICATORS: [&str; 12] = [
+    "insp.visits",
+    "insp.units",
+    "insp.opinions",
+    "insp.problems",
+    "insp.cases",
+    "random.national.tasks",
+    "random.national.completion",
+    "random.provincial.tasks",
+    "random.provincial.completion",
+    "random.local.tasks",
+    "random.local.completion",
+    "random.published",
+];
+
+fn is_rate(id: &str) -> bool {
+    definition(id).is_some_and(|d| d.unit_zh == "%")
+}
+
+/// Inspection indicators for `period`, counted over [`task_members`].
+pub fn inspection_values(tasks: &[TaskFacts], period: Period) -> BTreeMap<&'static str, Value> {
+    let mut out = BTreeMap::new();
+    for id in TASK_INDICATORS {
+        let Some(members) = task_members(id, tasks, period) else {
+            continue;
+        };
+        let value = if is_rate(id) {
+            let num = members
+                .iter()
+                .filter(|&&i| task_in_numerator(id, &tasks[i]))
+                .count();
+            rate(num as u64, members.len() as u64)
+        } else {
+            count(members.len() as u64)
+        };
+        out.insert(id, value);
+    }
     out
 }
 
@@ -563,111 +656,123 @@ pub fn request_values(requests: &[Request], period: Period) -> BTreeMap<&'static
 }
 
 /// Case indicators for `period`: decisions by their date, filings by theirs.
+/// The ids [`case_members`] answers, in report order.
+pub const CASE_INDICATORS: [&str; 12] = [
+    "cases.filed",
+    "cases.summary",
+    "cases.penalties",
+    "cases.no_penalty",
+    "cases.fines",
+    "cases.confiscations",
+    "cases.collected",
+    "cases.reviewed",
+    "cases.review_rate",
+    "cases.discussed",
+    "cases.hearings",
+    "cases.transfers",
+];
+
+fn decision_in(c: &Case, period: Period) -> Option<&crate::case::Decision> {
+    c.decision.as_ref().filter(|d| period.contains(d.on))
+}
+
+/// Which cases make up the figure of indicator `id` for `period` (indices into
+/// `cases`): the one definition [`case_values`] counts or sums over and the
+/// drill-down lists. Decisions count by their date, filings by theirs,
+/// payments by theirs. For a rate the members are the denominator and
+/// [`case_in_numerator`] picks the numerator.
+pub fn case_members(id: &str, cases: &[Case], period: Period) -> Option<Vec<usize>> {
+    let decided = |c: &Case| decision_in(c, period).is_some();
+    let outcome = |c: &Case| decision_in(c, period).map(|d| d.outcome);
+    let f: &dyn Fn(&Case) -> bool = match id {
+        "cases.filed" => &|c| c.procedure == Procedure::Ordinary && period.has(c.filed_on),
+        "cases.summary" => &|c| decided(c) && c.procedure == Procedure::Summary,
+        "cases.penalties" => &|c| outcome(c) == Some(Outcome::Penalty),
+        "cases.no_penalty" => &|c| {
+            matches!(
+                outcome(c),
+                Some(Outcome::NoPenalty | Outcome::NotEstablished)
+            )
+        },
+        "cases.fines" => &|c| decision_in(c, period).is_some_and(|d| d.fine.fen() != 0),
+        "cases.confiscations" => {
+            &|c| decision_in(c, period).is_some_and(|d| d.confiscation.fen() != 0)
+        }
+        "cases.collected" => &|c| c.payments.iter().any(|p| period.contains(p.on)),
+        "cases.reviewed" => &|c| decided(c) && !c.reviews.is_empty(),
+        // Due a review: the case machine required one, or one was held.
+        "cases.review_rate" => &|c| decided(c) && (c.review_required || !c.reviews.is_empty()),
+        "cases.discussed" => &|c| decided(c) && c.discussion.is_some(),
+        "cases.hearings" => &|c| {
+            c.hearing
+                .as_ref()
+                .is_some_and(|h| h.held && period.has(h.date))
+        },
+        "cases.transfers" => &|c| period.has(c.transfer.as_ref().and_then(|t| t.transferred_on)),
+        _ => return None,
+    };
+    Some(
+        cases
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| f(c))
+            .map(|(i, _)| i)
+            .collect(),
+    )
+}
+
+/// Whether a member of a case rate counts in its numerator.
+pub fn case_in_numerator(id: &str, c: &Case) -> bool {
+    match id {
+        "cases.review_rate" => !c.reviews.is_empty(),
+        _ => true,
+    }
+}
+
+/// What one member case adds to a money indicator, in fen.
+pub fn case_amount(id: &str, c: &Case, period: Period) -> i64 {
+    match id {
+        "cases.fines" => decision_in(c, period).map_or(0, |d| d.fine.fen()),
+        "cases.confiscations" => decision_in(c, period).map_or(0, |d| d.confiscation.fen()),
+        "cases.collected" => c
+            .payments
+            .iter()
+            .filter(|p| period.contains(p.on))
+            .map(|p| p.amount.fen() + p.late_fee.fen())
+            .sum(),
+        _ => 0,
+    }
+}
+
+fn is_money(id: &str) -> bool {
+    definition(id).is_some_and(|d| d.unit_zh == "元")
+}
+
+/// Case indicators for `period`, counted or summed over [`case_members`].
 pub fn case_values(cases: &[Case], period: Period) -> BTreeMap<&'static str, Value> {
-    let decided: Vec<&Case> = cases
-        .iter()
-        .filter(|c| period.has(c.decision.as_ref().map(|d| d.on)))
-        .collect();
-    let outcome = |c: &Case| c.decision.as_ref().map(|d| d.outcome);
     let mut out = BTreeMap::new();
-    out.insert(
-        "cases.filed",
-        count(
-            cases
+    for id in CASE_INDICATORS {
+        let Some(members) = case_members(id, cases, period) else {
+            continue;
+        };
+        let value = if is_money(id) {
+            Value::Fen(
+                members
+                    .iter()
+                    .map(|&i| case_amount(id, &cases[i], period))
+                    .sum(),
+            )
+        } else if is_rate(id) {
+            let num = members
                 .iter()
-                .filter(|c| c.procedure == Procedure::Ordinary && period.has(c.filed_on))
-                .count() as u64,
-        ),
-    );
-    out.insert(
-        "cases.summary",
-        count(
-            decided
-                .iter()
-                .filter(|c| c.procedure == Procedure::Summary)
-                .count() as u64,
-        ),
-    );
-    out.insert(
-        "cases.penalties",
-        count(
-            decided
-                .iter()
-                .filter(|c| outcome(c) == Some(Outcome::Penalty))
-                .count() as u64,
-        ),
-    );
-    out.insert(
-        "cases.no_penalty",
-        count(
-            decided
-                .iter()
-                .filter(|c| {
-                    matches!(
-                        outcome(c),
-                        Some(Outcome::NoPenalty | Outcome::NotEstablished)
-                    )
-                })
-                .count() as u64,
-        ),
-    );
-    let sum = |f: &dyn Fn(&Case) -> i64| decided.iter().map(|c| f(c)).sum::<i64>();
-    out.insert(
-        "cases.fines",
-        Value::Fen(sum(&|c| c.decision.as_ref().map_or(0, |d| d.fine.fen()))),
-    );
-    out.insert(
-        "cases.confiscations",
-        Value::Fen(sum(&|c| {
-            c.decision.as_ref().map_or(0, |d| d.confiscation.fen())
-        })),
-    );
-    out.insert(
-        "cases.collected",
-        Value::Fen(
-            cases
-                .iter()
-                .flat_map(|c| c.payments.iter())
-                .filter(|p| period.contains(p.on))
-                .map(|p| p.amount.fen() + p.late_fee.fen())
-                .sum(),
-        ),
-    );
-    let reviewed = decided.iter().filter(|c| !c.reviews.is_empty()).count() as u64;
-    // Due a review: the case machine required one, or one was held.
-    let required = decided
-        .iter()
-        .filter(|c| c.review_required || !c.reviews.is_empty())
-        .count() as u64;
-    let reviewed_required = reviewed;
-    out.insert("cases.reviewed", count(reviewed));
-    out.insert("cases.review_rate", rate(reviewed_required, required));
-    out.insert(
-        "cases.discussed",
-        count(decided.iter().filter(|c| c.discussion.is_some()).count() as u64),
-    );
-    out.insert(
-        "cases.hearings",
-        count(
-            cases
-                .iter()
-                .filter(|c| {
-                    c.hearing
-                        .as_ref()
-                        .is_some_and(|h| h.held && period.has(h.date))
-                })
-                .count() as u64,
-        ),
-    );
-    out.insert(
-        "cases.transfers",
-        count(
-            cases
-                .iter()
-                .filter(|c| period.has(c.transfer.as_ref().and_then(|t| t.transferred_on)))
-                .count() as u64,
-        ),
-    );
+                .filter(|&&i| case_in_numerator(id, &cases[i]))
+                .count();
+            rate(num as u64, members.len() as u64)
+        } else {
+            count(members.len() as u64)
+        };
+        out.insert(id, value);
+    }
     out
 }
 
@@ -683,6 +788,7 @@ mod tests {
 
     fn task(level: &str, entity: i64, due: Date, done: Option<Date>) -> TaskFacts {
         TaskFacts {
+            id: entity * 100 + i64::from(due.month()),
             level: level.into(),
             source: if level.is_empty() { "adhoc" } else { "random" }.into(),
             domain: "public_places".into(),
@@ -889,6 +995,62 @@ mod tests {
         assert_eq!(Value::Count(12).display(), "12");
         assert_eq!(Value::Fen(1_234_560).display(), "12,345.60");
         assert_eq!(Value::Tenths(125).display(), "12.5");
+    }
+
+    #[test]
+    fn a_figure_is_the_count_of_its_drill_down_members() {
+        let mut a = task("national", 1, date(2025, 3, 1), Some(date(2025, 3, 1)));
+        a.opinion_issued = true;
+        let mut b = task("national", 1, date(2025, 3, 9), Some(date(2025, 3, 1)));
+        b.visit = a.visit;
+        let c = task("county", 2, date(2025, 6, 1), None);
+        let d = task("", 3, date(2025, 6, 1), Some(date(2025, 7, 2)));
+        let tasks = [a, b, c, d];
+        let values = inspection_values(&tasks, year());
+        for id in TASK_INDICATORS {
+            let members = task_members(id, &tasks, year()).unwrap();
+            match &values[id] {
+                Value::Count(n) => assert_eq!(*n as usize, members.len(), "{id}"),
+                Value::Permille(p) => {
+                    let num = members
+                        .iter()
+                        .filter(|&&i| task_in_numerator(id, &tasks[i]))
+                        .count();
+                    assert_eq!(*p, (num as i64 * 1000).checked_div(members.len() as i64));
+                }
+                other => panic!("{id}: {other:?}"),
+            }
+        }
+        // The joint visit lists its first task once; the unit list names each entity once.
+        assert_eq!(
+            task_members("insp.visits", &tasks, year()).unwrap(),
+            vec![0, 3]
+        );
+        assert_eq!(
+            task_members("insp.units", &tasks, year()).unwrap(),
+            vec![0, 3]
+        );
+        assert_eq!(
+            task_members("insp.opinions", &tasks, year()).unwrap(),
+            vec![0]
+        );
+        assert!(task_members("cases.filed", &tasks, year()).is_none());
+        assert!(case_members("insp.visits", &[], year()).is_none());
+    }
+
+    #[test]
+    fn a_month_range_and_its_year_earlier_cover_whole_months() {
+        let p = Period::months(2024, 2, 3).unwrap();
+        assert_eq!((p.from, p.to), (date(2024, 2, 1), date(2024, 3, 31)));
+        let before = p.a_year_earlier().unwrap();
+        assert_eq!(
+            (before.from, before.to),
+            (date(2023, 2, 1), date(2023, 3, 31))
+        );
+        let leap = Period::months(2024, 2, 2).unwrap();
+        assert_eq!(leap.a_year_earlier().unwrap().to, date(2023, 2, 28));
+        assert!(Period::months(2024, 4, 3).is_none());
+        assert!(Period::months(2024, 0, 3).is_none());
     }
 
     #[test]

@@ -116,6 +116,180 @@ pub async fn load_nodes(
 pub async fn analyze_nodes(db: &Db) -> Result<(), StoreError> {
     if let Db::Postgres(pool) = db {
         sqlx::query("ANALYZE log_nodes").execute(pool).await?;
+/// One inspection task of the `report` benchmark's province year, written
+/// directly (the benchmark times the indicators, not the use cases that
+/// would normally write these rows).
+#[derive(Debug, Clone)]
+pub struct BulkTask {
+    pub id: i64,
+    pub agency_id: i64,
+    pub plan_id: i64,
+    pub entity_id: i64,
+    /// `random`, `adhoc` or `recheck`.
+    pub source: &'static str,
+    pub due_on: String,
+    pub visit: i64,
+    /// `assigned` or `done`.
+    pub state: &'static str,
+    pub done_on: String,
+    pub result: &'static str,
+    pub opinion: &'static str,
+    pub case_id: i64,
+}
+
+/// The first free id of a table the benchmark fills (`inspection_tasks` or `cases`).
+pub async fn next_id(db: &Db, cases: bool) -> Result<i64, StoreError> {
+    let sql = if cases {
+        "SELECT COALESCE(MAX(id), 0) + 1 FROM cases"
+    } else {
+        "SELECT COALESCE(MAX(id), 0) + 1 FROM inspection_tasks"
+    };
+    Ok(crate::on_db!(db, |c| sqlx::query_scalar(sql)
+        .fetch_one(c)
+        .await?))
+}
+
+/// Entities with the agency responsible for them, in id order.
+pub async fn entity_agencies(db: &Db) -> Result<Vec<(i64, i64)>, StoreError> {
+    Ok(crate::on_db!(db, |c| sqlx::query_as(
+        "SELECT id, agency_id FROM entities ORDER BY id"
+    )
+    .fetch_all(c)
+    .await?))
+}
+
+/// Write tasks in bulk in the caller's transaction: one prepared single-row
+/// insert per task on SQLite (in-process, cheap), arrays through `UNNEST`
+/// on PostgreSQL (one round trip per chunk instead of one per row).
+pub async fn insert_tasks(tx: &mut Tx, rows: &[BulkTask], now_us: i64) -> Result<(), StoreError> {
+    match tx {
+        Tx::Sqlite(t) => {
+            for r in rows {
+                sqlx::query(
+                    "INSERT INTO inspection_tasks (id, agency_id, plan_id, draw_id, entity_id, source, basis, officer_ids, due_on, \
+                     visit, state, done_on, result, findings, opinion, rectify_by, evidence, publish_by, recheck_of, case_id, code, \
+                     version, created_at_us, updated_at_us) \
+                     VALUES ($1, $2, $3, 0, $4, $5, 'bench', ',', $6, $7, $8, $9, $10, '', $11, '', '', '', 0, $12, $13, 1, $14, $14)",
+                )
+                .bind(r.id)
+                .bind(r.agency_id)
+                .bind(r.plan_id)
+                .bind(r.entity_id)
+                .bind(r.source)
+                .bind(&r.due_on)
+                .bind(r.visit)
+                .bind(r.state)
+                .bind(&r.done_on)
+                .bind(r.result)
+                .bind(r.opinion)
+                .bind(r.case_id)
+                .bind(format!("B{}", r.id))
+                .bind(now_us)
+                .execute(&mut **t)
+                .await?;
+            }
+        }
+        Tx::Postgres(t) => {
+            for chunk in rows.chunks(20_000) {
+                let col = |f: &dyn Fn(&BulkTask) -> i64| chunk.iter().map(f).collect::<Vec<i64>>();
+                let text =
+                    |f: &dyn Fn(&BulkTask) -> String| chunk.iter().map(f).collect::<Vec<String>>();
+                sqlx::query(
+                    "INSERT INTO inspection_tasks (id, agency_id, plan_id, draw_id, entity_id, source, basis, officer_ids, due_on, \
+                     visit, state, done_on, result, findings, opinion, rectify_by, evidence, publish_by, recheck_of, case_id, code, \
+                     version, created_at_us, updated_at_us) \
+                     SELECT u.id, u.agency_id, u.plan_id, 0, u.entity_id, u.source, 'bench', ',', u.due_on, u.visit, u.state, \
+                     u.done_on, u.result, '', u.opinion, '', '', '', 0, u.case_id, 'B' || u.id, 1, $13, $13 \
+                     FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::bigint[], \
+                     $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[]) \
+                     AS u(id, agency_id, plan_id, entity_id, source, due_on, visit, state, done_on, result, opinion, case_id)",
+                )
+                .bind(col(&|r| r.id))
+                .bind(col(&|r| r.agency_id))
+                .bind(col(&|r| r.plan_id))
+                .bind(col(&|r| r.entity_id))
+                .bind(text(&|r| r.source.to_owned()))
+                .bind(text(&|r| r.due_on.clone()))
+                .bind(col(&|r| r.visit))
+                .bind(text(&|r| r.state.to_owned()))
+                .bind(text(&|r| r.done_on.clone()))
+                .bind(text(&|r| r.result.to_owned()))
+                .bind(text(&|r| r.opinion.to_owned()))
+                .bind(col(&|r| r.case_id))
+                .bind(now_us)
+                .execute(&mut **t)
+                .await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One case of the benchmark: a copy of a template case (its projection
+/// columns) with its own id, agency and state JSON (dates moved).
+#[derive(Debug, Clone)]
+pub struct BulkCase {
+    pub id: i64,
+    pub agency_id: i64,
+    pub template_id: i64,
+    pub state_json: String,
+}
+
+/// Every case's id and JSON (the benchmark's templates).
+pub async fn case_templates(db: &Db) -> Result<Vec<(i64, String)>, StoreError> {
+    Ok(crate::on_db!(db, |c| sqlx::query_as(
+        "SELECT id, state_json FROM cases ORDER BY id"
+    )
+    .fetch_all(c)
+    .await?))
+}
+
+/// Write cases in bulk in the caller's transaction (see [`insert_tasks`]).
+pub async fn insert_cases(tx: &mut Tx, rows: &[BulkCase]) -> Result<(), StoreError> {
+    match tx {
+        Tx::Sqlite(t) => {
+            for r in rows {
+                sqlx::query(
+                    "INSERT INTO cases (id, agency_id, procedure, stage, party_name, party_kind, party_key, power_code, domain, \
+                     summary, decision_number, fine_fen, opened_on, filed_on, decided_on, closed_on, next_due, next_due_rule, \
+                     handlers, flag_count, version, state_json, created_at_us, updated_at_us) \
+                     SELECT $1, $2, procedure, stage, party_name, party_kind, party_key, power_code, domain, summary, \
+                     decision_number, fine_fen, opened_on, filed_on, decided_on, closed_on, next_due, next_due_rule, handlers, \
+                     flag_count, version, $3, created_at_us, updated_at_us FROM cases WHERE id = $4",
+                )
+                .bind(r.id)
+                .bind(r.agency_id)
+                .bind(&r.state_json)
+                .bind(r.template_id)
+                .execute(&mut **t)
+                .await?;
+            }
+        }
+        Tx::Postgres(t) => {
+            for chunk in rows.chunks(5_000) {
+                sqlx::query(
+                    "INSERT INTO cases (id, agency_id, procedure, stage, party_name, party_kind, party_key, power_code, domain, \
+                     summary, decision_number, fine_fen, opened_on, filed_on, decided_on, closed_on, next_due, next_due_rule, \
+                     handlers, flag_count, version, state_json, created_at_us, updated_at_us) \
+                     SELECT u.id, u.agency_id, c.procedure, c.stage, c.party_name, c.party_kind, c.party_key, c.power_code, \
+                     c.domain, c.summary, c.decision_number, c.fine_fen, c.opened_on, c.filed_on, c.decided_on, c.closed_on, \
+                     c.next_due, c.next_due_rule, c.handlers, c.flag_count, c.version, u.state_json, c.created_at_us, \
+                     c.updated_at_us FROM UNNEST($1::bigint[], $2::bigint[], $3::text[], $4::bigint[]) \
+                     AS u(id, agency_id, state_json, template_id) JOIN cases c ON c.id = u.template_id",
+                )
+                .bind(chunk.iter().map(|r| r.id).collect::<Vec<i64>>())
+                .bind(chunk.iter().map(|r| r.agency_id).collect::<Vec<i64>>())
+                .bind(
+                    chunk
+                        .iter()
+                        .map(|r| r.state_json.clone())
+                        .collect::<Vec<String>>(),
+                )
+                .bind(chunk.iter().map(|r| r.template_id).collect::<Vec<i64>>())
+                .execute(&mut **t)
+                .await?;
+            }
+        }
     }
     Ok(())
 }

@@ -405,12 +405,16 @@ pub async fn accounts(db: &Db, ids: &[i64]) -> Result<Vec<HandlerRow>, StoreErro
     Ok(out)
 }
 
-/// The stored JSON of every case of agencies in scope (indicators filter by date).
-pub async fn states_in_scope(db: &Db, scope: &AgencyPath) -> Result<Vec<String>, StoreError> {
+/// The id and stored JSON of every case of agencies in scope (indicators
+/// filter by date; the drill-down links each case by its id).
+pub async fn states_in_scope(
+    db: &Db,
+    scope: &AgencyPath,
+) -> Result<Vec<(i64, String)>, StoreError> {
     let prefix = format!("{}%", scope.as_str());
     Ok(on_db!(db, |c| {
-        sqlx::query_scalar(
-            "SELECT c.state_json FROM cases c JOIN agencies a ON a.id = c.agency_id WHERE a.path LIKE $1 ORDER BY c.id",
+        sqlx::query_as(
+            "SELECT c.id, c.state_json FROM cases c JOIN agencies a ON a.id = c.agency_id WHERE a.path LIKE $1 ORDER BY c.id",
         )
         .bind(&prefix)
         .fetch_all(c)

@@ -19,6 +19,7 @@ pub mod law;
 pub mod log_scan;
 pub mod log_tree;
 pub mod notices;
+pub mod narratives;
 pub mod registry;
 pub mod requests;
 pub mod schema;

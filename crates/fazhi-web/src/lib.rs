@@ -23,6 +23,7 @@ pub mod public_pages;
 pub mod record_pages;
 pub mod registry_pages;
 pub mod request_pages;
+pub mod report_pages;
 pub mod routes;
 pub mod task_pages;
 pub mod transparency_pages;
@@ -36,11 +37,20 @@ use tower_http::set_header::SetResponseHeaderLayer;
 /// Largest body an extractor buffers (forms and JSON).
 pub const REQUEST_BODY_BYTES_MAX: usize = 1024 * 1024;
 
+/// Renders an annual report as PDF. The binary provides one (typst lives in
+/// its own crate, linked only by the binary); without one the PDF export
+/// answers 404 and the editor hides its button.
+pub type PdfRenderer = std::sync::Arc<
+    dyn Fn(&fazhi_report::model::AnnualReport) -> Result<Vec<u8>, String> + Send + Sync,
+>;
+
 #[derive(Clone)]
 pub struct AppState {
     pub app: App,
     /// Mark cookies `Secure` (behind HTTPS). Off for plain-HTTP local use.
     pub secure_cookies: bool,
+    /// The annual report's PDF renderer, if the binary injected one.
+    pub pdf: Option<PdfRenderer>,
 }
 
 /// The whole application router.
@@ -54,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .merge(case_pages::router())
         .merge(inspection_pages::router())
         .merge(task_pages::router())
+        .merge(report_pages::router())
         .merge(law_pages::router())
         .merge(transparency_pages::router())
         .merge(public_pages::router())

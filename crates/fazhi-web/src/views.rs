@@ -14,6 +14,7 @@ pub struct NavUser {
     pub agency_name: String,
     pub can_view_users: bool,
     pub can_manage_tokens: bool,
+    pub can_view_statistics: bool,
     pub csrf: String,
 }
 
@@ -30,6 +31,7 @@ impl Nav {
             agency_name: a.user.agency_name.clone(),
             can_view_users: role_allows(a.user.role, Action::ViewUsers),
             can_manage_tokens: role_allows(a.user.role, Action::ManageApiTokens),
+            can_view_statistics: role_allows(a.user.role, Action::ViewStatistics),
             csrf: a.csrf_token.clone().unwrap_or_default(),
         });
         Nav {

@@ -15,7 +15,8 @@ use std::time::Instant;
 pub struct BenchArgs {
     /// Which benchmark: `log` (action-log append vs raw insert), `import`,
     /// `proofs`, `cases` (case transitions vs raw insert), `draw`, `portal`
-    /// (public notice list and search under load), or `all`.
+    /// (public notice list and search under load), `report` (indicators and
+    /// annual report of a province year), or `all`.
     #[arg(default_value = "all")]
     name: String,
     /// Print one JSON object per line per measure.
@@ -49,6 +50,12 @@ pub struct BenchArgs {
     /// Seconds of load per `portal` scenario (list, search).
     #[arg(long, default_value_t = 10)]
     seconds: u64,
+    /// Inspection tasks of the province year (`report` benchmark).
+    #[arg(long, default_value_t = 1_000_000)]
+    tasks: i64,
+    /// Penalty cases of the province year (`report` benchmark).
+    #[arg(long, default_value_t = 100_000)]
+    cases: i64,
 }
 
 struct Measure {
@@ -114,6 +121,7 @@ pub async fn run(args: BenchArgs) -> Result<()> {
             })
             .await
         }
+        "report" => bench_report(&args).await,
         "all" => {
             bench_log(&args).await?;
             bench_import(&args).await?;
@@ -121,7 +129,7 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         }
         other => {
             bail!(
-                "unknown benchmark '{other}': known are log, import, proofs, cases, draw, portal, all"
+                "unknown benchmark '{other}': known are log, import, proofs, cases, draw, portal, report, all"
             )
         }
     }
@@ -882,6 +890,329 @@ fn bench_draw(args: &BenchArgs) -> Result<()> {
                 ratio: None,
             },
         );
+    }
+    Ok(())
+}
+
+/// 10:00 Beijing time on 20 January 2026: the report year 2025 is complete.
+const REPORT_BENCH_NOW_US: i64 = 1_768_874_400_000_000;
+const REPORT_BENCH_YEAR: i16 = 2025;
+
+async fn bench_report(args: &BenchArgs) -> Result<()> {
+    let dir = std::env::temp_dir().join(format!(
+        "fazhi-bench-{}",
+        fazhi_app::random_token(6).map_err(|e| anyhow::anyhow!("{e}"))?
+    ));
+    let sqlite = Db::open_sqlite(&dir).await?;
+    sqlite.migrate().await?;
+    let result = bench_report_on(args, &sqlite, "sqlite", &dir).await;
+    sqlite.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    result?;
+    if !args.no_postgres {
+        let name = format!(
+            "fazhi_bench_{}",
+            fazhi_app::random_token(6).map_err(|e| anyhow::anyhow!("{e}"))?
+        );
+        let url = fazhi_store::db::create_scratch_database(&args.pg_url, &name)
+            .await
+            .with_context(|| "PostgreSQL for the benchmark (use --no-postgres to skip)")?;
+        let pg = Db::open_postgres(&url).await?;
+        pg.migrate().await?;
+        let result = bench_report_on(args, &pg, "postgres", &std::env::temp_dir()).await;
+        pg.close().await;
+        fazhi_store::db::drop_scratch_database(&args.pg_url, &name).await?;
+        result?;
+    }
+    Ok(())
+}
+
+/// A small deterministic generator (SplitMix64): the same rows every run.
+struct Mix(u64);
+
+impl Mix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+/// Move every date in a case's JSON by `days` (the case's own order of
+/// events is kept, so the copy is as consistent as its template).
+fn shift_dates(v: &mut serde_json::Value, days: i64) {
+    match v {
+        serde_json::Value::String(s) if s.len() == 10 => {
+            if let Ok(d) = s.parse::<jiff::civil::Date>()
+                && let Ok(moved) = d.checked_add(jiff::Span::new().days(days))
+            {
+                *s = moved.to_string();
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|x| shift_dates(x, days)),
+        serde_json::Value::Object(map) => map.values_mut().for_each(|x| shift_dates(x, days)),
+        _ => {}
+    }
+}
+
+/// The province demo (`--scale province` registries, two years of demo
+/// plans, inspections and cases), plus `--tasks` inspection tasks and
+/// `--cases` cases for the report year written in bulk; then the timed part:
+/// every indicator of the province tree for the year (with last year's) and
+/// the annual report built from them, rendered to HTML and DOCX.
+async fn bench_report_on(
+    args: &BenchArgs,
+    db: &Db,
+    backend: &str,
+    dir: &std::path::Path,
+) -> Result<()> {
+    let clock = Arc::new(fazhi_app::FixedClock::new(REPORT_BENCH_NOW_US));
+    let app = App::new(db.clone(), clock, PasswordParams::FAST_FOR_TESTS, dir);
+    let err = |e: fazhi_app::AppError| anyhow::anyhow!("{e}");
+    let start = Instant::now();
+    fazhi_app::demo::seed_at_scale(&app, fazhi_app::demo::Scale::Province, &|_, _| {})
+        .await
+        .map_err(err)?;
+    let root = fazhi_store::agencies::list_all(db)
+        .await?
+        .into_iter()
+        .min_by_key(|a| (a.path.as_str().len(), a.id))
+        .context("agency tree")?;
+    let entities = raw::entity_agencies(db).await?;
+    if entities.is_empty() {
+        bail!("the province demo has no entities");
+    }
+    let now = app.now_us();
+    // One plan per level, each for its own domain, as a province year has.
+    let domains = fazhi_domain::registry::SupervisionDomain::ALL;
+    let mut plans = Vec::new();
+    {
+        let mut tx = db.begin().await?;
+        for (i, level) in ["national", "provincial", "city", "county"]
+            .iter()
+            .enumerate()
+        {
+            let domain = domains[i % domains.len()].code();
+            let id = fazhi_store::inspections::insert_plan(
+                &mut tx,
+                &fazhi_store::inspections::NewPlan {
+                    agency_id: root.id,
+                    year: i64::from(REPORT_BENCH_YEAR),
+                    level,
+                    name: "基准测试抽查计划",
+                    item_code: "BENCH",
+                    domains: domain,
+                    params_json: "{}",
+                    due_on: "2025-11-30",
+                    partners: "",
+                    yearly_cap: 0,
+                },
+                now,
+            )
+            .await?;
+            plans.push(id);
+        }
+        tx.commit().await?;
+    }
+    let seeded_s = start.elapsed().as_secs_f64();
+    // Tasks: due over the year; most done (some late), some merged into one
+    // visit, problems with opinions, a few leading to cases.
+    let start = Instant::now();
+    let mut mix = Mix(0x5EED_2025);
+    let first = raw::next_id(db, false).await?;
+    let year_start = jiff::civil::date(REPORT_BENCH_YEAR, 1, 1);
+    let today = fazhi_app::registry::today_cst(&app);
+    let bar = progress(args, args.tasks, &format!("{backend}: tasks"));
+    let mut tx = db.begin().await?;
+    let mut batch = Vec::with_capacity(20_000);
+    let mut previous: Option<(i64, i64, i64, Option<jiff::civil::Date>)> = None;
+    for n in 0..args.tasks {
+        let id = first + n;
+        let (mut entity_id, mut agency_id) = entities[mix.below(entities.len() as u64) as usize];
+        let kind = mix.below(100);
+        let (source, plan_id) = match kind {
+            0..70 => ("random", plans[mix.below(plans.len() as u64) as usize]),
+            70..95 => ("adhoc", 0),
+            _ => ("recheck", 0),
+        };
+        let due = year_start
+            .checked_add(jiff::Span::new().days(mix.below(365) as i64))
+            .unwrap_or(year_start);
+        let mut done = match mix.below(100) {
+            0..80 => due
+                .checked_sub(jiff::Span::new().days(mix.below(20) as i64))
+                .ok(),
+            80..90 => due
+                .checked_add(jiff::Span::new().days(1 + mix.below(30) as i64))
+                .ok(),
+            _ => None,
+        }
+        .filter(|d| *d < today);
+        // One done task in twenty is carried out in the previous done task's
+        // visit (综合查一次): same entity, same day, one 户次.
+        let mut visit = id;
+        if let (Some(_), Some((lead, e, a, Some(day)))) = (done, previous)
+            && mix.below(20) == 0
+        {
+            (visit, entity_id, agency_id, done) = (lead, e, a, Some(day));
+        }
+        if done.is_some() {
+            previous = Some((visit, entity_id, agency_id, done));
+        }
+        let (result, opinion, case_id) = match (done, mix.below(100)) {
+            (None, _) => ("", "", 0),
+            (Some(_), 0..80) => ("pass", "", 0),
+            (Some(_), 80..95) => ("rectify", "责令限期整改", 0),
+            (Some(_), r) => ("fail", "责令限期整改", i64::from(r >= 98)),
+        };
+        let done_on = done.map(|d| d.to_string()).unwrap_or_default();
+        batch.push(raw::BulkTask {
+            id,
+            agency_id,
+            plan_id,
+            entity_id,
+            source,
+            due_on: due.to_string(),
+            visit,
+            state: if done.is_some() { "done" } else { "assigned" },
+            done_on,
+            result,
+            opinion,
+            case_id,
+        });
+        if batch.len() == 20_000 {
+            raw::insert_tasks(&mut tx, &batch, now).await?;
+            bar.inc(batch.len() as u64);
+            batch.clear();
+        }
+    }
+    raw::insert_tasks(&mut tx, &batch, now).await?;
+    bar.finish_and_clear();
+    tx.commit().await?;
+    let tasks_s = start.elapsed().as_secs_f64();
+    // Cases: copies of the demo's cases (every stage the demo reaches), each
+    // moved by up to two months and given to an agency of the tree.
+    let start = Instant::now();
+    let templates: Vec<(i64, serde_json::Value)> = raw::case_templates(db)
+        .await?
+        .into_iter()
+        .filter_map(|(id, json)| Some((id, serde_json::from_str(&json).ok()?)))
+        .collect();
+    if templates.is_empty() {
+        bail!("the province demo has no cases to copy");
+    }
+    let first = raw::next_id(db, true).await?;
+    let mut tx = db.begin().await?;
+    let mut batch = Vec::with_capacity(5_000);
+    for n in 0..args.cases {
+        let (template_id, json) = &templates[mix.below(templates.len() as u64) as usize];
+        let mut json = json.clone();
+        shift_dates(&mut json, mix.below(121) as i64 - 60);
+        batch.push(raw::BulkCase {
+            id: first + n,
+            agency_id: entities[mix.below(entities.len() as u64) as usize].1,
+            template_id: *template_id,
+            state_json: json.to_string(),
+        });
+        if batch.len() == 5_000 {
+            raw::insert_cases(&mut tx, &batch).await?;
+            batch.clear();
+        }
+    }
+    raw::insert_cases(&mut tx, &batch).await?;
+    tx.commit().await?;
+    let cases_s = start.elapsed().as_secs_f64();
+    fazhi_app::transparency::make_checkpoint(&app, true)
+        .await
+        .map_err(err)?;
+    if !args.json {
+        println!(
+            "{backend}: province demo {seeded_s:.1} s, {} tasks {tasks_s:.1} s, {} cases {cases_s:.1} s",
+            args.tasks, args.cases
+        );
+    }
+    // The measured part, three times (the median is reported).
+    let mut runs = Vec::new();
+    let mut last = None;
+    for _ in 0..3 {
+        let start = Instant::now();
+        let figures = fazhi_app::indicators::compute(&app, root.id, REPORT_BENCH_YEAR)
+            .await
+            .map_err(err)?;
+        let indicators_s = start.elapsed().as_secs_f64();
+        let narrative =
+            fazhi_app::annual_report::latest_narratives(&app, root.id, REPORT_BENCH_YEAR)
+                .await
+                .map_err(err)?;
+        let report = fazhi_app::annual_report::build(
+            &figures,
+            &narrative,
+            fazhi_report::model::Script::Simplified,
+            "bench",
+        );
+        let html = fazhi_report::html::to_html(&report, &|_| None);
+        let docx = fazhi_report::docx::to_docx(&report)?;
+        let total_s = start.elapsed().as_secs_f64();
+        runs.push((total_s, indicators_s, html.len() + docx.len()));
+        last = Some(figures);
+    }
+    runs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (total_s, indicators_s, _) = runs[1];
+    report(
+        args,
+        &Measure {
+            name: format!("report_{backend}_indicators_s"),
+            value: indicators_s,
+            unit: "s",
+            baseline: None,
+            ratio: None,
+        },
+    );
+    report(
+        args,
+        &Measure {
+            name: format!("report_{backend}_indicators_and_report_s"),
+            value: total_s,
+            unit: "s",
+            baseline: None,
+            ratio: None,
+        },
+    );
+    if let Some(f) = last {
+        let figures: serde_json::Map<String, serde_json::Value> = f
+            .figures
+            .iter()
+            .filter(|x| x.value.is_some())
+            .map(|x| {
+                (
+                    x.definition.id.to_owned(),
+                    serde_json::json!(f.text(x.definition.id)),
+                )
+            })
+            .collect();
+        if args.json {
+            println!(
+                "{}",
+                serde_json::json!({
+                    "name": format!("report_{backend}_figures"),
+                    "agency": f.agency_name,
+                    "year": f.year,
+                    "tasks_inserted": args.tasks,
+                    "cases_inserted": args.cases,
+                    "checkpoint_size": f.checkpoint.as_ref().map(|c| c.0),
+                    "figures": figures,
+                })
+            );
+        } else {
+            for (id, v) in &figures {
+                println!("  {id:<32} {}", v.as_str().unwrap_or_default());
+            }
+        }
     }
     Ok(())
 }

@@ -162,6 +162,7 @@ async fn run_on(args: &PortalArgs, db: &Db, backend: &str, dir: &std::path::Path
     let state = fazhi_web::AppState {
         app: app.clone(),
         secure_cookies: false,
+        pdf: None,
     };
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(async move {

@@ -54,6 +54,10 @@ struct ServeArgs {
     /// Seconds between automatic signed checkpoints (made only when the log grew).
     #[arg(long, env = "FAZHI_CHECKPOINT_INTERVAL_S", default_value_t = fazhi_app::transparency::CHECKPOINT_INTERVAL_S_DEFAULT)]
     checkpoint_interval_s: u64,
+    /// Directories with the fonts for charts and the report PDF (a CJK font
+    /// is needed); default /usr/share/fonts.
+    #[arg(long = "font-dir", env = "FAZHI_FONT_DIR")]
+    font_dirs: Vec<PathBuf>,
 }
 
 #[derive(Args, Clone)]
@@ -360,9 +364,25 @@ async fn serve(app: App, args: &ServeArgs) -> Result<()> {
             }
         }
     });
+    let font_dirs = if args.font_dirs.is_empty() {
+        vec![PathBuf::from("/usr/share/fonts")]
+    } else {
+        args.font_dirs.clone()
+    };
+    // Charts measure CJK labels with a CJK font once one is registered; it
+    // is read in the background so start-up does not wait on the font files.
+    let chart_dirs = font_dirs.clone();
+    tokio::task::spawn_blocking(move || {
+        for dir in &chart_dirs {
+            if let Err(e) = fazhi_report::chart::register_fonts(dir) {
+                tracing::warn!(error = %e, "chart fonts");
+            }
+        }
+    });
     let state = fazhi_web::AppState {
         app,
         secure_cookies: args.secure_cookies,
+        pdf: Some(pdf_renderer(font_dirs)),
     };
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
@@ -1034,7 +1054,11 @@ async fn write_report(
     } else {
         Script::Simplified
     };
-    let mut report = fazhi_app::annual_report::build(&figures, &Default::default(), script, &now);
+    // The staff-written text the report editor saved (latest version of each part).
+    let narrative = fazhi_app::annual_report::latest_narratives(&app, agency, year)
+        .await
+        .unwrap_or_else(|e| fail(&e));
+    let mut report = fazhi_app::annual_report::build(&figures, &narrative, script, &now);
     if traditional {
         report = to_traditional(report);
     }
@@ -1059,6 +1083,22 @@ async fn write_report(
         bytes.len()
     );
     Ok(())
+}
+
+/// The report editor's PDF export: typst, linked only by this binary, with
+/// the fonts loaded on the first PDF and kept.
+fn pdf_renderer(font_dirs: Vec<PathBuf>) -> fazhi_web::PdfRenderer {
+    let fonts: std::sync::Arc<std::sync::OnceLock<Result<fazhi_report_pdf::PdfFonts, String>>> =
+        std::sync::Arc::default();
+    std::sync::Arc::new(move |report: &fazhi_report::model::AnnualReport| {
+        let fonts = fonts.get_or_init(|| {
+            fazhi_report_pdf::PdfFonts::load(&font_dirs).map_err(|e| e.to_string())
+        });
+        match fonts {
+            Ok(f) => fazhi_report_pdf::render(report, f).map_err(|e| e.to_string()),
+            Err(e) => Err(e.clone()),
+        }
+    })
 }
 
 /// Convert every text of the report to traditional characters (OpenCC).

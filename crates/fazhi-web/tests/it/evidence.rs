@@ -72,6 +72,7 @@ async fn an_upload_over_the_limit_or_with_bad_metadata_stores_nothing() {
         t.router = fazhi_web::router(fazhi_web::AppState {
             app: t.app.clone(),
             secure_cookies: false,
+            pdf: None,
         });
         let mut officer = t.login_ok("dh.officer2").await;
         let before = t.event_count().await;

@@ -89,6 +89,7 @@ impl TestApp {
         let router = fazhi_web::router(fazhi_web::AppState {
             app: app.clone(),
             secure_cookies: false,
+            pdf: None,
         });
         TestApp {
             router,

@@ -16,6 +16,7 @@ mod public;
 mod record_pages;
 mod registry;
 mod requests;
+mod report;
 mod route_matrix;
 mod scope;
 mod tasks;
