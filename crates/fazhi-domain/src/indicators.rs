@@ -655,7 +655,6 @@ pub fn request_values(requests: &[Request], period: Period) -> BTreeMap<&'static
     out
 }
 
-/// Case indicators for `period`: decisions by their date, filings by theirs.
 /// The ids [`case_members`] answers, in report order.
 pub const CASE_INDICATORS: [&str; 12] = [
     "cases.filed",
