@@ -227,7 +227,7 @@ fn list_path(rng: &mut Lcg, n: i64) -> String {
 fn search_path(rng: &mut Lcg) -> String {
     let q = rng.pick(QUERIES);
     let mut path = format!("/public/notices?q={}", fazhi_web::auth::percent_encode(q));
-    if rng.next() % 3 == 0 {
+    if rng.next().is_multiple_of(3) {
         path.push_str(&format!("&year={}", 2024 + rng.next() % 3));
     }
     path

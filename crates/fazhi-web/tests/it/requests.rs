@@ -37,18 +37,16 @@ async fn agency_of(t: &TestApp, username: &str) -> String {
         .to_string()
 }
 
-fn request_id(t: &TestApp) -> impl std::future::Future<Output = i64> + '_ {
-    async move {
-        let events = fazhi_store::events::range(&t.app.db, 1, 100_000)
-            .await
-            .unwrap();
-        let last = events
-            .iter()
-            .rev()
-            .find(|e| e.kind == "request.submitted")
-            .expect("a submitted request");
-        last.subject.trim_start_matches("request:").parse().unwrap()
-    }
+async fn request_id(t: &TestApp) -> i64 {
+    let events = fazhi_store::events::range(&t.app.db, 1, 100_000)
+        .await
+        .unwrap();
+    let last = events
+        .iter()
+        .rev()
+        .find(|e| e.kind == "request.submitted")
+        .expect("a submitted request");
+    last.subject.trim_start_matches("request:").parse().unwrap()
 }
 
 #[tokio::test]
