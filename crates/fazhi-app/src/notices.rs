@@ -545,7 +545,7 @@ pub async fn sweep_expired(app: &App) -> Result<usize, AppError> {
             let path = AgencyPath::parse(&row.agency_path)
                 .ok_or_else(|| AppError::Internal(format!("notice {}: bad agency path", row.id)))?;
             let cal = crate::law::calendar_for(app, Some(&path)).await?;
-            let jurisdiction = cases::province_of(&path_region(app, row.agency_id).await?);
+            let jurisdiction = cases::jurisdiction_of(app, row.agency_id).await?;
             let ctx = Ctx {
                 today,
                 actor: 0,
@@ -577,13 +577,6 @@ pub async fn sweep_expired(app: &App) -> Result<usize, AppError> {
         }
         tx.commit().await?;
     }
-}
-
-async fn path_region(app: &App, agency_id: i64) -> Result<String, AppError> {
-    Ok(fazhi_store::agencies::get(&app.db, agency_id)
-        .await?
-        .map(|a| a.region_code)
-        .unwrap_or_default())
 }
 
 /// What the public asks the notice list for.
@@ -618,10 +611,14 @@ pub async fn public_page(app: &App, q: &PublicQuery) -> Result<PublicPage, AppEr
         };
         // A query with no searchable term (only punctuation) finds nothing
         // rather than everything.
-        Some(built.unwrap_or_else(|| match app.db.backend() {
-            fazhi_store::Backend::Sqlite => "\"\u{1}\"".to_owned(),
-            fazhi_store::Backend::Postgres => "'\u{1}'".to_owned(),
-        }))
+        let Some(built) = built else {
+            return Ok(PublicPage {
+                table: public::notices_table(&[]),
+                ids: Vec::new(),
+                next_before: None,
+            });
+        };
+        Some(built)
     };
     let filter = PublicFilter {
         year: q.year,

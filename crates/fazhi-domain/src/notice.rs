@@ -345,9 +345,6 @@ impl Command {
     }
 }
 
-/// Longest reply a party may add, in characters: a statement, not a file.
-pub const REPLY_MAX_CHARS: usize = 2_000;
-
 /// Apply a command: the next notice, or a refusal naming the rule.
 pub fn apply(notice: &Notice, cmd: &Command, ctx: &Ctx) -> Result<Notice, Refusal> {
     let mut next = notice.clone();
@@ -428,12 +425,14 @@ pub fn apply(notice: &Notice, cmd: &Command, ctx: &Ctx) -> Result<Notice, Refusa
         },
         Command::Reply { text } => match notice.state {
             NoticeState::Published => {
-                if text.chars().count() > REPLY_MAX_CHARS {
+                // A statement, not a file: the rule bounds its length.
+                let max = param(ctx, "pub_party_reply", "max_chars")?;
+                if i64::try_from(text.chars().count()).unwrap_or(i64::MAX) > max {
                     return Err(refuse(
                         ctx,
                         "pub_party_reply",
-                        format!("“回应”不得超过 {REPLY_MAX_CHARS} 字"),
-                        format!("'reply' must be at most {REPLY_MAX_CHARS} characters"),
+                        format!("“回应”不得超过 {max} 字"),
+                        format!("'reply' must be at most {max} characters"),
                     ));
                 }
                 next.reply = text.trim().to_owned();
@@ -667,8 +666,9 @@ mod tests {
             apply(&p, &reply, &ctx(date(2025, 3, 5))).unwrap().reply,
             "我单位已完成整改。"
         );
+        let max = param(&ctx(date(2025, 3, 5)), "pub_party_reply", "max_chars").unwrap();
         let long = Command::Reply {
-            text: "字".repeat(REPLY_MAX_CHARS + 1),
+            text: "字".repeat(usize::try_from(max).unwrap() + 1),
         };
         assert_eq!(
             apply(&p, &long, &ctx(date(2025, 3, 5)))

@@ -6,13 +6,13 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
 use crate::i18n::Tr;
-use crate::views::Nav;
+use crate::views::{Nav, render};
 use askama::Template;
 use axum::Router;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use fazhi_app::AppError;
 use fazhi_app::cases::{self, CaseView, OpenInput, Queue, StepInput, SummaryInput};
@@ -49,15 +49,6 @@ async fn document_stylesheet() -> Response {
         include_str!("../static/document.css"),
     )
         .into_response()
-}
-
-fn render<T: Template>(view: &T, status: StatusCode, tr: Tr) -> Response {
-    match view.render() {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => {
-            PageError::new(AppError::Internal(format!("template: {e}")), tr.lang).into_response()
-        }
-    }
 }
 
 fn stage_name(tr: Tr, s: Stage) -> &'static str {

@@ -5,13 +5,13 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
 use crate::i18n::Tr;
-use crate::views::Nav;
+use crate::views::{Nav, render};
 use askama::Template;
 use axum::Router;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, State};
 use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use fazhi_app::AppError;
 use fazhi_app::inspections::{self, LEVELS, PlanInput};
@@ -26,15 +26,6 @@ pub fn router() -> Router<AppState> {
         .route("/inspections/draws/{id}/draw", post(run_draw))
         .route("/draws/{id}", get(public_draw))
         .route("/draws/{id}/record.json", get(public_record))
-}
-
-fn render<T: Template>(view: &T, status: StatusCode, tr: Tr) -> Response {
-    match view.render() {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => {
-            PageError::new(AppError::Internal(format!("template: {e}")), tr.lang).into_response()
-        }
-    }
 }
 
 pub struct PlanLine {

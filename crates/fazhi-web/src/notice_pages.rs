@@ -7,13 +7,13 @@ use crate::auth::PageUser;
 use crate::error::PageError;
 use crate::i18n::Tr;
 use crate::public_pages::{chrome, reading_for, render as render_public};
-use crate::views::Nav;
+use crate::views::{Nav, message, render};
 use askama::Template;
 use axum::Router;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use fazhi_app::AppError;
 use fazhi_app::notices::{self, NoticeStep, NoticeView, PermitInput, PublicQuery};
@@ -272,19 +272,6 @@ async fn public_notice(
 }
 
 // ------------------------------------------------------------ back office
-
-fn render<T: Template>(view: &T, status: StatusCode, tr: Tr) -> Response {
-    match view.render() {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => {
-            PageError::new(AppError::Internal(format!("template: {e}")), tr.lang).into_response()
-        }
-    }
-}
-
-fn message(tr: Tr, e: &AppError) -> String {
-    tr.pick(&e.message_zh(), &e.message_en()).to_owned()
-}
 
 /// A notice as a line of the back-office list.
 pub struct Line {

@@ -5,7 +5,7 @@ use crate::auth::{
     self, LOGIN_CSRF_COOKIE, PageLang, PageUser, RequestAuth, SESSION_COOKIE, safe_next, set_cookie,
 };
 use crate::error::PageError;
-use crate::i18n::{Lang, Tr};
+use crate::i18n::Lang;
 use crate::views::*;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -45,13 +45,6 @@ fn render(page: impl Template, status: StatusCode, lang: Lang) -> Response {
         Err(e) => {
             PageError::new(AppError::Internal(format!("template: {e}")), lang).into_response()
         }
-    }
-}
-
-fn message(tr: Tr, e: &AppError) -> String {
-    match tr.lang {
-        Lang::Zh => e.message_zh(),
-        Lang::En => e.message_en(),
     }
 }
 

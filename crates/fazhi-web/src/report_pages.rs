@@ -9,13 +9,13 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
 use crate::i18n::Tr;
-use crate::views::Nav;
+use crate::views::{Nav, render};
 use askama::Template;
 use axum::Router;
 use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Form, Query, State};
 use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use fazhi_app::AppError;
 use fazhi_app::annual_report::NarrativeRow;
@@ -35,15 +35,6 @@ pub fn router() -> Router<AppState> {
         .route("/report/narrative", post(save))
         .route("/report/version", get(version))
         .route("/report/export", get(export))
-}
-
-fn render<T: Template>(view: &T, status: StatusCode, tr: Tr) -> Response {
-    match view.render() {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => {
-            PageError::new(AppError::Internal(format!("template: {e}")), tr.lang).into_response()
-        }
-    }
 }
 
 /// An agency the caller may pick in the filter.

@@ -11,7 +11,7 @@ use crate::auth::{LOGIN_CSRF_COOKIE, PageUser, RequestAuth};
 use crate::error::PageError;
 use crate::i18n::Tr;
 use crate::public_pages::{Chrome, PublicQuery, chrome, reading};
-use crate::views::Nav;
+use crate::views::{Nav, message};
 use askama::Template;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Extension, Form, Path, Query, State};
@@ -42,10 +42,6 @@ fn form_route(disclosure: bool) -> MethodRouter<AppState> {
     get(move |state, headers, auth, uri| new_form(state, headers, auth, uri, disclosure)).post(
         move |state, headers, auth, uri, form| submit(state, headers, auth, uri, form, disclosure),
     )
-}
-
-fn message(tr: Tr, e: &AppError) -> String {
-    tr.pick(&e.message_zh(), &e.message_en()).to_owned()
 }
 
 fn html<T: Template>(view: &T, status: StatusCode, tr: Tr, hant: bool) -> Response {

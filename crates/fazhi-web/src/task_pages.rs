@@ -7,13 +7,13 @@ use crate::AppState;
 use crate::auth::{LOGIN_CSRF_COOKIE, PageUser};
 use crate::error::PageError;
 use crate::i18n::Tr;
-use crate::views::Nav;
+use crate::views::{Nav, message, render};
 use askama::Template;
 use axum::Router;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use fazhi_app::AppError;
 use fazhi_app::inspection_tasks::TaskRow;
@@ -39,19 +39,6 @@ pub fn router() -> Router<AppState> {
         .route("/inspections/stats", get(stats_page))
         .route("/check/{code}", get(public_check))
         .route("/check/{code}/rate", post(rate))
-}
-
-fn render<T: Template>(view: &T, status: StatusCode, tr: Tr) -> Response {
-    match view.render() {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => {
-            PageError::new(AppError::Internal(format!("template: {e}")), tr.lang).into_response()
-        }
-    }
-}
-
-fn message(tr: Tr, e: &AppError) -> String {
-    tr.pick(&e.message_zh(), &e.message_en()).to_owned()
 }
 
 /// A task as a line of a list.

@@ -1,8 +1,12 @@
 //! View models: plain data the templates print. All decisions (what to show,
 //! labels, formatting) are made here, not in templates.
 
+use crate::error::PageError;
 use crate::i18n::{Lang, Tr};
 use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use fazhi_app::AppError;
 use fazhi_app::auth::Authenticated;
 use fazhi_app::home::format_instant_cst;
 use fazhi_domain::action_log::{Event, EventKind};
@@ -220,6 +224,21 @@ fn escape(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+/// A back-office page, or the error page if its template fails.
+pub(crate) fn render<T: Template>(view: &T, status: StatusCode, tr: Tr) -> Response {
+    match view.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            PageError::new(AppError::Internal(format!("template: {e}")), tr.lang).into_response()
+        }
+    }
+}
+
+/// An error's message in the reader's language, for the form it refuses.
+pub(crate) fn message(tr: Tr, e: &AppError) -> String {
+    tr.pick(&e.message_zh(), &e.message_en()).to_owned()
 }
 
 #[cfg(test)]

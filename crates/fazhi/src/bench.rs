@@ -135,6 +135,61 @@ pub async fn run(args: BenchArgs) -> Result<()> {
     }
 }
 
+/// A scratch database for one half of a benchmark: an empty, migrated
+/// SQLite file in a temporary directory, or a PostgreSQL database created
+/// on the server; `finish` removes it.
+pub(crate) struct Scratch {
+    pub db: Db,
+    /// Where the benchmark's app keeps files (the SQLite directory, or the temp dir).
+    pub dir: std::path::PathBuf,
+    /// The PostgreSQL server and the scratch database's name, to drop it.
+    postgres: Option<(String, String)>,
+}
+
+pub(crate) async fn scratch_sqlite() -> Result<Scratch> {
+    let dir = std::env::temp_dir().join(format!(
+        "fazhi-bench-{}",
+        fazhi_app::random_token(6).map_err(|e| anyhow::anyhow!("{e}"))?
+    ));
+    let db = Db::open_sqlite(&dir).await?;
+    db.migrate().await?;
+    Ok(Scratch {
+        db,
+        dir,
+        postgres: None,
+    })
+}
+
+pub(crate) async fn scratch_postgres(pg_url: &str) -> Result<Scratch> {
+    let name = format!(
+        "fazhi_bench_{}",
+        fazhi_app::random_token(6).map_err(|e| anyhow::anyhow!("{e}"))?
+    );
+    let url = fazhi_store::db::create_scratch_database(pg_url, &name)
+        .await
+        .with_context(|| "PostgreSQL for the benchmark (use --no-postgres to skip)")?;
+    let db = Db::open_postgres(&url).await?;
+    db.migrate().await?;
+    Ok(Scratch {
+        db,
+        dir: std::env::temp_dir(),
+        postgres: Some((pg_url.to_owned(), name)),
+    })
+}
+
+impl Scratch {
+    pub(crate) async fn finish(self) -> Result<()> {
+        self.db.close().await;
+        match self.postgres {
+            Some((server, name)) => fazhi_store::db::drop_scratch_database(&server, &name).await?,
+            None => {
+                let _ = std::fs::remove_dir_all(&self.dir);
+            }
+        }
+        Ok(())
+    }
+}
+
 fn payload(i: i64) -> String {
     format!(r#"{{"case":"X卫罚〔2026〕{i}号","step":"filing"}}"#)
 }
@@ -434,30 +489,15 @@ async fn bench_import(args: &BenchArgs) -> Result<()> {
 /// of each, and every proof checked against the root.
 async fn bench_proofs(args: &BenchArgs) -> Result<()> {
     if !args.no_sqlite {
-        let dir = std::env::temp_dir().join(format!(
-            "fazhi-bench-{}",
-            fazhi_app::random_token(6).map_err(|e| anyhow::anyhow!("{e}"))?
-        ));
-        let db = Db::open_sqlite(&dir).await?;
-        db.migrate().await?;
-        let result = bench_proofs_on(args, &db, "sqlite", &dir).await;
-        db.close().await;
-        let _ = std::fs::remove_dir_all(&dir);
+        let s = scratch_sqlite().await?;
+        let result = bench_proofs_on(args, &s.db, "sqlite", &s.dir).await;
+        s.finish().await?;
         result?;
     }
     if !args.no_postgres {
-        let name = format!(
-            "fazhi_bench_{}",
-            fazhi_app::random_token(6).map_err(|e| anyhow::anyhow!("{e}"))?
-        );
-        let url = fazhi_store::db::create_scratch_database(&args.pg_url, &name)
-            .await
-            .with_context(|| "PostgreSQL for the benchmark (use --no-postgres to skip)")?;
-        let pg = Db::open_postgres(&url).await?;
-        pg.migrate().await?;
-        let result = bench_proofs_on(args, &pg, "postgres", &std::env::temp_dir()).await;
-        pg.close().await;
-        fazhi_store::db::drop_scratch_database(&args.pg_url, &name).await?;
+        let s = scratch_postgres(&args.pg_url).await?;
+        let result = bench_proofs_on(args, &s.db, "postgres", &s.dir).await;
+        s.finish().await?;
         result?;
     }
     Ok(())
@@ -591,18 +631,9 @@ async fn bench_cases(args: &BenchArgs) -> Result<()> {
     sqlite.close().await;
     let _ = std::fs::remove_dir_all(&dir);
     if !args.no_postgres {
-        let name = format!(
-            "fazhi_bench_{}",
-            fazhi_app::random_token(6).map_err(|e| anyhow::anyhow!("{e}"))?
-        );
-        let url = fazhi_store::db::create_scratch_database(&args.pg_url, &name)
-            .await
-            .with_context(|| "PostgreSQL for the benchmark (use --no-postgres to skip)")?;
-        let pg = Db::open_postgres(&url).await?;
-        pg.migrate().await?;
-        let result = bench_cases_on(args, &pg, "postgres", &std::env::temp_dir()).await;
-        pg.close().await;
-        fazhi_store::db::drop_scratch_database(&args.pg_url, &name).await?;
+        let s = scratch_postgres(&args.pg_url).await?;
+        let result = bench_cases_on(args, &s.db, "postgres", &s.dir).await;
+        s.finish().await?;
         result?;
     }
     Ok(())
@@ -899,29 +930,14 @@ const REPORT_BENCH_NOW_US: i64 = 1_768_874_400_000_000;
 const REPORT_BENCH_YEAR: i16 = 2025;
 
 async fn bench_report(args: &BenchArgs) -> Result<()> {
-    let dir = std::env::temp_dir().join(format!(
-        "fazhi-bench-{}",
-        fazhi_app::random_token(6).map_err(|e| anyhow::anyhow!("{e}"))?
-    ));
-    let sqlite = Db::open_sqlite(&dir).await?;
-    sqlite.migrate().await?;
-    let result = bench_report_on(args, &sqlite, "sqlite", &dir).await;
-    sqlite.close().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    let s = scratch_sqlite().await?;
+    let result = bench_report_on(args, &s.db, "sqlite", &s.dir).await;
+    s.finish().await?;
     result?;
     if !args.no_postgres {
-        let name = format!(
-            "fazhi_bench_{}",
-            fazhi_app::random_token(6).map_err(|e| anyhow::anyhow!("{e}"))?
-        );
-        let url = fazhi_store::db::create_scratch_database(&args.pg_url, &name)
-            .await
-            .with_context(|| "PostgreSQL for the benchmark (use --no-postgres to skip)")?;
-        let pg = Db::open_postgres(&url).await?;
-        pg.migrate().await?;
-        let result = bench_report_on(args, &pg, "postgres", &std::env::temp_dir()).await;
-        pg.close().await;
-        fazhi_store::db::drop_scratch_database(&args.pg_url, &name).await?;
+        let s = scratch_postgres(&args.pg_url).await?;
+        let result = bench_report_on(args, &s.db, "postgres", &s.dir).await;
+        s.finish().await?;
         result?;
     }
     Ok(())

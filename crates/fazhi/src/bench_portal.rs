@@ -7,6 +7,7 @@
 //! slow server cannot hide its queueing). Reports p50/p95/p99 of list pages
 //! and of searches, the achieved rate, and the process's memory.
 
+use crate::bench::{scratch_postgres, scratch_sqlite};
 use anyhow::{Context, Result, bail};
 use fazhi_app::password::PasswordParams;
 use fazhi_app::{App, SystemClock};
@@ -109,29 +110,14 @@ pub struct PortalArgs {
 }
 
 pub async fn run(args: &PortalArgs) -> Result<()> {
-    let dir = std::env::temp_dir().join(format!(
-        "fazhi-bench-portal-{}",
-        fazhi_app::random_token(6).map_err(|e| anyhow::anyhow!("{e}"))?
-    ));
-    let sqlite = Db::open_sqlite(&dir).await?;
-    sqlite.migrate().await?;
-    let result = run_on(args, &sqlite, "sqlite", &dir).await;
-    sqlite.close().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    let s = scratch_sqlite().await?;
+    let result = run_on(args, &s.db, "sqlite", &s.dir).await;
+    s.finish().await?;
     result?;
     if !args.no_postgres {
-        let name = format!(
-            "fazhi_bench_{}",
-            fazhi_app::random_token(6).map_err(|e| anyhow::anyhow!("{e}"))?
-        );
-        let url = fazhi_store::db::create_scratch_database(&args.pg_url, &name)
-            .await
-            .with_context(|| "PostgreSQL for the benchmark (use --no-postgres to skip)")?;
-        let pg = Db::open_postgres(&url).await?;
-        pg.migrate().await?;
-        let result = run_on(args, &pg, "postgres", &std::env::temp_dir()).await;
-        pg.close().await;
-        fazhi_store::db::drop_scratch_database(&args.pg_url, &name).await?;
+        let s = scratch_postgres(&args.pg_url).await?;
+        let result = run_on(args, &s.db, "postgres", &s.dir).await;
+        s.finish().await?;
         result?;
     }
     Ok(())
@@ -301,8 +287,8 @@ async fn load(args: &PortalArgs, db: &Db, backend: &str) -> Result<()> {
                 agencies[ai].id,
                 DOMAINS[ti],
                 number,
-                decided,
-                until,
+                (i64::from(decided.year()), decided.to_string()),
+                until.to_string(),
                 party,
                 title,
                 search,
@@ -312,15 +298,25 @@ async fn load(args: &PortalArgs, db: &Db, backend: &str) -> Result<()> {
         let rows: Vec<(NewNotice<'_>, Lifecycle)> = owned
             .iter()
             .map(
-                |(agency_id, domain, number, decided, until, party, title, search, facts)| {
+                |(
+                    agency_id,
+                    domain,
+                    number,
+                    (year, decided),
+                    until,
+                    party,
+                    title,
+                    search,
+                    facts,
+                )| {
                     (
                         NewNotice {
                             agency_id: *agency_id,
                             kind: "penalty",
                             case_id: 0,
                             number,
-                            decided_on: "",
-                            year: i64::from(decided.year()),
+                            decided_on: decided,
+                            year: *year,
                             domain,
                             party_name: party,
                             party_kind: "organisation",
@@ -333,21 +329,15 @@ async fn load(args: &PortalArgs, db: &Db, backend: &str) -> Result<()> {
                         },
                         Lifecycle {
                             state: "published".into(),
-                            due_on: decided.to_string(),
-                            published_on: decided.to_string(),
-                            shortest_until: decided.to_string(),
-                            until_on: until.to_string(),
+                            due_on: decided.clone(),
+                            published_on: decided.clone(),
+                            shortest_until: decided.clone(),
+                            until_on: until.clone(),
                             ..Lifecycle::default()
                         },
                     )
                 },
             )
-            .collect();
-        let decided_texts: Vec<String> = owned.iter().map(|o| o.3.to_string()).collect();
-        let rows: Vec<(NewNotice<'_>, Lifecycle)> = rows
-            .into_iter()
-            .zip(&decided_texts)
-            .map(|((n, l), d)| (NewNotice { decided_on: d, ..n }, l))
             .collect();
         let mut tx = db.begin().await?;
         fazhi_store::notices::bulk_insert(&mut tx, next_id, &rows, now).await?;
