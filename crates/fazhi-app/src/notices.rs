@@ -476,16 +476,7 @@ pub async fn act(
             reason: step.text.clone(),
         },
         "repair" => {
-            if !matches!(
-                actor.role,
-                Role::AgencyHead | Role::SectionHead | Role::SystemAdmin
-            ) {
-                return Err(AppError::Denied(fazhi_domain::authz::Denied::Role {
-                    role_zh: actor.role.name_zh(),
-                    role_en: actor.role.name_en(),
-                    action: Action::ManageNotices,
-                }));
-            }
+            authorize(actor, Action::RepairCredit, None)?;
             Command::Repair {
                 note: step.text.clone(),
             }

@@ -1399,8 +1399,15 @@ pub async fn import(
         fazhi_store::history::record(&mut tx, record_kind, &touched, event.id).await?;
     }
     tx.commit().await?;
+    if outcome.inserted >= BULK_IMPORT_ROWS {
+        app.db.refresh_statistics().await?;
+    }
     Ok(outcome)
 }
+
+/// Inserted rows from which an import refreshes the planner's statistics
+/// (a registry of this size or larger changes the best query plans).
+const BULK_IMPORT_ROWS: usize = 10_000;
 
 /// Rows per page on registry lists.
 pub const REGISTRY_PAGE_ROWS: i64 = 50;

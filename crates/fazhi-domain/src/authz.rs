@@ -51,6 +51,9 @@ pub enum Action {
     ViewRatings,
     /// Manage public notices (双公示): register permit decisions, publish, withdraw, record replies and credit repair.
     ManageNotices,
+    /// Take a notice down early after credit repair (信用修复): a head's decision,
+    /// because it ends a publicity period the credit rules set.
+    RepairCredit,
     /// See complaints, reports and disclosure requests of the scope.
     ViewRequests,
     /// Handle them: intake, assignment, replies (the request machine checks who may extend).
@@ -62,7 +65,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 23] = [
         Action::ViewHome,
         Action::ViewAgencies,
         Action::ManageAgencies,
@@ -81,6 +84,7 @@ impl Action {
         Action::Inspect,
         Action::ViewRatings,
         Action::ManageNotices,
+        Action::RepairCredit,
         Action::ViewRequests,
         Action::HandleRequests,
         Action::ViewStatistics,
@@ -118,8 +122,8 @@ pub fn role_allows(role: Role, action: Action) -> bool {
         Role::AgencyHead | Role::SectionHead => match action {
             ViewHome | ViewAgencies | ViewUsers | ViewActionLog | AddEvidence | ViewEvidence
             | ViewRegistry | ManageRegistry | ViewLaw | ViewCases | HandleCases
-            | PlanInspections | Inspect | ViewRatings | ManageNotices | ViewRequests
-            | HandleRequests | ViewStatistics | EditReport => true,
+            | PlanInspections | Inspect | ViewRatings | ManageNotices | RepairCredit
+            | ViewRequests | HandleRequests | ViewStatistics | EditReport => true,
             ManageAgencies | ManageUsers | ManageApiTokens => false,
         },
         Role::Officer => match action {
@@ -127,7 +131,7 @@ pub fn role_allows(role: Role, action: Action) -> bool {
             | ViewLaw | ViewCases | HandleCases | Inspect | ManageNotices | ViewRequests
             | HandleRequests => true,
             ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | ManageRegistry
-            | PlanInspections | ViewRatings | ViewStatistics | EditReport => false,
+            | PlanInspections | ViewRatings | ViewStatistics | EditReport | RepairCredit => false,
         },
         // Reviewers review cases (the case machine lets them do nothing else);
         // advisers and read-only users read. None collects evidence.
@@ -137,21 +141,21 @@ pub fn role_allows(role: Role, action: Action) -> bool {
             | ViewCases | HandleCases | ViewRequests | ViewStatistics | EditReport => true,
             ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | AddEvidence
             | ManageRegistry | PlanInspections | Inspect | ViewRatings | ManageNotices
-            | HandleRequests => false,
+            | RepairCredit | HandleRequests => false,
         },
         Role::LegalAdviser => match action {
             ViewHome | ViewAgencies | ViewActionLog | ViewEvidence | ViewRegistry | ViewLaw
             | ViewCases | ViewRequests | ViewStatistics | EditReport => true,
             ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | AddEvidence
             | ManageRegistry | HandleCases | PlanInspections | Inspect | ViewRatings
-            | ManageNotices | HandleRequests => false,
+            | ManageNotices | RepairCredit | HandleRequests => false,
         },
         Role::ReadOnly => match action {
             ViewHome | ViewAgencies | ViewActionLog | ViewEvidence | ViewRegistry | ViewLaw
             | ViewCases | ViewStatistics | ViewRequests => true,
             ViewUsers | ManageAgencies | ManageUsers | ManageApiTokens | AddEvidence
             | ManageRegistry | HandleCases | PlanInspections | Inspect | ViewRatings
-            | EditReport | ManageNotices | HandleRequests => false,
+            | EditReport | ManageNotices | RepairCredit | HandleRequests => false,
         },
     }
 }
@@ -182,6 +186,20 @@ mod tests {
             role,
             agency_id: 0,
             agency_path: path,
+        }
+    }
+
+    #[test]
+    fn only_heads_and_the_system_admin_take_notices_down_after_credit_repair() {
+        for role in Role::ALL {
+            assert_eq!(
+                role_allows(role, Action::RepairCredit),
+                matches!(
+                    role,
+                    Role::SystemAdmin | Role::AgencyHead | Role::SectionHead
+                ),
+                "{role:?}"
+            );
         }
     }
 

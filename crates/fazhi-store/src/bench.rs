@@ -111,15 +111,6 @@ pub async fn load_nodes(
     }
 }
 
-/// Refresh the planner's statistics after a bulk load (PostgreSQL; a
-/// database grown by appends has them from autovacuum).
-pub async fn analyze_nodes(db: &Db) -> Result<(), StoreError> {
-    if let Db::Postgres(pool) = db {
-        sqlx::query("ANALYZE log_nodes").execute(pool).await?;
-    }
-    Ok(())
-}
-
 /// One inspection task of the `report` benchmark's province year, written
 /// directly (the benchmark times the indicators, not the use cases that
 /// would normally write these rows).

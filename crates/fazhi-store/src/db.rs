@@ -181,6 +181,24 @@ impl Db {
         }
     }
 
+    /// Refresh the query planner's statistics after a bulk change (a large
+    /// import, a benchmark's bulk load). PostgreSQL otherwise plans with the
+    /// statistics of the table before the change until autovacuum next
+    /// analyzes it: right after a province's registry import, the officer
+    /// statistics took 14 s instead of 65 ms. SQLite runs `PRAGMA optimize`,
+    /// which analyzes only the tables whose size changed a lot.
+    pub async fn refresh_statistics(&self) -> Result<(), StoreError> {
+        match self {
+            Db::Sqlite { writer, .. } => {
+                sqlx::query("PRAGMA optimize").execute(writer).await?;
+            }
+            Db::Postgres(pool) => {
+                sqlx::query("ANALYZE").execute(pool).await?;
+            }
+        }
+        Ok(())
+    }
+
     pub async fn close(&self) {
         match self {
             Db::Sqlite { writer, reader } => {

@@ -227,15 +227,10 @@ impl Grouper {
     }
 }
 
-/// The SQLite bulk reader (on a blocking thread).
-fn sqlite_scan(
-    file: &std::path::Path,
-    size: i64,
-    batch_rows: usize,
-    tx: &mpsc::Sender<Result<ScanBatch, StoreError>>,
-) -> Result<(), StoreError> {
+/// A read-only connection for a bulk reader, memory-mapped: pages are read
+/// in place instead of copied through the page cache.
+fn sqlite_reader(file: &std::path::Path) -> Result<rusqlite::Connection, StoreError> {
     use rusqlite::OpenFlags;
-    use rusqlite::types::ValueRef;
     let conn = rusqlite::Connection::open_with_flags(
         file,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -243,28 +238,63 @@ fn sqlite_scan(
     conn.busy_timeout(std::time::Duration::from_millis(
         crate::db::SQLITE_BUSY_TIMEOUT_MS,
     ))?;
-    // One read transaction: events and nodes come from one snapshot.
+    conn.pragma_update(None, "mmap_size", SQLITE_MMAP_BYTES)?;
+    Ok(conn)
+}
+
+/// Bytes of the database file a bulk reader maps (SQLite's own ceiling; the
+/// rest of a larger file is read as usual).
+const SQLITE_MMAP_BYTES: i64 = 0x7fff_0000;
+
+fn int(v: rusqlite::types::ValueRef<'_>, what: &str) -> Result<i64, StoreError> {
+    match v {
+        rusqlite::types::ValueRef::Integer(i) => Ok(i),
+        _ => Err(StoreError::Corrupt(format!("{what} is not an integer"))),
+    }
+}
+
+fn blob<'a>(v: rusqlite::types::ValueRef<'a>, what: &str) -> Result<&'a [u8], StoreError> {
+    match v {
+        rusqlite::types::ValueRef::Blob(b) => Ok(b),
+        _ => Err(StoreError::Corrupt(format!("{what} is not a blob"))),
+    }
+}
+
+/// The SQLite bulk reader (on a blocking thread). Events are read here and
+/// the tree rows on a second thread with its own connection, so the two
+/// scans and the verifier's hashing run side by side. The node thread groups
+/// rows for the batch boundaries events should have (`batch_rows` ids each);
+/// a batch whose events end elsewhere (an event is missing) or whose rows
+/// were not in append order is re-read by key here.
+fn sqlite_scan(
+    file: &std::path::Path,
+    size: i64,
+    batch_rows: usize,
+    tx: &mpsc::Sender<Result<ScanBatch, StoreError>>,
+) -> Result<(), StoreError> {
+    use rusqlite::types::ValueRef;
+    let conn = sqlite_reader(file)?;
+    // One read transaction: the events come from one snapshot. The node
+    // thread's snapshot is as new or newer, and the tree is append-only, so
+    // it holds every row of the first `size` leaves.
     conn.execute_batch("BEGIN")?;
     let mut events = conn.prepare(
         "SELECT id, at_us, actor_user_id, agency_id, kind, subject, payload_json, salt \
          FROM events WHERE id <= ?1 ORDER BY id",
     )?;
-    // `rowid` order is insertion order (append order); see the module comment.
-    let mut nodes = conn.prepare("SELECT level, idx, hash FROM log_nodes ORDER BY rowid")?;
     let mut by_key = conn.prepare(
         "SELECT idx, hash FROM log_nodes WHERE level = ?1 AND idx >= ?2 AND idx < ?3 ORDER BY idx",
     )?;
     let mut event_rows = events.query([size])?;
-    let mut node_rows = nodes.query([])?;
-    let mut held: Option<(i64, i64, Vec<u8>)> = None;
+    let (group_tx, group_rx) = std::sync::mpsc::sync_channel(SCAN_QUEUE_BATCHES);
+    let node_file = file.to_owned();
+    let node_thread = std::thread::spawn(move || {
+        if let Err(e) = sqlite_node_groups(&node_file, size, batch_rows, &group_tx) {
+            let _ = group_tx.send(Err(e));
+        }
+    });
     let mut first_leaf = 0i64;
 
-    fn int(v: ValueRef<'_>, what: &str) -> Result<i64, StoreError> {
-        match v {
-            ValueRef::Integer(i) => Ok(i),
-            _ => Err(StoreError::Corrupt(format!("{what} is not an integer"))),
-        }
-    }
     fn opt_int(v: ValueRef<'_>, what: &str) -> Result<Option<i64>, StoreError> {
         match v {
             ValueRef::Null => Ok(None),
@@ -277,14 +307,8 @@ fn sqlite_scan(
             _ => Err(StoreError::Corrupt(format!("{what} is not text"))),
         }
     }
-    fn blob<'a>(v: ValueRef<'a>, what: &str) -> Result<&'a [u8], StoreError> {
-        match v {
-            ValueRef::Blob(b) => Ok(b),
-            _ => Err(StoreError::Corrupt(format!("{what} is not a blob"))),
-        }
-    }
 
-    loop {
+    let result = loop {
         let mut batch = ScanBatch::new(first_leaf);
         while batch.events.len() < batch_rows {
             let Some(row) = event_rows.next()? else { break };
@@ -302,9 +326,75 @@ fn sqlite_scan(
             batch.push_event(&fields);
         }
         if batch.events.is_empty() {
-            return Ok(());
+            break Ok(());
         }
-        let mut grouper = Grouper::new(batch.first_leaf, batch.end_leaf);
+        // The node thread's group for the boundaries this batch should have.
+        let expected_end =
+            (batch.first_leaf + i64::try_from(batch_rows).unwrap_or(i64::MAX)).min(size);
+        let group = match group_rx.recv() {
+            Ok(Ok(group)) => group,
+            Ok(Err(e)) => break Err(e),
+            Err(_) => None,
+        };
+        match group {
+            Some((leaves, nodes)) if batch.end_leaf == expected_end => {
+                batch.leaves = leaves;
+                batch.nodes = nodes;
+            }
+            _ => {
+                batch.reread = true;
+                let mut levels = Vec::new();
+                for level in 0..=LEVEL_MAX {
+                    let (from, to) = (batch.first_leaf >> level, batch.end_leaf >> level);
+                    if to <= from {
+                        break;
+                    }
+                    let mut rows = by_key.query((level, from, to))?;
+                    let mut found = Vec::new();
+                    while let Some(row) = rows.next()? {
+                        let idx = int(row.get_ref(0)?, "log_nodes.idx")?;
+                        let hash = blob(row.get_ref(1)?, "log_nodes.hash")?;
+                        found.push((idx, to_hash(hash, level, idx)?));
+                    }
+                    levels.push(found);
+                }
+                let mut levels = levels.into_iter();
+                batch.leaves = levels.next().unwrap_or_default();
+                batch.nodes = levels.collect();
+            }
+        }
+        first_leaf = batch.end_leaf;
+        if tx.blocking_send(Ok(batch)).is_err() {
+            // The verifier stopped (it found a problem): nothing more to read.
+            break Ok(());
+        }
+    };
+    // Stop the node thread (its next send fails) and wait for it.
+    drop(group_rx);
+    let _ = node_thread.join();
+    result
+}
+
+/// The tree rows of each batch `[k·batch_rows, (k+1)·batch_rows) ∩ [0, size)`
+/// read in physical (append) order, or `None` for a batch whose rows were
+/// not exactly the expected keys in order. Stops when the receiver is gone.
+fn sqlite_node_groups(
+    file: &std::path::Path,
+    size: i64,
+    batch_rows: usize,
+    out: &std::sync::mpsc::SyncSender<Result<Option<TreeRows>, StoreError>>,
+) -> Result<(), StoreError> {
+    let conn = sqlite_reader(file)?;
+    conn.execute_batch("BEGIN")?;
+    // `rowid` order is insertion order (append order); see the module comment.
+    let mut nodes = conn.prepare("SELECT level, idx, hash FROM log_nodes ORDER BY rowid")?;
+    let mut node_rows = nodes.query([])?;
+    let step = i64::try_from(batch_rows).unwrap_or(i64::MAX);
+    let mut held: Option<(i64, i64, Vec<u8>)> = None;
+    let mut first = 0i64;
+    while first < size {
+        let end = first.saturating_add(step).min(size);
+        let mut grouper = Grouper::new(first, end);
         let mut later = false;
         if let Some((level, idx, hash)) = held.take()
             && let Placed::Later = grouper.place(level, idx, &hash)
@@ -322,36 +412,12 @@ fn sqlite_scan(
                 later = true;
             }
         }
-        if let Some((leaves, nodes)) = grouper.finish() {
-            batch.leaves = leaves;
-            batch.nodes = nodes;
-        } else {
-            batch.reread = true;
-            let mut levels = Vec::new();
-            for level in 0..=LEVEL_MAX {
-                let (from, to) = (batch.first_leaf >> level, batch.end_leaf >> level);
-                if to <= from {
-                    break;
-                }
-                let mut rows = by_key.query((level, from, to))?;
-                let mut found = Vec::new();
-                while let Some(row) = rows.next()? {
-                    let idx = int(row.get_ref(0)?, "log_nodes.idx")?;
-                    let hash = blob(row.get_ref(1)?, "log_nodes.hash")?;
-                    found.push((idx, to_hash(hash, level, idx)?));
-                }
-                levels.push(found);
-            }
-            let mut levels = levels.into_iter();
-            batch.leaves = levels.next().unwrap_or_default();
-            batch.nodes = levels.collect();
-        }
-        first_leaf = batch.end_leaf;
-        if tx.blocking_send(Ok(batch)).is_err() {
-            // The verifier stopped (it found a problem): nothing more to read.
+        if out.send(Ok(grouper.finish())).is_err() {
             return Ok(());
         }
+        first = end;
     }
+    Ok(())
 }
 
 fn to_hash(bytes: &[u8], level: i64, idx: i64) -> Result<Hash, StoreError> {
@@ -545,7 +611,9 @@ fn be_i32(data: &[u8], at: usize) -> Option<i32> {
 
 /// The PostgreSQL bulk reader. `COPY` takes no parameters, so the queries
 /// have none: the whole tables are streamed in order and the client stops at
-/// `size` (rows appended meanwhile are drained unread).
+/// `size` (rows appended meanwhile are drained unread). The tree rows are
+/// parsed and grouped by a second task, as on SQLite, so both streams are
+/// parsed side by side.
 async fn postgres_scan(
     db: &Db,
     size: i64,
@@ -557,11 +625,20 @@ async fn postgres_scan(
     };
     let mut event_conn = pool.acquire().await?;
     let mut node_conn = pool.acquire().await?;
-    // A synchronized scan may start in the middle of the table; the batches
-    // would still verify (re-read by key) but slowly.
-    sqlx::query("SET synchronize_seqscans = off")
-        .execute(&mut *node_conn)
-        .await?;
+    let (group_tx, mut group_rx) = mpsc::channel(SCAN_QUEUE_BATCHES);
+    let node_task = tokio::spawn(async move {
+        let result = pg_node_groups(&mut node_conn, size, batch_rows, &group_tx).await;
+        match result {
+            Ok(true) => {}
+            // Stopped early or failed: the connection is mid-COPY; close it
+            // rather than drain the rest of the table.
+            Ok(false) => node_conn.close_on_drop(),
+            Err(e) => {
+                node_conn.close_on_drop();
+                let _ = group_tx.send(Err(e)).await;
+            }
+        }
+    });
     let result = async {
         let mut events = CopyRows::new(
             event_conn
@@ -571,57 +648,101 @@ async fn postgres_scan(
                 )
                 .await?,
         );
-        // No ORDER BY: physical order is append order (see the module comment).
-        let mut nodes = CopyRows::new(
-            node_conn
-                .copy_out_raw("COPY (SELECT level, idx, hash FROM log_nodes) TO STDOUT (FORMAT binary)")
-                .await?,
-        );
-        let stopped = pg_batches(db, size, batch_rows, tx, &mut events, &mut nodes).await?;
+        let stopped = pg_batches(db, size, batch_rows, tx, &mut events, &mut group_rx).await?;
         if stopped {
             return Ok(true);
         }
         events.finish().await?;
-        nodes.finish().await?;
         Ok::<bool, StoreError>(false)
     }
     .await;
+    drop(group_rx);
+    let _ = node_task.await;
     match result {
-        Ok(false) => {
-            sqlx::query("RESET synchronize_seqscans")
-                .execute(&mut *node_conn)
-                .await?;
-            Ok(())
-        }
-        // Stopped early or failed: the connections are mid-COPY; close them
-        // rather than drain the rest of the tables.
+        Ok(false) => Ok(()),
         Ok(true) => {
             event_conn.close_on_drop();
-            node_conn.close_on_drop();
             Ok(())
         }
         Err(e) => {
             event_conn.close_on_drop();
-            node_conn.close_on_drop();
             Err(e)
         }
     }
 }
 
-/// Batches from the two COPY streams; true when the receiver went away.
+/// The tree rows of each batch `[k·batch_rows, (k+1)·batch_rows) ∩ [0, size)`
+/// from a binary COPY in physical (append) order, or `None` for a batch
+/// whose rows were not exactly the expected keys in order. True when the
+/// whole table was read (the connection can be reused).
+async fn pg_node_groups(
+    conn: &mut sqlx::pool::PoolConnection<sqlx::Postgres>,
+    size: i64,
+    batch_rows: usize,
+    out: &mpsc::Sender<Result<Option<TreeRows>, StoreError>>,
+) -> Result<bool, StoreError> {
+    // A synchronized scan may start in the middle of the table; the batches
+    // would still verify (re-read by key) but slowly.
+    sqlx::query("SET synchronize_seqscans = off")
+        .execute(&mut **conn)
+        .await?;
+    {
+        // No ORDER BY: physical order is append order (see the module comment).
+        let mut nodes = CopyRows::new(
+            conn.copy_out_raw(
+                "COPY (SELECT level, idx, hash FROM log_nodes) TO STDOUT (FORMAT binary)",
+            )
+            .await?,
+        );
+        let step = i64::try_from(batch_rows).unwrap_or(i64::MAX);
+        let mut held: Option<(i64, i64, Vec<u8>)> = None;
+        let mut first = 0i64;
+        while first < size {
+            let end = first.saturating_add(step).min(size);
+            let mut grouper = Grouper::new(first, end);
+            let mut later = false;
+            if let Some((level, idx, hash)) = held.take()
+                && let Placed::Later = grouper.place(level, idx, &hash)
+            {
+                held = Some((level, idx, hash));
+                later = true;
+            }
+            while !later && nodes.next().await? {
+                let level = nodes.int(0, "log_nodes.level")?;
+                let idx = nodes.int(1, "log_nodes.idx")?;
+                let hash = nodes.bytes(2, "log_nodes.hash")?;
+                if let Placed::Later = grouper.place(level, idx, hash) {
+                    held = Some((level, idx, hash.to_vec()));
+                    later = true;
+                }
+            }
+            if out.send(Ok(grouper.finish())).await.is_err() {
+                return Ok(false);
+            }
+            first = end;
+        }
+        nodes.finish().await?;
+    }
+    sqlx::query("RESET synchronize_seqscans")
+        .execute(&mut **conn)
+        .await?;
+    Ok(true)
+}
+
+/// Batches from the event COPY stream and the node groups; true when the
+/// receiver went away.
 async fn pg_batches<S, B>(
     db: &Db,
     size: i64,
     batch_rows: usize,
     tx: &mpsc::Sender<Result<ScanBatch, StoreError>>,
     events: &mut CopyRows<S>,
-    nodes: &mut CopyRows<S>,
+    groups: &mut mpsc::Receiver<Result<Option<TreeRows>, StoreError>>,
 ) -> Result<bool, StoreError>
 where
     S: futures_util::Stream<Item = Result<B, sqlx::Error>> + Unpin,
     B: AsRef<[u8]>,
 {
-    let mut held: Option<(i64, i64, Vec<u8>)> = None;
     let mut first_leaf = 0i64;
     let mut events_done = false;
     loop {
@@ -652,30 +773,24 @@ where
         if batch.events.is_empty() {
             return Ok(false);
         }
-        let mut grouper = Grouper::new(batch.first_leaf, batch.end_leaf);
-        let mut later = false;
-        if let Some((level, idx, hash)) = held.take()
-            && let Placed::Later = grouper.place(level, idx, &hash)
-        {
-            held = Some((level, idx, hash));
-            later = true;
-        }
-        while !later && nodes.next().await? {
-            let level = nodes.int(0, "log_nodes.level")?;
-            let idx = nodes.int(1, "log_nodes.idx")?;
-            let hash = nodes.bytes(2, "log_nodes.hash")?;
-            if let Placed::Later = grouper.place(level, idx, hash) {
-                held = Some((level, idx, hash.to_vec()));
-                later = true;
+        let expected_end =
+            (batch.first_leaf + i64::try_from(batch_rows).unwrap_or(i64::MAX)).min(size);
+        let group = match groups.recv().await {
+            Some(Ok(group)) => group,
+            Some(Err(e)) => return Err(e),
+            None => None,
+        };
+        match group {
+            Some((leaves, nodes)) if batch.end_leaf == expected_end => {
+                batch.leaves = leaves;
+                batch.nodes = nodes;
             }
-        }
-        if let Some((leaves, found)) = grouper.finish() {
-            batch.leaves = leaves;
-            batch.nodes = found;
-        } else {
-            batch.reread = true;
-            batch.leaves = log_tree::level_between(db, 0, batch.first_leaf, batch.end_leaf).await?;
-            batch.nodes = log_tree::completed_by(db, batch.first_leaf, batch.end_leaf).await?;
+            _ => {
+                batch.reread = true;
+                batch.leaves =
+                    log_tree::level_between(db, 0, batch.first_leaf, batch.end_leaf).await?;
+                batch.nodes = log_tree::completed_by(db, batch.first_leaf, batch.end_leaf).await?;
+            }
         }
         first_leaf = batch.end_leaf;
         if tx.send(Ok(batch)).await.is_err() {

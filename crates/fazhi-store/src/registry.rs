@@ -343,6 +343,17 @@ pub async fn upsert_entities(
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<Vec<Change>, StoreError> {
     let mut changes = Vec::with_capacity(rows.len());
+    if let Tx::Postgres(c) = tx {
+        // PostgreSQL caches a generic plan for the batch lookup after five
+        // runs, planned while the table looked empty (a sequential scan);
+        // as this transaction fills the table every lookup scans it, and a
+        // province import (2 × 250,000 rows) went quadratic: minutes per
+        // 10,000 rows. Planning each lookup for the table as it is now
+        // keeps the unique index in use.
+        sqlx::query("SET LOCAL plan_cache_mode = force_custom_plan")
+            .execute(&mut **c)
+            .await?;
+    }
     let mut next_id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
         "SELECT COALESCE(MAX(id), 0) + 1 FROM entities"
     )

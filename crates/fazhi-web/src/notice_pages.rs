@@ -401,7 +401,9 @@ fn notice_view(
         // A penalty notice is withdrawn once its case's decision was altered
         // (the case gives the reason); a permit notice with a reason here.
         can_withdraw: matches!(state, NoticeState::Pending | NoticeState::Published) && !is_penalty,
-        can_repair: published && is_penalty,
+        can_repair: published
+            && is_penalty
+            && fazhi_domain::authz::role_allows(user.auth.user.role, Action::RepairCredit),
         can_reply: published,
         is_penalty,
         row: v.row.clone(),

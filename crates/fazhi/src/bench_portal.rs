@@ -107,13 +107,16 @@ pub struct PortalArgs {
     pub seconds: u64,
     pub pg_url: String,
     pub no_postgres: bool,
+    pub no_sqlite: bool,
 }
 
 pub async fn run(args: &PortalArgs) -> Result<()> {
-    let s = scratch_sqlite().await?;
-    let result = run_on(args, &s.db, "sqlite", &s.dir).await;
-    s.finish().await?;
-    result?;
+    if !args.no_sqlite {
+        let s = scratch_sqlite().await?;
+        let result = run_on(args, &s.db, "sqlite", &s.dir).await;
+        s.finish().await?;
+        result?;
+    }
     if !args.no_postgres {
         let s = scratch_postgres(&args.pg_url).await?;
         let result = run_on(args, &s.db, "postgres", &s.dir).await;
@@ -346,9 +349,8 @@ async fn load(args: &PortalArgs, db: &Db, backend: &str) -> Result<()> {
         bar.inc(count as u64);
     }
     bar.finish_and_clear();
-    if db.backend() == fazhi_store::Backend::Postgres {
-        fazhi_store::notices::analyze(db).await?;
-    }
+    // A portal that grew over years has its statistics from autovacuum.
+    db.refresh_statistics().await?;
     Ok(())
 }
 

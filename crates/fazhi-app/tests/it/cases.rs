@@ -3,43 +3,20 @@
 //! and the demo's two years of cases.
 
 use fazhi_app::cases::{self, OpenInput, Queue, StepInput};
-use fazhi_app::password::PasswordParams;
 use fazhi_app::{App, AppError, FixedClock};
-use fazhi_domain::authz::Actor;
 use fazhi_domain::case::{Stage, violations};
 use fazhi_store::testing::{self, TestDb};
 use std::sync::Arc;
+
+use super::support::{actor, app_at, events};
 
 /// 10:00 Beijing time on 2025-03-03 (a Monday).
 const MON_3_MARCH_2025: i64 = 1_740_967_200_000_000;
 
 async fn setup(db: TestDb) -> (App, Arc<FixedClock>, TestDb) {
-    let files = std::env::temp_dir().join(format!(
-        "fazhi-app-test-{}",
-        fazhi_app::random_token(8).unwrap()
-    ));
-    let clock = Arc::new(FixedClock::new(MON_3_MARCH_2025));
-    let app = App::new(
-        db.db.clone(),
-        clock.clone(),
-        PasswordParams::FAST_FOR_TESTS,
-        &files,
-    );
+    let (app, clock) = app_at(&db, MON_3_MARCH_2025);
     assert!(fazhi_app::demo::seed(&app).await.unwrap());
     (app, clock, db)
-}
-
-async fn actor(app: &App, username: &str) -> Actor {
-    let user = fazhi_store::users::credentials_by_username(&app.db, username)
-        .await
-        .unwrap()
-        .unwrap()
-        .user;
-    fazhi_app::auth::actor_of(&user)
-}
-
-async fn events(app: &App) -> i64 {
-    fazhi_store::events::size(&app.db).await.unwrap()
 }
 
 fn input(command: &str, version: i64) -> StepInput {

@@ -2,26 +2,16 @@
 //! built from them: every figure carries its indicator id; modules that do
 //! not exist yet are reported as such, never as zero.
 
-use fazhi_app::password::PasswordParams;
-use fazhi_app::{App, FixedClock};
 use fazhi_domain::indicators::{SourceModule, Value};
 use fazhi_store::testing;
-use std::sync::Arc;
+
+use super::support::{DEMO_TODAY_US, app_at};
 
 #[tokio::test]
 async fn the_demo_year_has_figures_from_every_built_module_and_none_for_the_rest() {
     for db in testing::both().await {
-        let files = std::env::temp_dir().join(format!(
-            "fazhi-app-test-{}",
-            fazhi_app::random_token(8).unwrap()
-        ));
-        let app = App::new(
-            db.db.clone(),
-            Arc::new(FixedClock::new(1_795_000_000_000_000)),
-            PasswordParams::FAST_FOR_TESTS,
-            &files,
-        )
-        .with_log_key("fazhi.test/action-log", fazhi_app::log_key::Seed([7u8; 32]));
+        let (app, _clock) = app_at(&db, DEMO_TODAY_US);
+        let app = app.with_log_key("fazhi.test/action-log", fazhi_app::log_key::Seed([7u8; 32]));
         assert!(fazhi_app::demo::seed(&app).await.unwrap());
         fazhi_app::transparency::make_checkpoint(&app, true)
             .await

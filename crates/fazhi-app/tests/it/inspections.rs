@@ -2,35 +2,16 @@
 //! each logged; the record re-runs; randomness from a later checkpoint.
 
 use fazhi_app::inspections::{self, PlanInput};
-use fazhi_app::password::PasswordParams;
-use fazhi_app::{App, AppError, FixedClock};
-use fazhi_domain::authz::Actor;
+use fazhi_app::{App, AppError};
 use fazhi_store::testing::{self, TestDb};
-use std::sync::Arc;
+
+use super::support::{DEMO_TODAY_US, actor, app_at};
 
 async fn setup(db: TestDb) -> (App, TestDb) {
-    let files = std::env::temp_dir().join(format!(
-        "fazhi-app-test-{}",
-        fazhi_app::random_token(8).unwrap()
-    ));
-    let app = App::new(
-        db.db.clone(),
-        Arc::new(FixedClock::new(1_795_000_000_000_000)),
-        PasswordParams::FAST_FOR_TESTS,
-        &files,
-    )
-    .with_log_key("fazhi.test/action-log", fazhi_app::log_key::Seed([7u8; 32]));
+    let (app, _clock) = app_at(&db, DEMO_TODAY_US);
+    let app = app.with_log_key("fazhi.test/action-log", fazhi_app::log_key::Seed([7u8; 32]));
     assert!(fazhi_app::demo::seed(&app).await.unwrap());
     (app, db)
-}
-
-async fn actor(app: &App, username: &str) -> Actor {
-    let user = fazhi_store::users::credentials_by_username(&app.db, username)
-        .await
-        .unwrap()
-        .unwrap()
-        .user;
-    fazhi_app::auth::actor_of(&user)
 }
 
 fn plan_input() -> PlanInput {

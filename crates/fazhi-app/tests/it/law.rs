@@ -1,12 +1,12 @@
 //! Holiday imports on both backends: recorded once, persisted, open deadlines
 //! recomputed, bad files change nothing.
 
+use fazhi_app::App;
 use fazhi_app::law::{compute_deadline, import_holidays, load_imports, track_deadline};
-use fazhi_app::password::PasswordParams;
-use fazhi_app::{App, FixedClock};
-use fazhi_store::testing;
+use fazhi_store::testing::{self, TestDb};
 use jiff::civil::date;
-use std::sync::Arc;
+
+use super::support::{DEMO_TODAY_US, app_at};
 
 const Y2027: &str = r#"
 [[year]]
@@ -16,23 +16,14 @@ holidays = [ { from = "2027-01-01", to = "2027-01-03", festival = "元旦" } ]
 workdays = []
 "#;
 
-fn app_on(db: fazhi_store::Db) -> App {
-    let files = std::env::temp_dir().join(format!(
-        "fazhi-app-test-{}",
-        fazhi_app::random_token(8).unwrap()
-    ));
-    App::new(
-        db,
-        Arc::new(FixedClock::new(1_795_000_000_000_000)),
-        PasswordParams::FAST_FOR_TESTS,
-        &files,
-    )
+fn app_on(db: &TestDb) -> App {
+    app_at(db, DEMO_TODAY_US).0
 }
 
 #[tokio::test]
 async fn importing_next_years_schedule_recomputes_open_deadlines_and_survives_a_restart() {
     for t in testing::both().await {
-        let app = app_on(t.db.clone());
+        let app = app_on(&t);
         // A 10-working-day deadline from 28 Dec 2026 cannot be computed before 2027 is loaded.
         assert!(
             compute_deadline(
@@ -79,7 +70,7 @@ async fn importing_next_years_schedule_recomputes_open_deadlines_and_survives_a_
         // 29–31 Dec (3); 1–3 Jan holiday; 4–8 Jan (8); 11–12 Jan (10).
         assert_eq!(due.computed.due, date(2027, 1, 12));
         // A fresh app on the same database loads the import.
-        let again = app_on(t.db.clone());
+        let again = app_on(&t);
         load_imports(&again).await.unwrap();
         assert!(
             again
@@ -97,7 +88,7 @@ async fn importing_next_years_schedule_recomputes_open_deadlines_and_survives_a_
 #[tokio::test]
 async fn replacing_a_year_recomputes_the_open_deadlines_that_depend_on_it() {
     for t in testing::both().await {
-        let app = app_on(t.db.clone());
+        let app = app_on(&t);
         import_holidays(&app, None, Y2027, false).await.unwrap();
         let mut tx = app.db.begin().await.unwrap();
         // 5 working days from Wed 30 Dec 2026: 31 Dec; (1–3 Jan); 4, 5, 6, 7 Jan 2027.
@@ -128,7 +119,7 @@ async fn replacing_a_year_recomputes_the_open_deadlines_that_depend_on_it() {
 #[tokio::test]
 async fn a_bad_holiday_file_changes_nothing() {
     for t in testing::both().await {
-        let app = app_on(t.db.clone());
+        let app = app_on(&t);
         let before = fazhi_store::events::size(&app.db).await.unwrap();
         let bad = Y2027.replace("2027-01-03", "2027-02-30");
         let e = import_holidays(&app, None, &bad, false).await.unwrap_err();
@@ -147,7 +138,7 @@ async fn a_bad_holiday_file_changes_nothing() {
 #[tokio::test]
 async fn a_regional_holiday_applies_to_the_agency_and_below_and_recomputes_their_deadlines() {
     for t in testing::both().await {
-        let app = app_on(t.db.clone());
+        let app = app_on(&t);
         fazhi_app::demo::seed_accounts(&app).await.unwrap();
         let all = fazhi_store::agencies::list_all(&app.db).await.unwrap();
         let district = all

@@ -1,34 +1,20 @@
 //! `fazhi log verify` finds every kind of tampering an attacker with database
 //! or disk access could do, on both backends, and names the record.
 
+use fazhi_app::App;
 use fazhi_app::log_verify::{Problem, verify};
-use fazhi_app::password::PasswordParams;
-use fazhi_app::{App, FixedClock};
 use fazhi_store::testing::{self, TestDb, as_attacker};
-use std::sync::Arc;
+
+use super::support::{DEMO_TODAY_US, actor, app_at};
 
 async fn seeded(db: TestDb) -> (App, TestDb) {
-    let files = std::env::temp_dir().join(format!(
-        "fazhi-app-test-{}",
-        fazhi_app::random_token(8).unwrap()
-    ));
-    let app = App::new(
-        db.db.clone(),
-        Arc::new(FixedClock::new(1_795_000_000_000_000)),
-        PasswordParams::FAST_FOR_TESTS,
-        &files,
-    );
+    let (app, _clock) = app_at(&db, DEMO_TODAY_US);
     fazhi_app::demo::seed_accounts(&app).await.unwrap();
     (app, db)
 }
 
 async fn upload(app: &App, bytes: &[u8]) -> fazhi_store::attachments::Attachment {
-    let user = fazhi_store::users::credentials_by_username(&app.db, "dh.officer1")
-        .await
-        .unwrap()
-        .unwrap()
-        .user;
-    let actor = fazhi_app::auth::actor_of(&user);
+    let actor = actor(app, "dh.officer1").await;
     let meta = fazhi_app::evidence::EvidenceMeta {
         subject: "inspection:1".into(),
         media_type: "image/jpeg".into(),
@@ -260,12 +246,7 @@ async fn a_witness_cosignature_is_checked_with_the_witness_key_stored_once_and_l
             &fazhi_domain::checkpoint::public_key(&witness),
         );
         let line = fazhi_domain::checkpoint::cosign(&head, "司法局", &witness, 1_795_000_000);
-        let admin = fazhi_store::users::credentials_by_username(&app.db, "admin")
-            .await
-            .unwrap()
-            .unwrap()
-            .user;
-        let actor = fazhi_app::auth::actor_of(&admin);
+        let actor = actor(&app, "admin").await;
         let before = fazhi_store::events::size(&app.db).await.unwrap();
         fazhi_app::transparency::add_cosignature(&app, &actor, cp.size, &key, &line)
             .await

@@ -11,3 +11,4 @@ mod notices;
 mod registry_import;
 mod registry_records;
 mod requests;
+mod support;

@@ -4,44 +4,19 @@
 //! with search, and what the public never sees.
 
 use fazhi_app::notices::{self, NoticeStep, PermitInput, PublicQuery};
-use fazhi_app::password::PasswordParams;
 use fazhi_app::{App, AppError, FixedClock};
-use fazhi_domain::authz::Actor;
 use fazhi_domain::notice::NoticeState;
 use fazhi_store::testing::{self, TestDb};
 use std::sync::Arc;
 
-/// 2026-11-18, the demo's "today" (its two years of records end here).
-const DEMO_TODAY_US: i64 = 1_795_000_000_000_000;
+use super::support::{DEMO_TODAY_US, actor, app_at, events};
+
 const DAY_S: i64 = 86_400;
 
 async fn setup(db: TestDb) -> (App, Arc<FixedClock>, TestDb) {
-    let files = std::env::temp_dir().join(format!(
-        "fazhi-app-test-{}",
-        fazhi_app::random_token(8).unwrap()
-    ));
-    let clock = Arc::new(FixedClock::new(DEMO_TODAY_US));
-    let app = App::new(
-        db.db.clone(),
-        clock.clone(),
-        PasswordParams::FAST_FOR_TESTS,
-        &files,
-    );
+    let (app, clock) = app_at(&db, DEMO_TODAY_US);
     assert!(fazhi_app::demo::seed(&app).await.unwrap());
     (app, clock, db)
-}
-
-async fn actor(app: &App, username: &str) -> Actor {
-    let user = fazhi_store::users::credentials_by_username(&app.db, username)
-        .await
-        .unwrap()
-        .unwrap()
-        .user;
-    fazhi_app::auth::actor_of(&user)
-}
-
-async fn events(app: &App) -> i64 {
-    fazhi_store::events::size(&app.db).await.unwrap()
 }
 
 async fn public_ids(app: &App, q: PublicQuery) -> Vec<i64> {

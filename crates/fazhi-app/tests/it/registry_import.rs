@@ -1,32 +1,18 @@
 //! Registry imports on both backends: all-or-nothing, row/column/rule errors,
 //! idempotent re-import, GB18030 files.
 
-use fazhi_app::password::PasswordParams;
+use fazhi_app::App;
 use fazhi_app::registry::{ImportFailure, ImportKind, import};
-use fazhi_app::{App, FixedClock};
 use fazhi_domain::authz::Actor;
 use fazhi_store::testing::{self, TestDb};
-use std::sync::Arc;
+
+use super::support::{DEMO_TODAY_US, actor, app_at};
 
 async fn setup(db: TestDb) -> (App, Actor, TestDb) {
-    let files = std::env::temp_dir().join(format!(
-        "fazhi-app-test-{}",
-        fazhi_app::random_token(8).unwrap()
-    ));
-    // 2026-11-18, Beijing time.
-    let app = App::new(
-        db.db.clone(),
-        Arc::new(FixedClock::new(1_795_000_000_000_000)),
-        PasswordParams::FAST_FOR_TESTS,
-        &files,
-    );
+    let (app, _clock) = app_at(&db, DEMO_TODAY_US);
     fazhi_app::demo::seed_accounts(&app).await.unwrap();
-    let user = fazhi_store::users::credentials_by_username(&app.db, "dh.section")
-        .await
-        .unwrap()
-        .unwrap()
-        .user;
-    (app.clone(), fazhi_app::auth::actor_of(&user), db)
+    let section = actor(&app, "dh.section").await;
+    (app, section, db)
 }
 
 fn quiet(_: usize, _: usize) {}
@@ -249,12 +235,7 @@ async fn power_list_adjustments_raise_versions_are_logged_with_reason_and_docume
  {
     for t in testing::both().await {
         let (app, _, _db) = setup(t).await;
-        let admin = fazhi_store::users::credentials_by_username(&app.db, "dh.admin")
-            .await
-            .unwrap()
-            .unwrap()
-            .user;
-        let actor = fazhi_app::auth::actor_of(&admin);
+        let actor = actor(&app, "dh.admin").await;
         let first = import(
             &app,
             &actor,
@@ -330,12 +311,7 @@ async fn power_list_adjustments_raise_versions_are_logged_with_reason_and_docume
 async fn discretion_bands_attach_to_penalty_powers_and_bad_bands_are_named() {
     for t in testing::both().await {
         let (app, _, _db) = setup(t).await;
-        let admin = fazhi_store::users::credentials_by_username(&app.db, "dh.admin")
-            .await
-            .unwrap()
-            .unwrap()
-            .user;
-        let actor = fazhi_app::auth::actor_of(&admin);
+        let actor = actor(&app, "dh.admin").await;
         import(
             &app,
             &actor,

@@ -2,38 +2,19 @@
 //! record's history from the action log, edits (validation, conflicts,
 //! scope), and the no-penalty list (《行政处罚法》第三十三条).
 
-use fazhi_app::password::PasswordParams;
 use fazhi_app::registry::{
     self as reg, Change, EntityEdit, ImportFailure, ImportKind, OfficerEdit, import,
 };
 use fazhi_app::sheets::Sheet;
-use fazhi_app::{App, AppError, FixedClock};
-use fazhi_domain::authz::Actor;
+use fazhi_app::{App, AppError};
 use fazhi_store::testing::{self, TestDb};
-use std::sync::Arc;
+
+use super::support::{DEMO_TODAY_US, actor, app_at, events};
 
 async fn setup(db: TestDb) -> (App, TestDb) {
-    let files = std::env::temp_dir().join(format!(
-        "fazhi-app-test-{}",
-        fazhi_app::random_token(8).unwrap()
-    ));
-    let app = App::new(
-        db.db.clone(),
-        Arc::new(FixedClock::new(1_795_000_000_000_000)),
-        PasswordParams::FAST_FOR_TESTS,
-        &files,
-    );
+    let (app, _clock) = app_at(&db, DEMO_TODAY_US);
     fazhi_app::demo::seed_accounts(&app).await.unwrap();
     (app, db)
-}
-
-async fn actor(app: &App, username: &str) -> Actor {
-    let user = fazhi_store::users::credentials_by_username(&app.db, username)
-        .await
-        .unwrap()
-        .unwrap()
-        .user;
-    fazhi_app::auth::actor_of(&user)
 }
 
 fn quiet(_: usize, _: usize) {}
@@ -78,10 +59,6 @@ fn entities_csv(rows: &[Vec<String>]) -> String {
         out.push('\n');
     }
     out
-}
-
-async fn events(app: &App) -> i64 {
-    fazhi_store::events::size(&app.db).await.unwrap()
 }
 
 #[tokio::test]

@@ -3,45 +3,22 @@
 //! data, deadlines with correction and extension, scope, the tracking page,
 //! statistics.
 
-use fazhi_app::password::PasswordParams;
 use fazhi_app::requests::{self as req, StepInput, SubmitInput};
 use fazhi_app::{App, AppError, FixedClock};
-use fazhi_domain::authz::Actor;
 use fazhi_domain::request::State;
 use fazhi_store::testing::{self, TestDb};
 use std::sync::Arc;
+
+use super::support::{actor, app_at, events};
 
 /// 10:00 Beijing time on Monday 2 March 2026.
 const MON_2_MARCH_2026: i64 = 1_772_416_800_000_000;
 const DAY_S: i64 = 86_400;
 
 async fn setup(db: TestDb) -> (App, Arc<FixedClock>, TestDb) {
-    let files = std::env::temp_dir().join(format!(
-        "fazhi-app-test-{}",
-        fazhi_app::random_token(8).unwrap()
-    ));
-    let clock = Arc::new(FixedClock::new(MON_2_MARCH_2026));
-    let app = App::new(
-        db.db.clone(),
-        clock.clone(),
-        PasswordParams::FAST_FOR_TESTS,
-        &files,
-    );
+    let (app, clock) = app_at(&db, MON_2_MARCH_2026);
     assert!(fazhi_app::demo::seed_accounts(&app).await.unwrap());
     (app, clock, db)
-}
-
-async fn actor(app: &App, username: &str) -> Actor {
-    let user = fazhi_store::users::credentials_by_username(&app.db, username)
-        .await
-        .unwrap()
-        .unwrap()
-        .user;
-    fazhi_app::auth::actor_of(&user)
-}
-
-async fn events(app: &App) -> i64 {
-    fazhi_store::events::size(&app.db).await.unwrap()
 }
 
 fn complaint(agency_id: i64) -> SubmitInput {
