@@ -5,6 +5,7 @@
 
 use fazhi_app::requests::{self as req, StepInput, SubmitInput};
 use fazhi_app::{App, AppError, FixedClock};
+use fazhi_domain::authz::Actor;
 use fazhi_domain::request::State;
 use fazhi_store::testing::{self, TestDb};
 use std::sync::Arc;
