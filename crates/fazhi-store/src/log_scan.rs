@@ -227,6 +227,57 @@ impl Grouper {
     }
 }
 
+/// Cuts node rows read in physical (append) order into the groups of the
+/// batches `[k·batch_rows, (k+1)·batch_rows) ∩ [0, size)`, one after the
+/// other. A row completed by a later batch ends the current group and is
+/// held for the next one. Both bulk readers use it.
+struct Groups {
+    size: i64,
+    step: i64,
+    first: i64,
+    held: Option<(i64, i64, Vec<u8>)>,
+}
+
+impl Groups {
+    fn new(size: i64, batch_rows: usize) -> Self {
+        Groups {
+            size,
+            step: i64::try_from(batch_rows).unwrap_or(i64::MAX),
+            first: 0,
+            held: None,
+        }
+    }
+
+    /// The next batch's grouper, with the held row placed, and whether the
+    /// group is already complete (the held row belongs further on); `None`
+    /// after the last batch.
+    fn start(&mut self) -> Option<(Grouper, bool)> {
+        if self.first >= self.size {
+            return None;
+        }
+        let end = self.first.saturating_add(self.step).min(self.size);
+        let mut grouper = Grouper::new(self.first, end);
+        self.first = end;
+        let complete = match self.held.take() {
+            Some((level, idx, hash)) => self.place(&mut grouper, level, idx, &hash),
+            None => false,
+        };
+        Some((grouper, complete))
+    }
+
+    /// Place a row; true when it belongs to a later batch (it is held, and
+    /// the current group is complete).
+    fn place(&mut self, grouper: &mut Grouper, level: i64, idx: i64, hash: &[u8]) -> bool {
+        match grouper.place(level, idx, hash) {
+            Placed::Taken => false,
+            Placed::Later => {
+                self.held = Some((level, idx, hash.to_vec()));
+                true
+            }
+        }
+    }
+}
+
 /// A read-only connection for a bulk reader, memory-mapped: pages are read
 /// in place instead of copied through the page cache.
 fn sqlite_reader(file: &std::path::Path) -> Result<rusqlite::Connection, StoreError> {
@@ -389,33 +440,18 @@ fn sqlite_node_groups(
     // `rowid` order is insertion order (append order); see the module comment.
     let mut nodes = conn.prepare("SELECT level, idx, hash FROM log_nodes ORDER BY rowid")?;
     let mut node_rows = nodes.query([])?;
-    let step = i64::try_from(batch_rows).unwrap_or(i64::MAX);
-    let mut held: Option<(i64, i64, Vec<u8>)> = None;
-    let mut first = 0i64;
-    while first < size {
-        let end = first.saturating_add(step).min(size);
-        let mut grouper = Grouper::new(first, end);
-        let mut later = false;
-        if let Some((level, idx, hash)) = held.take()
-            && let Placed::Later = grouper.place(level, idx, &hash)
-        {
-            held = Some((level, idx, hash));
-            later = true;
-        }
-        while !later {
+    let mut groups = Groups::new(size, batch_rows);
+    while let Some((mut grouper, mut complete)) = groups.start() {
+        while !complete {
             let Some(row) = node_rows.next()? else { break };
             let level = int(row.get_ref(0)?, "log_nodes.level")?;
             let idx = int(row.get_ref(1)?, "log_nodes.idx")?;
             let hash = blob(row.get_ref(2)?, "log_nodes.hash")?;
-            if let Placed::Later = grouper.place(level, idx, hash) {
-                held = Some((level, idx, hash.to_vec()));
-                later = true;
-            }
+            complete = groups.place(&mut grouper, level, idx, hash);
         }
         if out.send(Ok(grouper.finish())).is_err() {
             return Ok(());
         }
-        first = end;
     }
     Ok(())
 }
@@ -694,32 +730,17 @@ async fn pg_node_groups(
             )
             .await?,
         );
-        let step = i64::try_from(batch_rows).unwrap_or(i64::MAX);
-        let mut held: Option<(i64, i64, Vec<u8>)> = None;
-        let mut first = 0i64;
-        while first < size {
-            let end = first.saturating_add(step).min(size);
-            let mut grouper = Grouper::new(first, end);
-            let mut later = false;
-            if let Some((level, idx, hash)) = held.take()
-                && let Placed::Later = grouper.place(level, idx, &hash)
-            {
-                held = Some((level, idx, hash));
-                later = true;
-            }
-            while !later && nodes.next().await? {
+        let mut groups = Groups::new(size, batch_rows);
+        while let Some((mut grouper, mut complete)) = groups.start() {
+            while !complete && nodes.next().await? {
                 let level = nodes.int(0, "log_nodes.level")?;
                 let idx = nodes.int(1, "log_nodes.idx")?;
                 let hash = nodes.bytes(2, "log_nodes.hash")?;
-                if let Placed::Later = grouper.place(level, idx, hash) {
-                    held = Some((level, idx, hash.to_vec()));
-                    later = true;
-                }
+                complete = groups.place(&mut grouper, level, idx, hash);
             }
             if out.send(Ok(grouper.finish())).await.is_err() {
                 return Ok(false);
             }
-            first = end;
         }
         nodes.finish().await?;
     }

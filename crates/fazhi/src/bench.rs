@@ -204,6 +204,21 @@ fn payload(i: i64) -> String {
     format!(r#"{{"case":"X卫罚〔2026〕{i}号","step":"filing"}}"#)
 }
 
+/// The `i`-th event the log benchmark appends, with a fresh salt.
+fn bench_event(i: i64, at_us: i64) -> Result<NewEvent> {
+    let mut salt = [0u8; EVENT_SALT_BYTES];
+    getrandom::fill(&mut salt).map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(NewEvent {
+        at_us,
+        actor_user_id: Some(1),
+        agency_id: Some(1),
+        kind: EventKind::DemoSeeded,
+        subject: format!("case:{i}"),
+        payload: serde_json::from_str(&payload(i))?,
+        salt,
+    })
+}
+
 async fn bench_log(args: &BenchArgs) -> Result<()> {
     let dir = std::env::temp_dir().join(format!(
         "fazhi-bench-{}",
@@ -266,22 +281,9 @@ async fn bench_log_on(args: &BenchArgs, db: &Db, backend: &str) -> Result<()> {
     let bar = progress(args, n, &format!("{backend}: log append"));
     let start = Instant::now();
     for i in 1..=n {
-        let mut salt = [0u8; EVENT_SALT_BYTES];
-        getrandom::fill(&mut salt).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let event = bench_event(i, app.now_us())?;
         let mut tx = db.begin().await?;
-        events::append(
-            &mut tx,
-            &NewEvent {
-                at_us: app.now_us(),
-                actor_user_id: Some(1),
-                agency_id: Some(1),
-                kind: EventKind::DemoSeeded,
-                subject: format!("case:{i}"),
-                payload: serde_json::from_str(&payload(i))?,
-                salt,
-            },
-        )
-        .await?;
+        events::append(&mut tx, &event).await?;
         tx.commit().await?;
         bar.inc(1);
     }
@@ -297,21 +299,7 @@ async fn bench_log_on(args: &BenchArgs, db: &Db, backend: &str) -> Result<()> {
         let mut tx = db.begin().await?;
         for _ in 0..1000.min(n + extra - i) {
             i += 1;
-            let mut salt = [0u8; EVENT_SALT_BYTES];
-            getrandom::fill(&mut salt).map_err(|e| anyhow::anyhow!("{e}"))?;
-            events::append(
-                &mut tx,
-                &NewEvent {
-                    at_us: app.now_us(),
-                    actor_user_id: Some(1),
-                    agency_id: Some(1),
-                    kind: EventKind::DemoSeeded,
-                    subject: format!("case:{i}"),
-                    payload: serde_json::from_str(&payload(i))?,
-                    salt,
-                },
-            )
-            .await?;
+            events::append(&mut tx, &bench_event(i, app.now_us())?).await?;
             bar.inc(1);
         }
         tx.commit().await?;
