@@ -1,15 +1,5 @@
-import { test, expect, Page } from '@playwright/test';
-
-const PASSWORD = 'fazhi-demo-2026';
-
-async function as(page: Page, username: string) {
-  await page.context().clearCookies();
-  await page.goto('/login');
-  await page.locator('#username').fill(username);
-  await page.locator('#password').fill(PASSWORD);
-  await page.locator('#login-submit').click();
-  await expect(page.locator('#home-title')).toBeVisible();
-}
+import { test, expect } from '@playwright/test';
+import { as } from './staff';
 
 test('a head plans a random inspection, freezes the pools, draws with a lottery value and anyone can re-run it', async ({ page }) => {
   await as(page, 'dh.head');

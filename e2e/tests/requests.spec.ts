@@ -1,15 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-
-const PASSWORD = 'fazhi-demo-2026';
-
-async function as(page: Page, username: string) {
-  await page.context().clearCookies();
-  await page.goto('/login');
-  await page.locator('#username').fill(username);
-  await page.locator('#password').fill(PASSWORD);
-  await page.locator('#login-submit').click();
-  await expect(page.locator('#home-title')).toBeVisible();
-}
+import { as } from './staff';
 
 async function track(page: Page, tracking: string) {
   await page.context().clearCookies();

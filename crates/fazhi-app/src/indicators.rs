@@ -312,6 +312,13 @@ fn members_len(m: Option<Vec<usize>>) -> i64 {
 }
 
 /// The dashboard of an agency of the caller's scope for a period.
+/// A task as the dashboard and drill-down lists name it: its entity.
+async fn task_label(app: &App, id: i64) -> Result<String, AppError> {
+    Ok(fazhi_store::inspections::get_task(&app.db, id)
+        .await?
+        .map_or_else(String::new, |row| row.entity_name))
+}
+
 pub async fn dashboard(app: &App, actor: &Actor, f: &Filter) -> Result<Dashboard, AppError> {
     let s = scope_of(app, actor, Action::ViewStatistics, f).await?;
     let figures = compute_period(app, s.agency_id, s.period).await?;
@@ -350,9 +357,7 @@ pub async fn dashboard(app: &App, actor: &Actor, f: &Filter) -> Result<Dashboard
         .collect();
     late.sort_by_key(|t| (t.due_on, t.id));
     for t in late.into_iter().take(OVERDUE_SHOWN) {
-        let label = fazhi_store::inspections::get_task(&app.db, t.id)
-            .await?
-            .map_or_else(String::new, |row| row.entity_name);
+        let label = task_label(app, t.id).await?;
         overdue.push(Overdue {
             kind: "task",
             id: t.id,
@@ -491,9 +496,7 @@ pub async fn drill(app: &App, actor: &Actor, id: &str, q: &DrillQuery) -> Result
             .take(DRILL_PAGE_ROWS)
         {
             let t = &r.tasks[i];
-            let label = fazhi_store::inspections::get_task(&app.db, t.id)
-                .await?
-                .map_or_else(String::new, |row| row.entity_name);
+            let label = task_label(app, t.id).await?;
             rows.push(DrillRow {
                 kind: "task",
                 id: t.id,
