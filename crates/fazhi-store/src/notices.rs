@@ -74,10 +74,19 @@ pub struct Lifecycle {
     pub reply: String,
 }
 
-const SELECT: &str = "SELECT n.id, n.agency_id, a.name AS agency_name, a.path AS agency_path, n.kind, n.case_id, n.number, \
+/// The columns of a `NoticeRow`, from `notices n` and `agencies a`.
+macro_rules! columns {
+    () => {
+        "SELECT n.id, n.agency_id, a.name AS agency_name, a.path AS agency_path, n.kind, n.case_id, n.number, \
      n.decided_on, n.year, n.domain, n.party_name, n.party_kind, n.party_code, n.title, n.facts, n.basis, n.content, n.state, \
-     n.due_on, n.published_on, n.shortest_until, n.until_on, n.withdrawal_due, n.taken_down_on, n.reason, n.reply, n.version \
-     FROM notices n JOIN agencies a ON a.id = n.agency_id";
+     n.due_on, n.published_on, n.shortest_until, n.until_on, n.withdrawal_due, n.taken_down_on, n.reason, n.reply, n.version"
+    };
+}
+const COLUMNS: &str = columns!();
+const SELECT: &str = concat!(
+    columns!(),
+    " FROM notices n JOIN agencies a ON a.id = n.agency_id"
+);
 
 /// Insert a notice with its first lifecycle; returns its id.
 pub async fn insert(
@@ -214,6 +223,12 @@ pub struct PublicFilter {
     pub before_id: i64,
 }
 
+/// How many of the newest notices a PostgreSQL search walks before it asks
+/// the GIN index (see `public_page`). Search terms that occur in more than
+/// about one notice in 200 fill a page inside the slice; rarer ones are
+/// answered from the index, where they have few matches.
+pub const SEARCH_SLICE_ROWS: i64 = 4096;
+
 /// The public list, newest first: notices on the public site on `today`
 /// (published and within their period), and withdrawal statements of
 /// notices that had been published. At most `limit` rows.
@@ -223,111 +238,214 @@ pub async fn public_page(
     today: &str,
     limit: i64,
 ) -> Result<Vec<NoticeRow>, StoreError> {
-    // On SQLite the filter columns are written `+col` (no index): every
-    // filter keeps a good share of the notices, so walking the primary key
-    // newest first and stopping at the limit reads a few hundred rows, where
-    // an index on state or year made SQLite collect and sort every match
-    // (2–3 s per page at 1,000,000 notices). PostgreSQL plans from its
-    // statistics and is given the plain columns.
-    let p = if db.backend() == Backend::Sqlite {
-        "+"
-    } else {
-        ""
-    };
-    let visible = format!(
-        "(({p}n.state = 'published' AND ({p}n.until_on = '' OR {p}n.until_on > $1)) \
-         OR ({p}n.state = 'withdrawn' AND {p}n.published_on <> ''))"
-    );
-    // Only the filters in use go into the statement (each value bound): a
-    // disabled filter written as `($n = 0 OR n.id < $n)` hides the key range
-    // from the planner, and a deep keyset page scanned the whole table (3 s
-    // at 1,000,000 notices).
-    enum Arg<'a> {
-        Int(i64),
-        Text(&'a str),
-    }
-    let fts = db.backend() == Backend::Sqlite && f.text.is_some();
-    let mut args = vec![Arg::Text(today)];
-    let mut conds = vec![visible];
-    /// Adds `cond` with its `?` numbered as the next parameter.
-    fn push<'a>(conds: &mut Vec<String>, args: &mut Vec<Arg<'a>>, cond: &str, arg: Arg<'a>) {
-        args.push(arg);
-        conds.push(cond.replace('?', &format!("${}", args.len())));
-    }
-    if let Some(text) = &f.text {
-        let cond = match db.backend() {
-            Backend::Sqlite => "notices_fts MATCH ?",
-            Backend::Postgres => {
-                "to_tsvector('simple', n.search_tokens) @@ to_tsquery('simple', ?)"
+    public_page_sliced(db, f, today, limit, SEARCH_SLICE_ROWS).await
+}
+
+/// `public_page` with the PostgreSQL search slice as a parameter, so that a
+/// test can cross the slice's boundary with a few dozen notices.
+pub async fn public_page_sliced(
+    db: &Db,
+    f: &PublicFilter,
+    today: &str,
+    limit: i64,
+    slice_rows: i64,
+) -> Result<Vec<NoticeRow>, StoreError> {
+    match (db.backend(), &f.text) {
+        (Backend::Postgres, Some(text)) => pg_search(db, f, text, today, limit, slice_rows).await,
+        (Backend::Sqlite, Some(text)) => {
+            // FTS5 walks its doclist newest rowid first and stops at the
+            // limit; the keyset constraint is on its rowid, which it seeks to.
+            let mut q = Filters::new(db.backend(), f, today);
+            q.cond("notices_fts MATCH ?", Arg::Text(text));
+            if f.before_id != 0 {
+                q.cond("f.rowid < ?", Arg::Int(f.before_id));
             }
-        };
-        push(&mut conds, &mut args, cond, Arg::Text(text));
-    }
-    if f.year != 0 {
-        push(
-            &mut conds,
-            &mut args,
-            &format!("{p}n.year = ?"),
-            Arg::Int(f.year),
-        );
-    }
-    if f.agency_id != 0 {
-        push(
-            &mut conds,
-            &mut args,
-            &format!("{p}n.agency_id = ?"),
-            Arg::Int(f.agency_id),
-        );
-    }
-    if !f.domain.is_empty() {
-        push(
-            &mut conds,
-            &mut args,
-            &format!("{p}n.domain = ?"),
-            Arg::Text(&f.domain),
-        );
-    }
-    if !f.kind.is_empty() {
-        push(
-            &mut conds,
-            &mut args,
-            &format!("{p}n.kind = ?"),
-            Arg::Text(&f.kind),
-        );
-    }
-    if f.before_id != 0 {
-        // On the FTS5 path the constraint is on its rowid, which FTS5 seeks to.
-        let cond = if fts { "f.rowid < ?" } else { "n.id < ?" };
-        push(&mut conds, &mut args, cond, Arg::Int(f.before_id));
-    }
-    args.push(Arg::Int(limit));
-    let limit_at = args.len();
-    let filters = conds.join(" AND ");
-    let sql = if fts {
-        // FTS5 walks its doclist newest rowid first and stops at the limit.
-        format!(
-            "{} FROM notices_fts f JOIN notices n ON n.id = f.rowid JOIN agencies a ON a.id = n.agency_id \
-             WHERE {filters} ORDER BY f.rowid DESC LIMIT ${limit_at}",
-            SELECT.split(" FROM notices n").next().unwrap_or(SELECT)
-        )
-    } else {
-        format!("{SELECT} WHERE {filters} ORDER BY n.id DESC LIMIT ${limit_at}")
-    };
-    // Nor may SQLite drive the join from the agencies (a handful of rows)
-    // through the notices' agency index: that too collected every notice
-    // and sorted them.
-    let sql = sql.replace("a.id = n.agency_id", &format!("a.id = {p}n.agency_id"));
-    Ok(on_db!(db, |c| {
-        // Only placeholders are formatted in; every value is bound.
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
-        for arg in &args {
-            q = match arg {
-                Arg::Int(v) => q.bind(*v),
-                Arg::Text(v) => q.bind(*v),
-            };
+            let limit_at = q.bind(Arg::Int(limit));
+            let sql = format!(
+                "{COLUMNS} FROM notices_fts f JOIN notices n ON n.id = f.rowid \
+                 JOIN agencies a ON a.id = +n.agency_id \
+                 WHERE {} ORDER BY f.rowid DESC LIMIT {limit_at}",
+                q.conds.join(" AND ")
+            );
+            q.fetch(db, &sql).await
         }
-        q.fetch_all(c).await?
-    }))
+        (backend, None) => {
+            let mut q = Filters::new(backend, f, today);
+            if f.before_id != 0 {
+                q.cond("n.id < ?", Arg::Int(f.before_id));
+            }
+            let limit_at = q.bind(Arg::Int(limit));
+            // Nor may SQLite drive the join from the agencies (a handful of
+            // rows) through the notices' agency index: that too collected
+            // every notice and sorted them.
+            let sql = format!(
+                "{COLUMNS} FROM notices n JOIN agencies a ON a.id = {}n.agency_id \
+                 WHERE {} ORDER BY n.id DESC LIMIT {limit_at}",
+                q.p,
+                q.conds.join(" AND ")
+            );
+            q.fetch(db, &sql).await
+        }
+    }
+}
+
+/// PostgreSQL search in two steps, because neither plan alone serves both
+/// kinds of term (measured in docs/benchmarks.md on 1,000,000 notices):
+/// walking the primary key newest first finds a page of a common term in
+/// a fraction of a millisecond but reads the whole table for a rare one
+/// (1.7 s); the GIN index finds a rare term at once but sorts every match
+/// of a common one (100 ms). So:
+/// 1. the newest `slice_rows` notices below the keyset bound are walked,
+///    stopping at the limit;
+/// 2. only if that page is not full, the rest comes from the GIN index,
+///    below the slice, top matches by id.
+///
+/// The slice's lower bound is fixed first, so the two steps cover disjoint
+/// id ranges even while notices are being added.
+async fn pg_search(
+    db: &Db,
+    f: &PublicFilter,
+    text: &str,
+    today: &str,
+    limit: i64,
+    slice_rows: i64,
+) -> Result<Vec<NoticeRow>, StoreError> {
+    const MATCH: &str = "to_tsvector('simple', n.search_tokens) @@ to_tsquery('simple', ?)";
+    let below = if f.before_id != 0 {
+        f.before_id
+    } else {
+        i64::MAX
+    };
+    let (lowest, walked): (Option<i64>, i64) = on_db!(db, |c| {
+        sqlx::query_as(
+        "SELECT MIN(id), COUNT(*) FROM (SELECT id FROM notices WHERE id < $1 ORDER BY id DESC LIMIT $2) s"
+    )
+    .bind(below)
+    .bind(slice_rows)
+    .fetch_one(c)
+    .await?
+    });
+    let Some(lowest) = lowest else {
+        return Ok(Vec::new());
+    };
+
+    // Step 1: the slice. Its LIMIT keeps the walk on the primary key; the
+    // outer LIMIT stops it as soon as the page is full.
+    let mut q = Filters::new(Backend::Postgres, f, today);
+    q.cond(MATCH, Arg::Text(text));
+    q.cond("n.id >= ?", Arg::Int(lowest));
+    let below_at = q.bind(Arg::Int(below));
+    let slice_at = q.bind(Arg::Int(slice_rows));
+    let limit_at = q.bind(Arg::Int(limit));
+    let sql = format!(
+        "{COLUMNS} FROM (SELECT * FROM notices WHERE id < {below_at} ORDER BY id DESC LIMIT {slice_at}) n \
+         JOIN agencies a ON a.id = n.agency_id \
+         WHERE {} ORDER BY n.id DESC LIMIT {limit_at}",
+        q.conds.join(" AND ")
+    );
+    let mut rows = q.fetch(db, &sql).await?;
+    let missing = limit - rows.len() as i64;
+    if missing <= 0 || walked < slice_rows {
+        return Ok(rows);
+    }
+
+    // Step 2: below the slice, from the GIN index. `n.id + 0` is not the
+    // primary key's order, so PostgreSQL cannot walk the key instead; it
+    // takes the index's matches and keeps the top ones.
+    let mut q = Filters::new(Backend::Postgres, f, today);
+    q.cond(MATCH, Arg::Text(text));
+    q.cond("n.id < ?", Arg::Int(lowest));
+    let limit_at = q.bind(Arg::Int(missing));
+    let sql = format!(
+        "WITH m AS MATERIALIZED (SELECT n.id FROM notices n WHERE {} ORDER BY n.id + 0 DESC LIMIT {limit_at}) \
+         {COLUMNS} FROM m JOIN notices n ON n.id = m.id JOIN agencies a ON a.id = n.agency_id ORDER BY n.id DESC",
+        q.conds.join(" AND ")
+    );
+    rows.extend(q.fetch(db, &sql).await?);
+    Ok(rows)
+}
+
+/// One bound value of a public-list statement.
+enum Arg<'a> {
+    Int(i64),
+    Text(&'a str),
+}
+
+/// The conditions of a public-list statement and their bound values.
+///
+/// Only the filters in use go into the statement (each value bound): a
+/// disabled filter written as `($n = 0 OR n.id < $n)` hides the key range
+/// from the planner, and a deep keyset page scanned the whole table (3 s at
+/// 1,000,000 notices).
+///
+/// On SQLite the filter columns are written `+col` (no index): every filter
+/// keeps a good share of the notices, so walking the primary key newest
+/// first and stopping at the limit reads a few hundred rows, where an index
+/// on state or year made SQLite collect and sort every match (2–3 s per
+/// page at 1,000,000 notices). PostgreSQL plans from its statistics and is
+/// given the plain columns.
+struct Filters<'a> {
+    p: &'static str,
+    conds: Vec<String>,
+    args: Vec<Arg<'a>>,
+}
+
+impl<'a> Filters<'a> {
+    /// Visible on `today`, and the filters of `f` (not its text or keyset).
+    fn new(backend: Backend, f: &'a PublicFilter, today: &'a str) -> Self {
+        let p = if backend == Backend::Sqlite { "+" } else { "" };
+        let mut q = Filters {
+            p,
+            conds: Vec::new(),
+            args: Vec::new(),
+        };
+        q.cond(
+            &format!(
+                "(({p}n.state = 'published' AND ({p}n.until_on = '' OR {p}n.until_on > ?)) \
+                 OR ({p}n.state = 'withdrawn' AND {p}n.published_on <> ''))"
+            ),
+            Arg::Text(today),
+        );
+        if f.year != 0 {
+            q.cond(&format!("{p}n.year = ?"), Arg::Int(f.year));
+        }
+        if f.agency_id != 0 {
+            q.cond(&format!("{p}n.agency_id = ?"), Arg::Int(f.agency_id));
+        }
+        if !f.domain.is_empty() {
+            q.cond(&format!("{p}n.domain = ?"), Arg::Text(&f.domain));
+        }
+        if !f.kind.is_empty() {
+            q.cond(&format!("{p}n.kind = ?"), Arg::Text(&f.kind));
+        }
+        q
+    }
+
+    /// Binds `arg` as the next parameter; returns its placeholder (`$n`).
+    fn bind(&mut self, arg: Arg<'a>) -> String {
+        self.args.push(arg);
+        format!("${}", self.args.len())
+    }
+
+    /// Adds `cond`, its one `?` being `arg`.
+    fn cond(&mut self, cond: &str, arg: Arg<'a>) {
+        let at = self.bind(arg);
+        self.conds.push(cond.replace('?', &at));
+    }
+
+    async fn fetch(&self, db: &Db, sql: &str) -> Result<Vec<NoticeRow>, StoreError> {
+        Ok(on_db!(db, |c| {
+            // Only placeholders are formatted in; every value is bound.
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.to_owned()));
+            for arg in &self.args {
+                q = match arg {
+                    Arg::Int(v) => q.bind(*v),
+                    Arg::Text(v) => q.bind(*v),
+                };
+            }
+            q.fetch_all(c).await?
+        }))
+    }
 }
 
 /// Years that have public notices, newest first (for the year filter).

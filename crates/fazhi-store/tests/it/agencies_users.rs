@@ -1,44 +1,9 @@
-use crate::event;
+use crate::{event, tree};
 use fazhi_domain::action_log::EventKind;
-use fazhi_domain::agency::{AgencyKind, AgencyLevel};
 use fazhi_domain::role::Role;
-use fazhi_store::agencies::{self, NewAgency};
+use fazhi_store::agencies;
 use fazhi_store::users::{self, NewUser};
 use fazhi_store::{Db, events, sessions, stats, testing, tokens};
-
-/// province → city → two districts; returns (province, city, d1, d2).
-async fn tree(
-    db: &Db,
-) -> (
-    agencies::Agency,
-    agencies::Agency,
-    agencies::Agency,
-    agencies::Agency,
-) {
-    let mut tx = db.begin().await.unwrap();
-    let mk = |parent, name: &'static str, level| NewAgency {
-        parent,
-        name,
-        kind: AgencyKind::HealthCommission,
-        level,
-        region_code: "330000",
-        at_us: 1,
-    };
-    let p = agencies::insert(&mut tx, &mk(None, "省卫健委", AgencyLevel::Province))
-        .await
-        .unwrap();
-    let c = agencies::insert(&mut tx, &mk(Some(&p), "市卫健委", AgencyLevel::City))
-        .await
-        .unwrap();
-    let d1 = agencies::insert(&mut tx, &mk(Some(&c), "甲区卫健局", AgencyLevel::District))
-        .await
-        .unwrap();
-    let d2 = agencies::insert(&mut tx, &mk(Some(&c), "乙区卫健局", AgencyLevel::District))
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    (p, c, d1, d2)
-}
 
 async fn user(db: &Db, name: &str, role: Role, agency_id: i64) -> i64 {
     let mut tx = db.begin().await.unwrap();
