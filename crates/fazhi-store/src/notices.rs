@@ -1,8 +1,8 @@
 //! Public notices of decisions (双公示) and their full-text search.
 //!
 //! Search runs on the `search_tokens` column (segmented, folded text built
-//! by `fazhi-text`): FTS5 on SQLite, a GIN `to_tsvector('simple', …)`
-//! expression index on PostgreSQL. The MATCH / tsquery text comes from
+//! by `fazhi-text`): FTS5 on SQLite; on PostgreSQL the stored
+//! `to_tsvector('simple', …)` column `search_fts` with a GIN index. The MATCH / tsquery text comes from
 //! `fazhi_text::fts5_match` / `fazhi_text::tsquery` and is bound as a
 //! parameter like every other value.
 
@@ -223,10 +223,9 @@ pub struct PublicFilter {
     pub before_id: i64,
 }
 
-/// How many of the newest notices a PostgreSQL search walks before it asks
-/// the GIN index (see `public_page`). Search terms that occur in more than
-/// about one notice in 200 fill a page inside the slice; rarer ones are
-/// answered from the index, where they have few matches.
+/// How many of the newest notices a PostgreSQL search walks first (see
+/// `pg_search`): about 4 ms at most. Search terms in more than about one
+/// notice in 200 fill a page inside it.
 pub const SEARCH_SLICE_ROWS: i64 = 4096;
 
 /// The public list, newest first: notices on the public site on `today`
@@ -255,7 +254,7 @@ pub async fn public_page_sliced(
         (Backend::Sqlite, Some(text)) => {
             // FTS5 walks its doclist newest rowid first and stops at the
             // limit; the keyset constraint is on its rowid, which it seeks to.
-            let mut q = Filters::new(db.backend(), f, today);
+            let mut q = Filters::new(db.backend(), Access::Planner, f, today);
             q.cond("notices_fts MATCH ?", Arg::Text(text));
             if f.before_id != 0 {
                 q.cond("f.rowid < ?", Arg::Int(f.before_id));
@@ -270,7 +269,7 @@ pub async fn public_page_sliced(
             q.fetch(db, &sql).await
         }
         (backend, None) => {
-            let mut q = Filters::new(backend, f, today);
+            let mut q = Filters::new(backend, Access::Planner, f, today);
             if f.before_id != 0 {
                 q.cond("n.id < ?", Arg::Int(f.before_id));
             }
@@ -289,19 +288,20 @@ pub async fn public_page_sliced(
     }
 }
 
-/// PostgreSQL search in two steps, because neither plan alone serves both
-/// kinds of term (measured in docs/benchmarks.md on 1,000,000 notices):
-/// walking the primary key newest first finds a page of a common term in
-/// a fraction of a millisecond but reads the whole table for a rare one
-/// (1.7 s); the GIN index finds a rare term at once but sorts every match
-/// of a common one (100 ms). So:
-/// 1. the newest `slice_rows` notices below the keyset bound are walked,
-///    stopping at the limit;
-/// 2. only if that page is not full, the rest comes from the GIN index,
-///    below the slice, top matches by id.
+/// PostgreSQL search, by walking the newest notices while that is cheaper
+/// than asking the GIN index, because neither plan alone serves every term
+/// (measured in docs/benchmarks.md on 1,000,000 notices):
+/// - walking the primary key newest first fills a page of a common term
+///   after a few hundred rows, but reads the whole table for a rare one;
+/// - the GIN index finds a rare term at once, but must fetch and sort every
+///   match of a common one (8,442 matches: 36 ms).
 ///
-/// The slice's lower bound is fixed first, so the two steps cover disjoint
-/// id ranges even while notices are being added.
+/// So the newest `slice_rows` notices below the keyset bound are walked,
+/// stopping when the page is full. If it is not, the share of matches in
+/// the rows walked so far tells how many more rows would fill it, and
+/// [`next_walk`] either walks that many more or leaves the rest of the page
+/// to the GIN index. Each step's lower bound is fixed before it runs, so
+/// the steps cover disjoint id ranges even while notices are being added.
 async fn pg_search(
     db: &Db,
     f: &PublicFilter,
@@ -310,52 +310,61 @@ async fn pg_search(
     limit: i64,
     slice_rows: i64,
 ) -> Result<Vec<NoticeRow>, StoreError> {
-    const MATCH: &str = "to_tsvector('simple', n.search_tokens) @@ to_tsquery('simple', ?)";
-    let below = if f.before_id != 0 {
+    let mut below = if f.before_id != 0 {
         f.before_id
     } else {
         i64::MAX
     };
-    let (lowest, walked): (Option<i64>, i64) = on_db!(db, |c| {
-        sqlx::query_as(
-        "SELECT MIN(id), COUNT(*) FROM (SELECT id FROM notices WHERE id < $1 ORDER BY id DESC LIMIT $2) s"
-    )
-    .bind(below)
-    .bind(slice_rows)
-    .fetch_one(c)
-    .await?
-    });
-    let Some(lowest) = lowest else {
-        return Ok(Vec::new());
-    };
-
-    // Step 1: the slice. Its LIMIT keeps the walk on the primary key; the
-    // outer LIMIT stops it as soon as the page is full.
-    let mut q = Filters::new(Backend::Postgres, f, today);
-    q.cond(MATCH, Arg::Text(text));
-    q.cond("n.id >= ?", Arg::Int(lowest));
-    let below_at = q.bind(Arg::Int(below));
-    let slice_at = q.bind(Arg::Int(slice_rows));
-    let limit_at = q.bind(Arg::Int(limit));
-    let sql = format!(
-        "{COLUMNS} FROM (SELECT * FROM notices WHERE id < {below_at} ORDER BY id DESC LIMIT {slice_at}) n \
-         JOIN agencies a ON a.id = n.agency_id \
-         WHERE {} ORDER BY n.id DESC LIMIT {limit_at}",
-        q.conds.join(" AND ")
-    );
-    let mut rows = q.fetch(db, &sql).await?;
-    let missing = limit - rows.len() as i64;
-    if missing <= 0 || walked < slice_rows {
-        return Ok(rows);
+    let mut rows = Vec::new();
+    let mut walked = 0;
+    let mut slice = slice_rows.max(1);
+    loop {
+        let (lowest, count): (Option<i64>, i64) = on_db!(db, |c| {
+            sqlx::query_as(
+            "SELECT MIN(id), COUNT(*) FROM (SELECT id FROM notices WHERE id < $1 ORDER BY id DESC LIMIT $2) s"
+        )
+        .bind(below)
+        .bind(slice)
+        .fetch_one(c)
+        .await?
+        });
+        let Some(lowest) = lowest else {
+            return Ok(rows);
+        };
+        // The slice's LIMIT keeps the walk on the primary key; the outer
+        // LIMIT stops it as soon as the page is full.
+        let mut q = Filters::new(Backend::Postgres, Access::Planner, f, today);
+        q.cond("n.search_fts @@ to_tsquery('simple', ?)", Arg::Text(text));
+        q.cond("n.id >= ?", Arg::Int(lowest));
+        let below_at = q.bind(Arg::Int(below));
+        let slice_at = q.bind(Arg::Int(slice));
+        let limit_at = q.bind(Arg::Int(limit - rows.len() as i64));
+        let sql = format!(
+            "{COLUMNS} FROM (SELECT * FROM notices WHERE id < {below_at} ORDER BY id DESC LIMIT {slice_at}) n \
+             JOIN agencies a ON a.id = n.agency_id \
+             WHERE {} ORDER BY n.id DESC LIMIT {limit_at}",
+            q.conds.join(" AND ")
+        );
+        rows.extend(q.fetch(db, &sql).await?);
+        walked += count;
+        below = lowest;
+        if rows.len() as i64 >= limit || count < slice {
+            return Ok(rows);
+        }
+        match next_walk(rows.len() as i64, walked, limit, lowest, slice_rows) {
+            Some(more) => slice = more,
+            None => break,
+        }
     }
-
-    // Step 2: below the slice, from the GIN index. `n.id + 0` is not the
-    // primary key's order, so PostgreSQL cannot walk the key instead; it
-    // takes the index's matches and keeps the top ones.
-    let mut q = Filters::new(Backend::Postgres, f, today);
-    q.cond(MATCH, Arg::Text(text));
-    q.cond("n.id < ?", Arg::Int(lowest));
-    let limit_at = q.bind(Arg::Int(missing));
+    // The rest from the GIN index, below what was walked. The other filters
+    // are written so that no B-tree index can serve them (with a year
+    // filter PostgreSQL otherwise read a third of the notices through
+    // `notices_year`), and `n.id + 0` is not the primary key's order, so
+    // PostgreSQL takes the index's matches and keeps the top ones.
+    let mut q = Filters::new(Backend::Postgres, Access::NoIndex, f, today);
+    q.cond("n.search_fts @@ to_tsquery('simple', ?)", Arg::Text(text));
+    q.cond("n.id < ?", Arg::Int(below));
+    let limit_at = q.bind(Arg::Int(limit - rows.len() as i64));
     let sql = format!(
         "WITH m AS MATERIALIZED (SELECT n.id FROM notices n WHERE {} ORDER BY n.id + 0 DESC LIMIT {limit_at}) \
          {COLUMNS} FROM m JOIN notices n ON n.id = m.id JOIN agencies a ON a.id = n.agency_id ORDER BY n.id DESC",
@@ -365,10 +374,49 @@ async fn pg_search(
     Ok(rows)
 }
 
+/// Measured on 1,000,000 notices: checking one walked row against a stored
+/// tsvector costs about 1 µs; a GIN match costs about 4 µs of fetching and
+/// filtering, more than twice that counting the parallel workers
+/// PostgreSQL adds. A match is taken as this many walked rows.
+const GIN_MATCH_IN_WALKED_ROWS: i64 = 8;
+
+/// The most rows a search walks, in slices: 16 first slices (65,536 rows,
+/// about 65 ms, at the default slice).
+const WALK_MAX_SLICES: i64 = 16;
+
+/// How many more rows to walk, or `None` to ask the GIN index: `found`
+/// matches in `walked` rows, a page of `limit`, about `below` notices not
+/// yet walked. Walking is chosen while the rows expected to fill the page
+/// cost less than the matches the index would fetch at the same share.
+fn next_walk(found: i64, walked: i64, limit: i64, below: i64, slice_rows: i64) -> Option<i64> {
+    let cap = slice_rows.max(1).saturating_mul(WALK_MAX_SLICES);
+    if found <= 0 || walked >= cap {
+        return None;
+    }
+    let need = (limit - found).max(1).saturating_mul(walked) / found;
+    let gin = GIN_MATCH_IN_WALKED_ROWS
+        .saturating_mul(found)
+        .saturating_mul(below)
+        / walked.max(1);
+    if need > gin {
+        return None;
+    }
+    // Half again as many, as the share is an estimate.
+    Some((need + need / 2).clamp(1, cap - walked))
+}
+
 /// One bound value of a public-list statement.
 enum Arg<'a> {
     Int(i64),
     Text(&'a str),
+}
+
+/// Whether a statement's filters may be served by B-tree indexes
+/// (PostgreSQL; SQLite's are never, see [`Filters`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Access {
+    Planner,
+    NoIndex,
 }
 
 /// The conditions of a public-list statement and their bound values.
@@ -385,6 +433,7 @@ enum Arg<'a> {
 /// page at 1,000,000 notices). PostgreSQL plans from its statistics and is
 /// given the plain columns.
 struct Filters<'a> {
+    /// `+` on SQLite (see above).
     p: &'static str,
     conds: Vec<String>,
     args: Vec<Arg<'a>>,
@@ -392,8 +441,21 @@ struct Filters<'a> {
 
 impl<'a> Filters<'a> {
     /// Visible on `today`, and the filters of `f` (not its text or keyset).
-    fn new(backend: Backend, f: &'a PublicFilter, today: &'a str) -> Self {
+    fn new(backend: Backend, access: Access, f: &'a PublicFilter, today: &'a str) -> Self {
         let p = if backend == Backend::Sqlite { "+" } else { "" };
+        // A column as the conditions name it: `+n.c` on SQLite; on
+        // PostgreSQL `n.c`, or an expression no index matches.
+        let col = |c: &str, int: bool| match (backend, access) {
+            (Backend::Sqlite, _) => format!("+n.{c}"),
+            (Backend::Postgres, Access::Planner) => format!("n.{c}"),
+            (Backend::Postgres, Access::NoIndex) if int => format!("(n.{c} + 0)"),
+            (Backend::Postgres, Access::NoIndex) => format!("(n.{c} || '')"),
+        };
+        let (state, until, published) = (
+            col("state", false),
+            col("until_on", false),
+            col("published_on", false),
+        );
         let mut q = Filters {
             p,
             conds: Vec::new(),
@@ -401,22 +463,28 @@ impl<'a> Filters<'a> {
         };
         q.cond(
             &format!(
-                "(({p}n.state = 'published' AND ({p}n.until_on = '' OR {p}n.until_on > ?)) \
-                 OR ({p}n.state = 'withdrawn' AND {p}n.published_on <> ''))"
+                "(({state} = 'published' AND ({until} = '' OR {until} > ?)) \
+                 OR ({state} = 'withdrawn' AND {published} <> ''))"
             ),
             Arg::Text(today),
         );
         if f.year != 0 {
-            q.cond(&format!("{p}n.year = ?"), Arg::Int(f.year));
+            q.cond(&format!("{} = ?", col("year", true)), Arg::Int(f.year));
         }
         if f.agency_id != 0 {
-            q.cond(&format!("{p}n.agency_id = ?"), Arg::Int(f.agency_id));
+            q.cond(
+                &format!("{} = ?", col("agency_id", true)),
+                Arg::Int(f.agency_id),
+            );
         }
         if !f.domain.is_empty() {
-            q.cond(&format!("{p}n.domain = ?"), Arg::Text(&f.domain));
+            q.cond(
+                &format!("{} = ?", col("domain", false)),
+                Arg::Text(&f.domain),
+            );
         }
         if !f.kind.is_empty() {
-            q.cond(&format!("{p}n.kind = ?"), Arg::Text(&f.kind));
+            q.cond(&format!("{} = ?", col("kind", false)), Arg::Text(&f.kind));
         }
         q
     }
@@ -526,4 +594,37 @@ async fn insert_row(
         .rows_affected()
     });
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{SEARCH_SLICE_ROWS, WALK_MAX_SLICES, next_walk};
+
+    #[test]
+    fn a_search_with_no_match_in_the_first_slice_asks_the_index() {
+        assert_eq!(next_walk(0, 4096, 21, 1_000_000, SEARCH_SLICE_ROWS), None);
+    }
+
+    #[test]
+    fn a_search_walks_on_while_the_rows_to_fill_the_page_cost_less_than_the_index_matches() {
+        // 11 of 21 found in 4,096 rows: about 3,700 more rows fill the page,
+        // against some 2,700 matches below (21,500 rows' worth): walk half
+        // again as many.
+        let more = next_walk(11, 4096, 21, 996_000, SEARCH_SLICE_ROWS).unwrap();
+        assert_eq!(more, 5584);
+        // 1 found: 80,000 rows to walk against 250 matches: the index.
+        assert_eq!(next_walk(1, 4096, 21, 1_000_000, SEARCH_SLICE_ROWS), None);
+        // Few notices left below: the index, whatever the share.
+        assert_eq!(next_walk(11, 4096, 21, 1_000, SEARCH_SLICE_ROWS), None);
+    }
+
+    #[test]
+    fn a_search_walks_at_most_sixteen_slices() {
+        let cap = SEARCH_SLICE_ROWS * WALK_MAX_SLICES;
+        assert_eq!(
+            next_walk(20, cap - 100, 21, 10_000_000, SEARCH_SLICE_ROWS),
+            Some(100)
+        );
+        assert_eq!(next_walk(20, cap, 21, 10_000_000, SEARCH_SLICE_ROWS), None);
+    }
 }

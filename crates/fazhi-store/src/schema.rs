@@ -2,9 +2,10 @@
 //! produce the same tables, columns, nullability and indexes.
 //!
 //! Full-text structures differ by design — an FTS5 virtual table with its
-//! shadow tables on SQLite, a GIN expression index on PostgreSQL — and are
-//! named `*_fts` so that both introspections leave them out; the search
-//! tests check that both backends find the same records instead.
+//! shadow tables on SQLite, a stored tsvector column with a GIN index on
+//! PostgreSQL — and are named `*_fts` so that both introspections leave them
+//! out; the search tests check that both backends find the same records
+//! instead.
 
 use crate::{Db, StoreError, on_db};
 use std::collections::BTreeSet;
@@ -28,7 +29,8 @@ pub async fn columns(db: &Db) -> Result<BTreeSet<(String, String, bool)>, StoreE
         Db::Postgres(pool) => {
             let rows: Vec<(String, String, String)> = sqlx::query_as(
                 "SELECT table_name::text, column_name::text, is_nullable::text FROM information_schema.columns \
-                 WHERE table_schema = current_schema() AND table_name NOT LIKE '\\_sqlx\\_%'",
+                 WHERE table_schema = current_schema() AND table_name NOT LIKE '\\_sqlx\\_%' \
+                 AND column_name NOT LIKE '%\\_fts'",
             )
             .fetch_all(pool)
             .await?;

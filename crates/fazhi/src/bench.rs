@@ -35,7 +35,7 @@ pub struct BenchArgs {
     /// Skip PostgreSQL.
     #[arg(long)]
     no_postgres: bool,
-    /// Skip SQLite (`proofs` and `portal`).
+    /// Skip SQLite (`proofs`, `portal` and `report`).
     #[arg(long)]
     no_sqlite: bool,
     /// Leaves of the synthetic tree that proofs are served from (`proofs` benchmark).
@@ -65,6 +65,10 @@ pub struct BenchArgs {
     /// sqlx-rows path kept for comparison), e.g. to profile it.
     #[arg(long)]
     bulk_only: bool,
+    /// Keep the `portal` and `report` benchmarks' databases and print where
+    /// they are (e.g. to run `fazhi indicators` on a province year).
+    #[arg(long)]
+    keep: bool,
 }
 
 struct Measure {
@@ -128,6 +132,7 @@ pub async fn run(args: BenchArgs) -> Result<()> {
                 pg_url: args.pg_url.clone(),
                 no_postgres: args.no_postgres,
                 no_sqlite: args.no_sqlite,
+                keep: args.keep,
             })
             .await
         }
@@ -188,6 +193,22 @@ pub(crate) async fn scratch_postgres(pg_url: &str) -> Result<Scratch> {
 }
 
 impl Scratch {
+    /// `finish`, or with `keep` leave the database and say where it is.
+    pub(crate) async fn finish_or_keep(self, keep: bool) -> Result<()> {
+        if !keep {
+            return self.finish().await;
+        }
+        self.db.close().await;
+        match &self.postgres {
+            Some((server, name)) => eprintln!(
+                "kept: --database-url {}",
+                fazhi_store::testing::database_url_with_name(server, name)
+            ),
+            None => eprintln!("kept: --data-dir {}", self.dir.display()),
+        }
+        Ok(())
+    }
+
     pub(crate) async fn finish(self) -> Result<()> {
         self.db.close().await;
         match self.postgres {
@@ -967,14 +988,16 @@ const REPORT_BENCH_NOW_US: i64 = 1_768_874_400_000_000;
 const REPORT_BENCH_YEAR: i16 = 2025;
 
 async fn bench_report(args: &BenchArgs) -> Result<()> {
-    let s = scratch_sqlite().await?;
-    let result = bench_report_on(args, &s.db, "sqlite", &s.dir).await;
-    s.finish().await?;
-    result?;
+    if !args.no_sqlite {
+        let s = scratch_sqlite().await?;
+        let result = bench_report_on(args, &s.db, "sqlite", &s.dir).await;
+        s.finish_or_keep(args.keep).await?;
+        result?;
+    }
     if !args.no_postgres {
         let s = scratch_postgres(&args.pg_url).await?;
         let result = bench_report_on(args, &s.db, "postgres", &s.dir).await;
-        s.finish().await?;
+        s.finish_or_keep(args.keep).await?;
         result?;
     }
     Ok(())

@@ -108,19 +108,20 @@ pub struct PortalArgs {
     pub pg_url: String,
     pub no_postgres: bool,
     pub no_sqlite: bool,
+    pub keep: bool,
 }
 
 pub async fn run(args: &PortalArgs) -> Result<()> {
     if !args.no_sqlite {
         let s = scratch_sqlite().await?;
         let result = run_on(args, &s.db, "sqlite", &s.dir).await;
-        s.finish().await?;
+        s.finish_or_keep(args.keep).await?;
         result?;
     }
     if !args.no_postgres {
         let s = scratch_postgres(&args.pg_url).await?;
         let result = run_on(args, &s.db, "postgres", &s.dir).await;
-        s.finish().await?;
+        s.finish_or_keep(args.keep).await?;
         result?;
     }
     Ok(())
