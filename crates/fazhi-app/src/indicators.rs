@@ -117,15 +117,12 @@ pub(crate) async fn load(
         .into_iter()
         .next()
         .map(|c| (c.checkpoint.size, hex::encode(&c.checkpoint.root)));
-    let tasks = crate::inspection_tasks::task_facts(app, &agency.path, from, to).await?;
-    let mut case_ids = Vec::new();
-    let mut cases = Vec::new();
-    for (id, json) in fazhi_store::cases::states_in_scope(&app.db, &agency.path).await? {
-        let case: Case = serde_json::from_str(&json)
-            .map_err(|e| AppError::Internal(format!("case {id}: {e}")))?;
-        case_ids.push(id);
-        cases.push(case);
-    }
+    // Tasks and cases are read side by side (each on its own blocking
+    // thread on SQLite): at province scale each takes seconds.
+    let (tasks, (case_ids, cases)) = tokio::try_join!(
+        crate::inspection_tasks::task_facts(app, &agency.path, from, to),
+        cases_in_scope(app, &agency.path),
+    )?;
     let requests = crate::requests::requests_in_scope(app, &agency.path).await?;
     Ok(Records {
         agency,
@@ -135,6 +132,28 @@ pub(crate) async fn load(
         cases,
         requests,
     })
+}
+
+/// Every case of the scope, parsed, with its id. The JSON is parsed on a
+/// blocking thread, so that it overlaps the reading of the tasks.
+async fn cases_in_scope(
+    app: &App,
+    scope: &fazhi_domain::agency::AgencyPath,
+) -> Result<(Vec<i64>, Vec<Case>), AppError> {
+    let rows = fazhi_store::cases::states_in_scope(&app.db, scope).await?;
+    tokio::task::spawn_blocking(move || {
+        let mut ids = Vec::with_capacity(rows.len());
+        let mut cases = Vec::with_capacity(rows.len());
+        for (id, json) in rows {
+            let case: Case = serde_json::from_str(&json)
+                .map_err(|e| AppError::Internal(format!("case {id}: {e}")))?;
+            ids.push(id);
+            cases.push(case);
+        }
+        Ok((ids, cases))
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("parsing cases: {e}")))?
 }
 
 /// Indicators of an agency subtree for any period (whole months), with the

@@ -1,6 +1,7 @@
 //! Penalty cases: the case as JSON plus a projection for lists and queues,
 //! with optimistic concurrency on `version`, and document numbers.
 
+use crate::bulk_read::ReadPath;
 use crate::{Db, StoreError, Tx, on_db, on_tx};
 use fazhi_domain::agency::AgencyPath;
 use serde::Serialize;
@@ -411,7 +412,41 @@ pub async fn states_in_scope(
     db: &Db,
     scope: &AgencyPath,
 ) -> Result<Vec<(i64, String)>, StoreError> {
+    states_in_scope_via(db, scope, ReadPath::Bulk).await
+}
+
+/// [`states_in_scope`] read the given way (the test compares both). On a
+/// bulk reader, a scope of most agencies reads the cases in rowid order
+/// (`scope_is_most`), which is id order.
+pub async fn states_in_scope_via(
+    db: &Db,
+    scope: &AgencyPath,
+    path: ReadPath,
+) -> Result<Vec<(i64, String)>, StoreError> {
     let prefix = format!("{}%", scope.as_str());
+    if let Some(file) = crate::bulk_read::native_file(db, path) {
+        return crate::bulk_read::with_sqlite(file, move |c| {
+            c.execute_batch("BEGIN")?;
+            let sql = if crate::bulk_read::scope_is_most(c, &prefix)? {
+                "SELECT c.id, c.state_json FROM cases c CROSS JOIN agencies a ON a.id = +c.agency_id \
+                 WHERE a.path LIKE ?1 ORDER BY c.id"
+            } else {
+                "SELECT c.id, c.state_json FROM cases c JOIN agencies a ON a.id = c.agency_id \
+                 WHERE a.path LIKE ?1 ORDER BY c.id"
+            };
+            let mut out = Vec::new();
+            {
+                let mut stmt = c.prepare(sql)?;
+                let mut rows = stmt.query([&prefix])?;
+                while let Some(r) = rows.next()? {
+                    out.push((r.get(0)?, r.get(1)?));
+                }
+            }
+            c.execute_batch("COMMIT")?;
+            Ok(out)
+        })
+        .await;
+    }
     Ok(on_db!(db, |c| {
         sqlx::query_as(
             "SELECT c.id, c.state_json FROM cases c JOIN agencies a ON a.id = c.agency_id WHERE a.path LIKE $1 ORDER BY c.id",

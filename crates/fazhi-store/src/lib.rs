@@ -10,6 +10,7 @@
 pub mod agencies;
 pub mod attachments;
 pub mod bench;
+pub mod bulk_read;
 pub mod cases;
 pub mod db;
 pub mod events;
@@ -49,6 +50,8 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("stored value is corrupt: {0}")]
     Corrupt(String),
+    #[error("a bulk reader thread failed: {0}")]
+    Reader(String),
 }
 
 impl StoreError {

@@ -30,6 +30,7 @@
 //! [`ReadPath::Rows`] reads the same batches through `sqlx` rows (the
 //! portable path); tests check that both give the same verdict.
 
+use crate::bulk_read::sqlite_reader;
 use crate::log_tree;
 use crate::{Db, StoreError};
 use fazhi_domain::action_log::EventFields;
@@ -48,14 +49,7 @@ pub const SCAN_QUEUE_BATCHES: usize = 2;
 /// Deepest tree level (2^62 leaves).
 const LEVEL_MAX: i64 = 62;
 
-/// How the log is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReadPath {
-    /// Natively on SQLite, `COPY … (FORMAT binary)` on PostgreSQL.
-    Bulk,
-    /// Through `sqlx` rows, the same queries on both backends.
-    Rows,
-}
+pub use crate::bulk_read::ReadPath;
 
 /// One event of a batch: its position and where its canonical encoding, kind
 /// and payload lie in [`ScanBatch::encodings`].
@@ -277,25 +271,6 @@ impl Groups {
         }
     }
 }
-
-/// A read-only connection for a bulk reader, memory-mapped: pages are read
-/// in place instead of copied through the page cache.
-fn sqlite_reader(file: &std::path::Path) -> Result<rusqlite::Connection, StoreError> {
-    use rusqlite::OpenFlags;
-    let conn = rusqlite::Connection::open_with_flags(
-        file,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    conn.busy_timeout(std::time::Duration::from_millis(
-        crate::db::SQLITE_BUSY_TIMEOUT_MS,
-    ))?;
-    conn.pragma_update(None, "mmap_size", SQLITE_MMAP_BYTES)?;
-    Ok(conn)
-}
-
-/// Bytes of the database file a bulk reader maps (SQLite's own ceiling; the
-/// rest of a larger file is read as usual).
-const SQLITE_MMAP_BYTES: i64 = 0x7fff_0000;
 
 fn int(v: rusqlite::types::ValueRef<'_>, what: &str) -> Result<i64, StoreError> {
     match v {

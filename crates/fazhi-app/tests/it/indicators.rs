@@ -71,3 +71,63 @@ async fn the_demo_year_has_figures_from_every_built_module_and_none_for_the_rest
         );
     }
 }
+
+#[tokio::test]
+async fn the_bulk_readers_of_tasks_and_cases_give_the_same_rows_as_the_portable_statements() {
+    use fazhi_store::bulk_read::ReadPath;
+    for db in testing::both().await {
+        let (app, _clock) = app_at(&db, DEMO_TODAY_US);
+        assert!(fazhi_app::demo::seed(&app).await.unwrap());
+        let agencies = fazhi_store::agencies::list_all(&app.db).await.unwrap();
+        let root = agencies
+            .iter()
+            .min_by_key(|a| a.path.as_str().len())
+            .unwrap();
+        let leaf = agencies
+            .iter()
+            .max_by_key(|a| a.path.as_str().len())
+            .unwrap();
+        // The root reads the tables in rowid order, a district through the
+        // agency index.
+        let mut seen_tasks = 0;
+        for scope in [&root.path, &leaf.path] {
+            let bulk = fazhi_store::inspections::stat_rows_via(
+                &app.db,
+                scope,
+                "2000-01-01",
+                "2100-12-31",
+                ReadPath::Bulk,
+            )
+            .await
+            .unwrap();
+            let rows = fazhi_store::inspections::stat_rows_via(
+                &app.db,
+                scope,
+                "2000-01-01",
+                "2100-12-31",
+                ReadPath::Rows,
+            )
+            .await
+            .unwrap();
+            assert_eq!(bulk, rows, "tasks of {scope:?}");
+            seen_tasks += bulk.len();
+            let bulk = fazhi_store::cases::states_in_scope_via(&app.db, scope, ReadPath::Bulk)
+                .await
+                .unwrap();
+            let rows = fazhi_store::cases::states_in_scope_via(&app.db, scope, ReadPath::Rows)
+                .await
+                .unwrap();
+            assert_eq!(bulk, rows, "cases of {scope:?}");
+        }
+        let all =
+            fazhi_store::inspections::stat_rows(&app.db, &root.path, "2000-01-01", "2100-12-31")
+                .await
+                .unwrap();
+        assert!(
+            seen_tasks > 0
+                && all.iter().any(|t| t.plan_level.is_empty())
+                && all.iter().any(|t| !t.plan_level.is_empty()),
+            "the demo has tasks with and without a plan"
+        );
+    }
+}
