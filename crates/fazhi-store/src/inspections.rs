@@ -672,22 +672,25 @@ pub async fn stat_rows_via(
         })
         .await;
     }
-    Ok(on_db!(db, |c| {
+    let mut rows: Vec<StatRow> = on_db!(db, |c| {
         sqlx::query_as(
             "SELECT t.id, COALESCE(p.level, '') AS plan_level, t.source, t.entity_id, COALESCE(p.domains, e.domains) AS item_domain, \
              t.visit, t.state, t.due_on, t.done_on, t.result, CAST(CASE WHEN t.opinion <> '' THEN 1 ELSE 0 END AS BIGINT) AS opinion_issued, \
              t.case_id, t.publish_by \
              FROM inspection_tasks t JOIN agencies a ON a.id = t.agency_id LEFT JOIN inspection_plans p ON p.id = t.plan_id \
              JOIN entities e ON e.id = t.entity_id \
-             WHERE a.path LIKE $1 AND ((t.done_on <> '' AND t.done_on BETWEEN $2 AND $3) OR (t.due_on BETWEEN $2 AND $3)) \
-             ORDER BY t.id",
+             WHERE a.path LIKE $1 AND ((t.done_on <> '' AND t.done_on BETWEEN $2 AND $3) OR (t.due_on BETWEEN $2 AND $3))",
         )
         .bind(&prefix)
         .bind(from)
         .bind(to)
         .fetch_all(c)
         .await?
-    }))
+    });
+    // Sorted here: with `ORDER BY t.id`, PostgreSQL sorted a province's
+    // million rows on disk (work_mem 4 MB), about a second.
+    rows.sort_unstable_by_key(|r| r.id);
+    Ok(rows)
 }
 
 /// `stat_rows` on a bulk reader. Measured on 200,000 tasks in the
