@@ -447,6 +447,16 @@ pub async fn states_in_scope_via(
         })
         .await;
     }
+    if let (ReadPath::Bulk, Db::Postgres(pool)) = (path, db) {
+        return crate::bulk_read::pg_copy(
+            pool,
+            &[("fazhi.scope", &prefix)],
+            "COPY (SELECT c.id, c.state_json FROM cases c JOIN agencies a ON a.id = c.agency_id \
+             WHERE a.path LIKE current_setting('fazhi.scope') ORDER BY c.id) TO STDOUT (FORMAT binary)",
+            |r| Ok((r.int(0, "case id")?, r.text(1, "case state")?)),
+        )
+        .await;
+    }
     Ok(on_db!(db, |c| {
         sqlx::query_as(
             "SELECT c.id, c.state_json FROM cases c JOIN agencies a ON a.id = c.agency_id WHERE a.path LIKE $1 ORDER BY c.id",
