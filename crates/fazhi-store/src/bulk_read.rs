@@ -63,15 +63,21 @@ pub(crate) fn sqlite_reader(file: &std::path::Path) -> Result<rusqlite::Connecti
 const SQLITE_MMAP_BYTES: i64 = 0x7fff_0000;
 
 /// Runs `read` on a blocking thread with a bulk reader of the SQLite file
-/// `file`.
+/// `file`, in one read transaction (one snapshot for all its statements).
 pub(crate) async fn with_sqlite<T, F>(file: std::path::PathBuf, read: F) -> Result<T, StoreError>
 where
     T: Send + 'static,
     F: FnOnce(&rusqlite::Connection) -> Result<T, StoreError> + Send + 'static,
 {
-    tokio::task::spawn_blocking(move || read(&sqlite_reader(&file)?))
-        .await
-        .map_err(|e| StoreError::Reader(e.to_string()))?
+    tokio::task::spawn_blocking(move || {
+        let conn = sqlite_reader(&file)?;
+        conn.execute_batch("BEGIN")?;
+        let out = read(&conn)?;
+        conn.execute_batch("COMMIT")?;
+        Ok(out)
+    })
+    .await
+    .map_err(|e| StoreError::Reader(e.to_string()))?
 }
 
 /// Whether the agencies under `prefix` (a `LIKE` pattern) are at least half

@@ -426,23 +426,19 @@ pub async fn states_in_scope_via(
     let prefix = format!("{}%", scope.as_str());
     if let Some(file) = crate::bulk_read::native_file(db, path) {
         return crate::bulk_read::with_sqlite(file, move |c| {
-            c.execute_batch("BEGIN")?;
-            let sql = if crate::bulk_read::scope_is_most(c, &prefix)? {
-                "SELECT c.id, c.state_json FROM cases c CROSS JOIN agencies a ON a.id = +c.agency_id \
-                 WHERE a.path LIKE ?1 ORDER BY c.id"
+            let join = if crate::bulk_read::scope_is_most(c, &prefix)? {
+                "cases c CROSS JOIN agencies a ON a.id = +c.agency_id"
             } else {
-                "SELECT c.id, c.state_json FROM cases c JOIN agencies a ON a.id = c.agency_id \
-                 WHERE a.path LIKE ?1 ORDER BY c.id"
+                "cases c JOIN agencies a ON a.id = c.agency_id"
             };
+            let mut stmt = c.prepare(&format!(
+                "SELECT c.id, c.state_json FROM {join} WHERE a.path LIKE ?1 ORDER BY c.id"
+            ))?;
+            let mut rows = stmt.query([&prefix])?;
             let mut out = Vec::new();
-            {
-                let mut stmt = c.prepare(sql)?;
-                let mut rows = stmt.query([&prefix])?;
-                while let Some(r) = rows.next()? {
-                    out.push((r.get(0)?, r.get(1)?));
-                }
+            while let Some(r) = rows.next()? {
+                out.push((r.get(0)?, r.get(1)?));
             }
-            c.execute_batch("COMMIT")?;
             Ok(out)
         })
         .await;

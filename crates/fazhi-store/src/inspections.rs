@@ -748,7 +748,6 @@ fn sqlite_stat_rows(
     from: &str,
     to: &str,
 ) -> Result<Vec<StatRow>, StoreError> {
-    c.execute_batch("BEGIN")?;
     let mut plans = std::collections::HashMap::new();
     {
         let mut stmt = c.prepare("SELECT id, level, domains FROM inspection_plans")?;
@@ -760,20 +759,18 @@ fn sqlite_stat_rows(
             );
         }
     }
-    let sql = if crate::bulk_read::scope_is_most(c, prefix)? {
-        "SELECT t.id, t.plan_id, t.source, t.entity_id, \
-         CASE WHEN t.plan_id = 0 THEN (SELECT e.domains FROM entities e WHERE e.id = t.entity_id) END, \
-         t.visit, t.due_on, t.done_on, t.result, t.opinion <> '', t.case_id \
-         FROM inspection_tasks t CROSS JOIN agencies a ON a.id = +t.agency_id \
-         WHERE a.path LIKE ?1 AND ((t.done_on <> '' AND t.done_on BETWEEN ?2 AND ?3) OR (t.due_on BETWEEN ?2 AND ?3))"
+    let from_clause = if crate::bulk_read::scope_is_most(c, prefix)? {
+        "inspection_tasks t CROSS JOIN agencies a ON a.id = +t.agency_id"
     } else {
+        "agencies a JOIN inspection_tasks t ON t.agency_id = a.id"
+    };
+    let sql = format!(
         "SELECT t.id, t.plan_id, t.source, t.entity_id, \
          CASE WHEN t.plan_id = 0 THEN (SELECT e.domains FROM entities e WHERE e.id = t.entity_id) END, \
-         t.visit, t.due_on, t.done_on, t.result, t.opinion <> '', t.case_id \
-         FROM agencies a JOIN inspection_tasks t ON t.agency_id = a.id \
+         t.visit, t.due_on, t.done_on, t.result, t.opinion <> '', t.case_id FROM {from_clause} \
          WHERE a.path LIKE ?1 AND ((t.done_on <> '' AND t.done_on BETWEEN ?2 AND ?3) OR (t.due_on BETWEEN ?2 AND ?3))"
-    };
-    let mut stmt = c.prepare(sql)?;
+    );
+    let mut stmt = c.prepare(&sql)?;
     let mut rows = stmt.query([prefix, from, to])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
@@ -805,9 +802,6 @@ fn sqlite_stat_rows(
             case_id: r.get(10)?,
         });
     }
-    drop(rows);
-    drop(stmt);
-    c.execute_batch("COMMIT")?;
     out.sort_unstable_by_key(|r| r.id);
     Ok(out)
 }

@@ -92,6 +92,25 @@ impl ScanBatch {
         }
     }
 
+    /// Takes the node reader's group if this batch ended where a batch of
+    /// `batch_rows` of a log of `size` should; otherwise marks the batch for
+    /// a re-read by key and returns false.
+    fn take_group(&mut self, group: Option<TreeRows>, batch_rows: usize, size: i64) -> bool {
+        let expected_end =
+            (self.first_leaf + i64::try_from(batch_rows).unwrap_or(i64::MAX)).min(size);
+        match group {
+            Some((leaves, nodes)) if self.end_leaf == expected_end => {
+                self.leaves = leaves;
+                self.nodes = nodes;
+                true
+            }
+            _ => {
+                self.reread = true;
+                false
+            }
+        }
+    }
+
     fn push_event(&mut self, fields: &EventFields<'_>) {
         let start = self.encodings.len();
         let spans = fields.encode_into(&mut self.encodings);
@@ -354,39 +373,30 @@ fn sqlite_scan(
             break Ok(());
         }
         // The node thread's group for the boundaries this batch should have.
-        let expected_end =
-            (batch.first_leaf + i64::try_from(batch_rows).unwrap_or(i64::MAX)).min(size);
         let group = match group_rx.recv() {
             Ok(Ok(group)) => group,
             Ok(Err(e)) => break Err(e),
             Err(_) => None,
         };
-        match group {
-            Some((leaves, nodes)) if batch.end_leaf == expected_end => {
-                batch.leaves = leaves;
-                batch.nodes = nodes;
-            }
-            _ => {
-                batch.reread = true;
-                let mut levels = Vec::new();
-                for level in 0..=LEVEL_MAX {
-                    let (from, to) = (batch.first_leaf >> level, batch.end_leaf >> level);
-                    if to <= from {
-                        break;
-                    }
-                    let mut rows = by_key.query((level, from, to))?;
-                    let mut found = Vec::new();
-                    while let Some(row) = rows.next()? {
-                        let idx = int(row.get_ref(0)?, "log_nodes.idx")?;
-                        let hash = blob(row.get_ref(1)?, "log_nodes.hash")?;
-                        found.push((idx, to_hash(hash, level, idx)?));
-                    }
-                    levels.push(found);
+        if !batch.take_group(group, batch_rows, size) {
+            let mut levels = Vec::new();
+            for level in 0..=LEVEL_MAX {
+                let (from, to) = (batch.first_leaf >> level, batch.end_leaf >> level);
+                if to <= from {
+                    break;
                 }
-                let mut levels = levels.into_iter();
-                batch.leaves = levels.next().unwrap_or_default();
-                batch.nodes = levels.collect();
+                let mut rows = by_key.query((level, from, to))?;
+                let mut found = Vec::new();
+                while let Some(row) = rows.next()? {
+                    let idx = int(row.get_ref(0)?, "log_nodes.idx")?;
+                    let hash = blob(row.get_ref(1)?, "log_nodes.hash")?;
+                    found.push((idx, to_hash(hash, level, idx)?));
+                }
+                levels.push(found);
             }
+            let mut levels = levels.into_iter();
+            batch.leaves = levels.next().unwrap_or_default();
+            batch.nodes = levels.collect();
         }
         first_leaf = batch.end_leaf;
         if tx.blocking_send(Ok(batch)).is_err() {
@@ -618,24 +628,14 @@ where
         if batch.events.is_empty() {
             return Ok(false);
         }
-        let expected_end =
-            (batch.first_leaf + i64::try_from(batch_rows).unwrap_or(i64::MAX)).min(size);
         let group = match groups.recv().await {
             Some(Ok(group)) => group,
             Some(Err(e)) => return Err(e),
             None => None,
         };
-        match group {
-            Some((leaves, nodes)) if batch.end_leaf == expected_end => {
-                batch.leaves = leaves;
-                batch.nodes = nodes;
-            }
-            _ => {
-                batch.reread = true;
-                batch.leaves =
-                    log_tree::level_between(db, 0, batch.first_leaf, batch.end_leaf).await?;
-                batch.nodes = log_tree::completed_by(db, batch.first_leaf, batch.end_leaf).await?;
-            }
+        if !batch.take_group(group, batch_rows, size) {
+            batch.leaves = log_tree::level_between(db, 0, batch.first_leaf, batch.end_leaf).await?;
+            batch.nodes = log_tree::completed_by(db, batch.first_leaf, batch.end_leaf).await?;
         }
         first_leaf = batch.end_leaf;
         if tx.send(Ok(batch)).await.is_err() {
