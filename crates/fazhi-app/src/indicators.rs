@@ -3,7 +3,7 @@
 
 use crate::{App, AppError};
 use fazhi_domain::authz::{Action, Actor, authorize};
-use fazhi_domain::case::Case;
+use fazhi_domain::case::CaseFacts;
 use fazhi_domain::indicators::{self as ind, Definition, Period, SourceModule, Value};
 use fazhi_domain::registry::SupervisionDomain;
 use fazhi_domain::role::Role;
@@ -94,7 +94,7 @@ pub(crate) struct Records {
     pub checkpoint: Option<(i64, String)>,
     pub tasks: Vec<ind::TaskFacts>,
     pub case_ids: Vec<i64>,
-    pub cases: Vec<Case>,
+    pub cases: Vec<CaseFacts>,
     pub requests: Vec<fazhi_domain::request::Request>,
 }
 
@@ -134,18 +134,19 @@ pub(crate) async fn load(
     })
 }
 
-/// Every case of the scope, parsed, with its id. The JSON is parsed on a
-/// blocking thread, so that it overlaps the reading of the tasks.
+/// Every case of the scope, read as the facts statistics need (the rest of
+/// each document is skipped, see [`CaseFacts`]), with its id. The JSON is
+/// parsed on a blocking thread, so that it overlaps the reading of the tasks.
 async fn cases_in_scope(
     app: &App,
     scope: &fazhi_domain::agency::AgencyPath,
-) -> Result<(Vec<i64>, Vec<Case>), AppError> {
+) -> Result<(Vec<i64>, Vec<CaseFacts>), AppError> {
     let rows = fazhi_store::cases::states_in_scope(&app.db, scope).await?;
     tokio::task::spawn_blocking(move || {
         let mut ids = Vec::with_capacity(rows.len());
         let mut cases = Vec::with_capacity(rows.len());
         for (id, json) in rows {
-            let case: Case = serde_json::from_str(&json)
+            let case: CaseFacts = serde_json::from_str(&json)
                 .map_err(|e| AppError::Internal(format!("case {id}: {e}")))?;
             ids.push(id);
             cases.push(case);
@@ -393,7 +394,7 @@ pub async fn dashboard(app: &App, actor: &Actor, f: &Filter) -> Result<Dashboard
             rule: String::new(),
         });
     }
-    let mut late_cases: Vec<(Date, &'static str, i64, &Case)> = r
+    let mut late_cases: Vec<(Date, &'static str, i64, &CaseFacts)> = r
         .case_ids
         .iter()
         .zip(&r.cases)
@@ -423,11 +424,11 @@ pub async fn dashboard(app: &App, actor: &Actor, f: &Filter) -> Result<Dashboard
 }
 
 /// The tasks and cases of one supervision domain.
-fn only_domain(r: &Records, domain: &str) -> (Vec<ind::TaskFacts>, Vec<Case>) {
+fn only_domain(r: &Records, domain: &str) -> (Vec<ind::TaskFacts>, Vec<CaseFacts>) {
     (
         r.tasks
             .iter()
-            .filter(|t| t.domain == domain)
+            .filter(|t| &*t.domain == domain)
             .cloned()
             .collect(),
         r.cases
@@ -504,7 +505,7 @@ pub async fn drill(app: &App, actor: &Actor, id: &str, q: &DrillQuery) -> Result
     let period = s.period;
     let mut r = load(app, s.agency_id, period.from, period.to).await?;
     if let Some(d) = &q.domain {
-        r.tasks.retain(|t| &t.domain == d);
+        r.tasks.retain(|t| *t.domain == **d);
         let keep: Vec<bool> = r.cases.iter().map(|c| c.domain.code() == d).collect();
         let mut k = keep.iter();
         r.case_ids.retain(|_| k.next().copied().unwrap_or(false));

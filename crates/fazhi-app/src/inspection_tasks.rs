@@ -18,6 +18,7 @@ use fazhi_store::registry::{OfficerListed, SpotCheckRow};
 use jiff::civil::Date;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 const TASK_NOUN: (&str, &str) = ("检查任务", "inspection task");
 /// Entropy of a public inspection code: 64 bits, as 16 hex characters, so
@@ -880,15 +881,15 @@ pub async fn stats(app: &App, actor: &Actor, year: i16) -> Result<Stats, AppErro
     let mut by_domain: BTreeMap<String, Vec<&TaskFacts>> = BTreeMap::new();
     for t in &facts {
         let level = if t.level.is_empty() {
-            match t.source.as_str() {
-                "recheck" | "complaint" => t.source.clone(),
+            match &*t.source {
+                "recheck" | "complaint" => t.source.to_string(),
                 _ => "adhoc".to_owned(),
             }
         } else {
-            t.level.clone()
+            t.level.to_string()
         };
         by_level.entry(level).or_default().push(t);
-        by_domain.entry(t.domain.clone()).or_default().push(t);
+        by_domain.entry(t.domain.to_string()).or_default().push(t);
     }
     let tally = |m: BTreeMap<String, Vec<&TaskFacts>>| {
         m.into_iter()
@@ -912,20 +913,25 @@ pub(crate) async fn task_facts(
     to: Date,
 ) -> Result<Vec<TaskFacts>, AppError> {
     let rows = store::stat_rows(&app.db, scope, &from.to_string(), &to.to_string()).await?;
+    // The first domain of each distinct list, shared like the lists are.
+    let mut first_domain: HashMap<Arc<str>, Arc<str>> = HashMap::new();
     Ok(rows
         .into_iter()
         .filter_map(|r| {
             let done_on = r.done_on.parse().ok();
+            let domain = match r.item_domain.split_once(',') {
+                None => Arc::clone(&r.item_domain),
+                Some((first, _)) => Arc::clone(
+                    first_domain
+                        .entry(Arc::clone(&r.item_domain))
+                        .or_insert_with(|| first.into()),
+                ),
+            };
             Some(TaskFacts {
                 id: r.id,
                 level: r.plan_level,
                 source: r.source,
-                domain: r
-                    .item_domain
-                    .split(',')
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned(),
+                domain,
                 entity_id: r.entity_id,
                 visit: r.visit,
                 due_on: r.due_on.parse().ok()?,

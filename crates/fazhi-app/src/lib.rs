@@ -55,6 +55,8 @@ pub struct App {
     pub law: Arc<law::Law>,
     /// Signs the log's checkpoints (`None` until a key is configured).
     pub log_signer: Option<transparency::LogSigner>,
+    /// Upper levels of the log's Merkle tree, as read for proofs.
+    pub tree_cache: Arc<transparency::TreeCache>,
 }
 
 /// Default session lifetime: one working day (8 hours).
@@ -77,6 +79,7 @@ impl App {
             evidence: evidence::EvidenceStore::new(data_dir.join("evidence")),
             law: Arc::new(law::Law::national()),
             log_signer: None,
+            tree_cache: Arc::new(transparency::TreeCache::default()),
         }
     }
 

@@ -50,29 +50,85 @@ fn merkle_error(e: merkle::MerkleError) -> AppError {
     }
 }
 
-/// Read the hashes of `ids` from the stored tree in one query.
+/// The upper levels of the stored tree, kept in memory between requests.
+///
+/// A stored node never changes: the tree is append-only like the log (the
+/// database refuses updates and deletes), and a node is written once, when
+/// its subtree is complete. So a node read once can be served again without
+/// the database. Only levels from [`TREE_CACHE_MIN_LEVEL`] up are kept: they
+/// are few (one per 256 leaves) and every proof needs some of them, where
+/// the nodes below are spread over the whole tree. `log verify` never reads
+/// through this cache: it checks the rows themselves.
+#[derive(Debug, Default)]
+pub struct TreeCache {
+    nodes: std::sync::RwLock<HashMap<NodeId, Hash>>,
+}
+
+/// Lowest tree level [`TreeCache`] keeps (a node of level 8 covers 256 leaves).
+pub const TREE_CACHE_MIN_LEVEL: u8 = 8;
+/// Most nodes [`TreeCache`] keeps: 262,144 × about 64 bytes ≈ 16 MiB, enough
+/// for every node of level 8 and up of a log of 33,000,000 events. Beyond
+/// that the nodes read are served but not kept.
+pub const TREE_CACHE_NODES_MAX: usize = 1 << 18;
+
+impl TreeCache {
+    /// Nodes of `ids` found here, and the ids still to read.
+    fn split(&self, ids: &[NodeId]) -> (HashMap<NodeId, Hash>, Vec<NodeId>) {
+        let nodes = self.nodes.read().unwrap_or_else(|e| e.into_inner());
+        let mut found = HashMap::with_capacity(ids.len());
+        let mut missing = Vec::new();
+        for id in ids {
+            match nodes.get(id) {
+                Some(h) => {
+                    found.insert(*id, *h);
+                }
+                None => missing.push(*id),
+            }
+        }
+        (found, missing)
+    }
+
+    fn keep(&self, read: &HashMap<NodeId, Hash>) {
+        let mut nodes = self.nodes.write().unwrap_or_else(|e| e.into_inner());
+        for (id, h) in read {
+            if id.level >= TREE_CACHE_MIN_LEVEL && nodes.len() < TREE_CACHE_NODES_MAX {
+                nodes.insert(*id, *h);
+            }
+        }
+    }
+
+    /// How many nodes are kept.
+    pub fn len(&self) -> usize {
+        self.nodes.read().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Read the hashes of `ids` from the stored tree: the upper levels from
+/// [`TreeCache`], the rest in one query. Absent nodes are absent from the map.
 pub async fn read_nodes(app: &App, ids: &[NodeId]) -> Result<HashMap<NodeId, Hash>, AppError> {
-    let keys: Vec<(i64, i64)> = ids
-        .iter()
-        .map(|n| {
-            (
-                i64::from(n.level),
-                i64::try_from(n.index).unwrap_or(i64::MAX),
-            )
-        })
-        .collect();
+    let (mut nodes, missing) = app.tree_cache.split(ids);
+    if missing.is_empty() {
+        return Ok(nodes);
+    }
+    let key = |n: &NodeId| {
+        (
+            i64::from(n.level),
+            i64::try_from(n.index).unwrap_or(i64::MAX),
+        )
+    };
+    let keys: Vec<(i64, i64)> = missing.iter().map(key).collect();
     let found = log_tree::nodes(&app.db, &keys).await?;
-    Ok(ids
+    let read: HashMap<NodeId, Hash> = missing
         .iter()
-        .filter_map(|n| {
-            found
-                .get(&(
-                    i64::from(n.level),
-                    i64::try_from(n.index).unwrap_or(i64::MAX),
-                ))
-                .map(|h| (*n, *h))
-        })
-        .collect())
+        .filter_map(|n| found.get(&key(n)).map(|h| (*n, *h)))
+        .collect();
+    app.tree_cache.keep(&read);
+    nodes.extend(read);
+    Ok(nodes)
 }
 
 /// The root of the tree of `size`, from stored nodes.

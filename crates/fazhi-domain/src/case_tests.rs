@@ -1246,11 +1246,10 @@ fn crim_approval_3d_transfer_24h_a_transfer_is_approved_before_it_is_made() {
 
 // ------------------------------------------------------------ a whole case
 
-#[test]
-fn an_ordinary_case_walks_from_intake_to_archive_and_then_is_read_only() {
-    let d = decided(date(2025, 4, 2));
-    let s = step(
-        &d,
+/// A case decided on 2 April 2025, served directly the next day.
+fn served(d: &Case) -> Case {
+    step(
+        d,
         Command::Serve {
             method: ServiceMethod::Direct,
             on: date(2025, 4, 3),
@@ -1259,16 +1258,26 @@ fn an_ordinary_case_walks_from_intake_to_archive_and_then_is_read_only() {
         },
         date(2025, 4, 3),
         OFFICER_A,
-    );
-    let s = step(
-        &s,
+    )
+}
+
+/// A served case with its 1,500 yuan fine paid on 10 April 2025.
+fn paid(s: &Case) -> Case {
+    step(
+        s,
         Command::RecordPayment {
             on: date(2025, 4, 10),
             amount: Money::from_yuan(1500),
         },
         date(2025, 4, 10),
         OFFICER_A,
-    );
+    )
+}
+
+#[test]
+fn an_ordinary_case_walks_from_intake_to_archive_and_then_is_read_only() {
+    let d = decided(date(2025, 4, 2));
+    let s = paid(&served(&d));
     assert_eq!(
         refused(
             &s,
@@ -1694,7 +1703,11 @@ fn case_indicators_count_decisions_fines_and_summary_procedures_of_the_year() {
     if let Some(d) = older.decision.as_mut() {
         d.on = date(2024, 12, 30);
     }
-    let v = case_values(&[ordinary.clone(), on_spot, older], year);
+    let facts: Vec<CaseFacts> = [&ordinary, &on_spot, &older]
+        .into_iter()
+        .map(CaseFacts::from)
+        .collect();
+    let v = case_values(&facts, year);
     assert_eq!(
         v["cases.filed"],
         Value::Count(2),
@@ -1710,4 +1723,56 @@ fn case_indicators_count_decisions_fines_and_summary_procedures_of_the_year() {
         v["cases.reviewed"],
         Value::Count(u64::from(!ordinary.reviews.is_empty()).try_into().unwrap())
     );
+}
+
+#[test]
+fn case_facts_read_from_the_stored_json_equal_the_facts_of_the_case() {
+    let today = date(2025, 9, 29);
+    let preserved = step(
+        &filed(today),
+        Command::Preserve {
+            items: "消毒剂 3 瓶".into(),
+        },
+        today,
+        SECTION,
+    );
+    let d = decided(date(2025, 4, 2));
+    let served = served(&d);
+    let paid = paid(&served);
+    let mut discussed = paid.clone();
+    discussed.discussion = Some(Discussion {
+        on: date(2025, 4, 1),
+        participants: vec!["局长".into(), "副局长".into()],
+        minutes: "同意".into(),
+        conclusion: "给予行政处罚".into(),
+    });
+    discussed.transfer = Some(Transfer {
+        approved_on: Some(date(2025, 4, 11)),
+        transferred_on: Some(date(2025, 4, 12)),
+        police_accepted: None,
+    });
+    let cases = [
+        opened(organisation(), date(2025, 9, 1), today),
+        filed(today),
+        preserved,
+        proposed(today),
+        hearing_case(),
+        d,
+        served,
+        paid,
+        discussed,
+        summary(citizen(), 100, true).unwrap(),
+    ];
+    for case in &cases {
+        let json = serde_json::to_string(case).unwrap();
+        let read: CaseFacts = serde_json::from_str(&json).unwrap();
+        assert_eq!(read, CaseFacts::from(case), "stage {:?}", case.stage);
+        assert_eq!(read.next_due(), case.next_due());
+    }
+    assert_eq!(
+        CaseFacts::from(&cases[2]).preservation_due,
+        Some(date(2025, 10, 15))
+    );
+    assert!(CaseFacts::from(&cases[8]).discussed);
+    assert_eq!(CaseFacts::from(&cases[7]).payments.len(), 1);
 }

@@ -3,12 +3,13 @@
 //! module, and the pure computations over the records of one period.
 //! Indicators whose module does not exist yet are listed as such, never 0.
 
-use crate::case::{Case, Outcome, Procedure};
+use crate::case::{CaseFacts, DecisionFacts, Outcome, Procedure};
 use crate::inspection::Verdict;
 use crate::request::Request;
 use jiff::civil::Date;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// Where an indicator's figures come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -429,11 +430,12 @@ pub struct TaskFacts {
     /// The task's id, so a figure's drill-down can link each record.
     pub id: i64,
     /// `national`, `provincial`, `city`, `county`, or empty for ad hoc/re-checks.
-    pub level: String,
+    /// (Texts are shared: a million tasks hold a handful of distinct values.)
+    pub level: Arc<str>,
     /// `random`, `adhoc`, `complaint` or `recheck`.
-    pub source: String,
+    pub source: Arc<str>,
     /// The inspected domain (the plan's, else the entity's first).
-    pub domain: String,
+    pub domain: Arc<str>,
     pub entity_id: i64,
     /// Lead task of the joint visit.
     pub visit: i64,
@@ -542,8 +544,7 @@ pub fn task_members(id: &str, tasks: &[TaskFacts], period: Period) -> Option<Vec
             let levels = random_levels(id)?;
             // Random tasks of the period: due in it, or done in it.
             let of_period = |t: &TaskFacts| {
-                levels.contains(&t.level.as_str())
-                    && (period.contains(t.due_on) || period.has(t.done_on))
+                levels.contains(&&*t.level) && (period.contains(t.due_on) || period.has(t.done_on))
             };
             if id == "random.published" {
                 pick(&|t| of_period(t) && t.done_on.is_some())
@@ -671,7 +672,7 @@ pub const CASE_INDICATORS: [&str; 12] = [
     "cases.transfers",
 ];
 
-fn decision_in(c: &Case, period: Period) -> Option<&crate::case::Decision> {
+fn decision_in(c: &CaseFacts, period: Period) -> Option<&DecisionFacts> {
     c.decision.as_ref().filter(|d| period.contains(d.on))
 }
 
@@ -680,10 +681,10 @@ fn decision_in(c: &Case, period: Period) -> Option<&crate::case::Decision> {
 /// drill-down lists. Decisions count by their date, filings by theirs,
 /// payments by theirs. For a rate the members are the denominator and
 /// [`case_in_numerator`] picks the numerator.
-pub fn case_members(id: &str, cases: &[Case], period: Period) -> Option<Vec<usize>> {
-    let decided = |c: &Case| decision_in(c, period).is_some();
-    let outcome = |c: &Case| decision_in(c, period).map(|d| d.outcome);
-    let f: &dyn Fn(&Case) -> bool = match id {
+pub fn case_members(id: &str, cases: &[CaseFacts], period: Period) -> Option<Vec<usize>> {
+    let decided = |c: &CaseFacts| decision_in(c, period).is_some();
+    let outcome = |c: &CaseFacts| decision_in(c, period).map(|d| d.outcome);
+    let f: &dyn Fn(&CaseFacts) -> bool = match id {
         "cases.filed" => &|c| c.procedure == Procedure::Ordinary && period.has(c.filed_on),
         "cases.summary" => &|c| decided(c) && c.procedure == Procedure::Summary,
         "cases.penalties" => &|c| outcome(c) == Some(Outcome::Penalty),
@@ -698,10 +699,10 @@ pub fn case_members(id: &str, cases: &[Case], period: Period) -> Option<Vec<usiz
             &|c| decision_in(c, period).is_some_and(|d| d.confiscation.fen() != 0)
         }
         "cases.collected" => &|c| c.payments.iter().any(|p| period.contains(p.on)),
-        "cases.reviewed" => &|c| decided(c) && !c.reviews.is_empty(),
+        "cases.reviewed" => &|c| decided(c) && c.reviews_held > 0,
         // Due a review: the case machine required one, or one was held.
-        "cases.review_rate" => &|c| decided(c) && (c.review_required || !c.reviews.is_empty()),
-        "cases.discussed" => &|c| decided(c) && c.discussion.is_some(),
+        "cases.review_rate" => &|c| decided(c) && (c.review_required || c.reviews_held > 0),
+        "cases.discussed" => &|c| decided(c) && c.discussed,
         "cases.hearings" => &|c| {
             c.hearing
                 .as_ref()
@@ -721,15 +722,15 @@ pub fn case_members(id: &str, cases: &[Case], period: Period) -> Option<Vec<usiz
 }
 
 /// Whether a member of a case rate counts in its numerator.
-pub fn case_in_numerator(id: &str, c: &Case) -> bool {
+pub fn case_in_numerator(id: &str, c: &CaseFacts) -> bool {
     match id {
-        "cases.review_rate" => !c.reviews.is_empty(),
+        "cases.review_rate" => c.reviews_held > 0,
         _ => true,
     }
 }
 
 /// What one member case adds to a money indicator, in fen.
-pub fn case_amount(id: &str, c: &Case, period: Period) -> i64 {
+pub fn case_amount(id: &str, c: &CaseFacts, period: Period) -> i64 {
     match id {
         "cases.fines" => decision_in(c, period).map_or(0, |d| d.fine.fen()),
         "cases.confiscations" => decision_in(c, period).map_or(0, |d| d.confiscation.fen()),
@@ -748,7 +749,7 @@ fn is_money(id: &str) -> bool {
 }
 
 /// Case indicators for `period`, counted or summed over [`case_members`].
-pub fn case_values(cases: &[Case], period: Period) -> BTreeMap<&'static str, Value> {
+pub fn case_values(cases: &[CaseFacts], period: Period) -> BTreeMap<&'static str, Value> {
     let mut out = BTreeMap::new();
     for id in CASE_INDICATORS {
         let Some(members) = case_members(id, cases, period) else {

@@ -22,6 +22,7 @@
 use crate::{Db, StoreError};
 use futures_util::StreamExt;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// How a bulk statement is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +92,27 @@ pub(crate) fn scope_is_most(c: &rusqlite::Connection, prefix: &str) -> Result<bo
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     Ok(in_scope * 2 >= all)
+}
+
+/// Short texts that repeat down a bulk read (dates, codes, levels), each
+/// kept once and shared. A province's million task rows hold a few hundred
+/// distinct values per text column; a `String` per field was the largest
+/// cost left in reading them (an allocation, a UTF-8 check and a free per
+/// field, and the page faults of a heap that grows by hundreds of MB).
+#[derive(Debug, Default)]
+pub(crate) struct Interner(std::collections::HashMap<Box<[u8]>, Arc<str>>);
+
+impl Interner {
+    pub(crate) fn text(&mut self, bytes: &[u8], what: &str) -> Result<Arc<str>, StoreError> {
+        if let Some(s) = self.0.get(bytes) {
+            return Ok(Arc::clone(s));
+        }
+        let s: Arc<str> = std::str::from_utf8(bytes)
+            .map_err(|_| StoreError::Corrupt(format!("{what} is not UTF-8")))?
+            .into();
+        self.0.insert(bytes.into(), Arc::clone(&s));
+        Ok(s)
+    }
 }
 
 /// Rows of a binary `COPY … TO STDOUT` stream, parsed in place.
@@ -252,6 +274,16 @@ impl<'a> Tuple<'a> {
         std::str::from_utf8(self.bytes(i, what)?)
             .map(str::to_owned)
             .map_err(|_| StoreError::Corrupt(format!("{what} is not UTF-8")))
+    }
+
+    /// A text field through `interner`.
+    pub(crate) fn interned(
+        &self,
+        i: usize,
+        what: &str,
+        interner: &mut Interner,
+    ) -> Result<Arc<str>, StoreError> {
+        interner.text(self.bytes(i, what)?, what)
     }
 
     pub(crate) fn int(&self, i: usize, what: &str) -> Result<i64, StoreError> {

@@ -35,7 +35,7 @@ pub struct BenchArgs {
     /// Skip PostgreSQL.
     #[arg(long)]
     no_postgres: bool,
-    /// Skip SQLite (`proofs`, `portal` and `report`).
+    /// Skip SQLite (`log`, `proofs`, `portal` and `report`).
     #[arg(long)]
     no_sqlite: bool,
     /// Leaves of the synthetic tree that proofs are served from (`proofs` benchmark).
@@ -65,8 +65,10 @@ pub struct BenchArgs {
     /// sqlx-rows path kept for comparison), e.g. to profile it.
     #[arg(long)]
     bulk_only: bool,
-    /// Keep the `portal` and `report` benchmarks' databases and print where
-    /// they are (e.g. to run `fazhi indicators` on a province year).
+    /// Keep the `portal` and `report` benchmarks' databases and the `log`
+    /// and `proofs` benchmarks' PostgreSQL ones, and print where they are
+    /// (e.g. to run `fazhi indicators` on a province year, or to profile
+    /// `fazhi log verify`).
     #[arg(long)]
     keep: bool,
 }
@@ -245,11 +247,13 @@ async fn bench_log(args: &BenchArgs) -> Result<()> {
         "fazhi-bench-{}",
         fazhi_app::random_token(6).map_err(|e| anyhow::anyhow!("{e}"))?
     ));
-    let sqlite = Db::open_sqlite(&dir).await?;
-    sqlite.migrate().await?;
-    bench_log_on(args, &sqlite, "sqlite").await?;
-    sqlite.close().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    if !args.no_sqlite {
+        let sqlite = Db::open_sqlite(&dir).await?;
+        sqlite.migrate().await?;
+        bench_log_on(args, &sqlite, "sqlite").await?;
+        sqlite.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     if !args.no_postgres {
         let name = format!(
@@ -263,7 +267,14 @@ async fn bench_log(args: &BenchArgs) -> Result<()> {
         pg.migrate().await?;
         let result = bench_log_on(args, &pg, "postgres").await;
         pg.close().await;
-        fazhi_store::db::drop_scratch_database(&args.pg_url, &name).await?;
+        if args.keep {
+            eprintln!(
+                "kept: --database-url {}",
+                fazhi_store::testing::database_url_with_name(&args.pg_url, &name)
+            );
+        } else {
+            fazhi_store::db::drop_scratch_database(&args.pg_url, &name).await?;
+        }
         result?;
     }
     Ok(())
@@ -543,7 +554,7 @@ async fn bench_proofs(args: &BenchArgs) -> Result<()> {
     if !args.no_postgres {
         let s = scratch_postgres(&args.pg_url).await?;
         let result = bench_proofs_on(args, &s.db, "postgres", &s.dir).await;
-        s.finish().await?;
+        s.finish_or_keep(args.keep).await?;
         result?;
     }
     Ok(())

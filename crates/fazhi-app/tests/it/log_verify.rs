@@ -351,3 +351,60 @@ async fn both_read_paths_give_the_same_verdict_on_every_tampering_whatever_the_b
         }
     }
 }
+
+#[tokio::test]
+async fn proofs_served_through_the_tree_cache_equal_proofs_read_from_the_database() {
+    use fazhi_app::transparency::{self, TreeCache};
+    use fazhi_domain::action_log::{EVENT_SALT_BYTES, EventKind, NewEvent};
+    use std::sync::Arc;
+    for t in testing::both().await {
+        let (app, _db) = seeded(t).await;
+        // 600 events: the tree then has nodes of levels 8 and 9 (two and one),
+        // which the cache keeps; the nodes below are read every time.
+        let have = fazhi_store::events::size(&app.db).await.unwrap();
+        let mut tx = app.db.begin().await.unwrap();
+        for i in have..600 {
+            let new = NewEvent {
+                at_us: DEMO_TODAY_US,
+                actor_user_id: None,
+                agency_id: Some(1),
+                kind: EventKind::DemoSeeded,
+                subject: format!("test:{i}"),
+                payload: serde_json::json!({ "i": i }),
+                salt: [u8::try_from(i % 251).unwrap(); EVENT_SALT_BYTES],
+            };
+            fazhi_store::events::append(&mut tx, &new).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+        // A fresh cache for every answer: each is read from the database.
+        let cold = || {
+            let mut a = app.clone();
+            a.tree_cache = Arc::new(TreeCache::default());
+            a
+        };
+        for (event, size) in [(1, 600), (300, 600), (511, 512), (600, 600), (257, 300)] {
+            let first = transparency::inclusion(&app, event, Some(size))
+                .await
+                .unwrap();
+            let again = transparency::inclusion(&app, event, Some(size))
+                .await
+                .unwrap();
+            let fresh = transparency::inclusion(&cold(), event, Some(size))
+                .await
+                .unwrap();
+            assert!(first.verified, "event {event} at {size}");
+            assert_eq!(first, fresh, "event {event} at {size}");
+            assert_eq!(again, fresh, "event {event} at {size}, from the cache");
+        }
+        for (from, to) in [(1, 600), (256, 600), (300, 512), (513, 599)] {
+            let cached = transparency::consistency(&app, from, to).await.unwrap();
+            let fresh = transparency::consistency(&cold(), from, to).await.unwrap();
+            assert_eq!(cached, fresh, "{from} → {to}");
+        }
+        assert!(
+            (1..=3).contains(&app.tree_cache.len()),
+            "only the nodes of level 8 and up are kept: {}",
+            app.tree_cache.len()
+        );
+    }
+}
