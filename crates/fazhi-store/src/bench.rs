@@ -159,31 +159,31 @@ pub async fn entity_agencies(db: &Db) -> Result<Vec<(i64, i64)>, StoreError> {
 pub async fn insert_tasks(tx: &mut Tx, rows: &[BulkTask], now_us: i64) -> Result<(), StoreError> {
     match tx {
         Tx::Sqlite(t) => {
+            let sql = format!(
+                "INSERT INTO inspection_tasks (id, agency_id, plan_id, draw_id, entity_id, source, basis, officer_ids, due_on, \
+                 visit, state, done_on, result, findings, opinion, rectify_by, evidence, publish_by, recheck_of, case_id, code, \
+                 version, created_at_us, updated_at_us, item_domain) \
+                 VALUES ($1, $2, $3, 0, $4, $5, 'bench', ',', $6, $7, $8, $9, $10, '', $11, '', '', '', 0, $12, $13, 1, $14, $14, {})",
+                crate::inspections::item_domain_of("$3", "$4")
+            );
             for r in rows {
-                sqlx::query(
-                    "INSERT INTO inspection_tasks (id, agency_id, plan_id, draw_id, entity_id, source, basis, officer_ids, due_on, \
-                     visit, state, done_on, result, findings, opinion, rectify_by, evidence, publish_by, recheck_of, case_id, code, \
-                     version, created_at_us, updated_at_us, item_domain) \
-                     VALUES ($1, $2, $3, 0, $4, $5, 'bench', ',', $6, $7, $8, $9, $10, '', $11, '', '', '', 0, $12, $13, 1, $14, $14, \
-                     COALESCE((SELECT p.domains FROM inspection_plans p WHERE p.id = $3), \
-                     (SELECT e.domains FROM entities e WHERE e.id = $4), ''))",
-                )
-                .bind(r.id)
-                .bind(r.agency_id)
-                .bind(r.plan_id)
-                .bind(r.entity_id)
-                .bind(r.source)
-                .bind(&r.due_on)
-                .bind(r.visit)
-                .bind(r.state)
-                .bind(&r.done_on)
-                .bind(r.result)
-                .bind(r.opinion)
-                .bind(r.case_id)
-                .bind(format!("B{}", r.id))
-                .bind(now_us)
-                .execute(&mut **t)
-                .await?;
+                sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+                    .bind(r.id)
+                    .bind(r.agency_id)
+                    .bind(r.plan_id)
+                    .bind(r.entity_id)
+                    .bind(r.source)
+                    .bind(&r.due_on)
+                    .bind(r.visit)
+                    .bind(r.state)
+                    .bind(&r.done_on)
+                    .bind(r.result)
+                    .bind(r.opinion)
+                    .bind(r.case_id)
+                    .bind(format!("B{}", r.id))
+                    .bind(now_us)
+                    .execute(&mut **t)
+                    .await?;
             }
         }
         Tx::Postgres(t) => {
@@ -191,18 +191,18 @@ pub async fn insert_tasks(tx: &mut Tx, rows: &[BulkTask], now_us: i64) -> Result
                 let col = |f: &dyn Fn(&BulkTask) -> i64| chunk.iter().map(f).collect::<Vec<i64>>();
                 let text =
                     |f: &dyn Fn(&BulkTask) -> String| chunk.iter().map(f).collect::<Vec<String>>();
-                sqlx::query(
+                sqlx::query(sqlx::AssertSqlSafe(format!(
                     "INSERT INTO inspection_tasks (id, agency_id, plan_id, draw_id, entity_id, source, basis, officer_ids, due_on, \
                      visit, state, done_on, result, findings, opinion, rectify_by, evidence, publish_by, recheck_of, case_id, code, \
                      version, created_at_us, updated_at_us, item_domain) \
                      SELECT u.id, u.agency_id, u.plan_id, 0, u.entity_id, u.source, 'bench', ',', u.due_on, u.visit, u.state, \
                      u.done_on, u.result, '', u.opinion, '', '', '', 0, u.case_id, 'B' || u.id, 1, $13, $13, \
-                     COALESCE((SELECT p.domains FROM inspection_plans p WHERE p.id = u.plan_id), \
-                     (SELECT e.domains FROM entities e WHERE e.id = u.entity_id), '') \
+                     {} \
                      FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::bigint[], \
                      $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[]) \
                      AS u(id, agency_id, plan_id, entity_id, source, due_on, visit, state, done_on, result, opinion, case_id)",
-                )
+                    crate::inspections::item_domain_of("u.plan_id", "u.entity_id")
+                )))
                 .bind(col(&|r| r.id))
                 .bind(col(&|r| r.agency_id))
                 .bind(col(&|r| r.plan_id))

@@ -300,7 +300,7 @@ impl<'a> Tuple<'a> {
 pub(crate) async fn pg_copy<T>(
     pool: &sqlx::PgPool,
     settings: &[(&'static str, &str)],
-    copy: &'static str,
+    select: &str,
     mut map: impl FnMut(&Tuple<'_>) -> Result<T, StoreError>,
 ) -> Result<Vec<T>, StoreError> {
     let mut tx = pool.begin().await?;
@@ -313,7 +313,8 @@ pub(crate) async fn pg_copy<T>(
     }
     let mut out = Vec::new();
     {
-        let mut rows = CopyRows::new(tx.copy_out_raw(copy).await?);
+        let copy = format!("COPY ({select}) TO STDOUT (FORMAT binary)");
+        let mut rows = CopyRows::new(tx.copy_out_raw(&copy).await?);
         while rows.next().await? {
             out.push(map(&rows.tuple())?);
         }

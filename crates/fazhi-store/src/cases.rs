@@ -418,6 +418,14 @@ pub async fn states_in_scope(
 /// [`states_in_scope`] read the given way (the test compares both). On a
 /// bulk reader, a scope of most agencies reads the cases in rowid order
 /// (`scope_is_most`), which is id order.
+/// The portable statement of [`states_in_scope_via`], the scope given as an
+/// SQL expression (a placeholder, or a setting for `COPY`).
+fn case_states_select(scope: &str) -> String {
+    format!(
+        "SELECT c.id, c.state_json FROM cases c JOIN agencies a ON a.id = c.agency_id WHERE a.path LIKE {scope}"
+    )
+}
+
 pub async fn states_in_scope_via(
     db: &Db,
     scope: &AgencyPath,
@@ -450,20 +458,18 @@ pub async fn states_in_scope_via(
         let mut rows = crate::bulk_read::pg_copy(
             pool,
             &[("fazhi.scope", &prefix)],
-            "COPY (SELECT c.id, c.state_json FROM cases c JOIN agencies a ON a.id = c.agency_id \
-             WHERE a.path LIKE current_setting('fazhi.scope')) TO STDOUT (FORMAT binary)",
+            &case_states_select("current_setting('fazhi.scope')"),
             |r| Ok((r.int(0, "case id")?, r.text(1, "case state")?)),
         )
         .await?;
         rows.sort_unstable_by_key(|(id, _)| *id);
         return Ok(rows);
     }
+    let sql = format!("{} ORDER BY c.id", case_states_select("$1"));
     Ok(on_db!(db, |c| {
-        sqlx::query_as(
-            "SELECT c.id, c.state_json FROM cases c JOIN agencies a ON a.id = c.agency_id WHERE a.path LIKE $1 ORDER BY c.id",
-        )
-        .bind(&prefix)
-        .fetch_all(c)
-        .await?
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(&prefix)
+            .fetch_all(c)
+            .await?
     }))
 }
