@@ -243,38 +243,16 @@ fn bench_event(i: i64, at_us: i64) -> Result<NewEvent> {
 }
 
 async fn bench_log(args: &BenchArgs) -> Result<()> {
-    let dir = std::env::temp_dir().join(format!(
-        "fazhi-bench-{}",
-        fazhi_app::random_token(6).map_err(|e| anyhow::anyhow!("{e}"))?
-    ));
     if !args.no_sqlite {
-        let sqlite = Db::open_sqlite(&dir).await?;
-        sqlite.migrate().await?;
-        bench_log_on(args, &sqlite, "sqlite").await?;
-        sqlite.close().await;
-        let _ = std::fs::remove_dir_all(&dir);
+        let s = scratch_sqlite().await?;
+        let result = bench_log_on(args, &s.db, "sqlite").await;
+        s.finish().await?;
+        result?;
     }
-
     if !args.no_postgres {
-        let name = format!(
-            "fazhi_bench_{}",
-            fazhi_app::random_token(6).map_err(|e| anyhow::anyhow!("{e}"))?
-        );
-        let url = fazhi_store::db::create_scratch_database(&args.pg_url, &name)
-            .await
-            .with_context(|| "PostgreSQL for the benchmark (use --no-postgres to skip)")?;
-        let pg = Db::open_postgres(&url).await?;
-        pg.migrate().await?;
-        let result = bench_log_on(args, &pg, "postgres").await;
-        pg.close().await;
-        if args.keep {
-            eprintln!(
-                "kept: --database-url {}",
-                fazhi_store::testing::database_url_with_name(&args.pg_url, &name)
-            );
-        } else {
-            fazhi_store::db::drop_scratch_database(&args.pg_url, &name).await?;
-        }
+        let s = scratch_postgres(&args.pg_url).await?;
+        let result = bench_log_on(args, &s.db, "postgres").await;
+        s.finish_or_keep(args.keep).await?;
         result?;
     }
     Ok(())
