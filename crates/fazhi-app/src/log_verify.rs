@@ -7,7 +7,7 @@ use crate::evidence::{FileCheck, check_file};
 use crate::{App, AppError};
 use fazhi_domain::action_log::{interior_hash, leaf_hash_of};
 use fazhi_domain::checkpoint::NoteVerifier;
-use fazhi_domain::merkle::Hash;
+use fazhi_domain::merkle::{self, Hash};
 use fazhi_store::log_scan::{self, ScanBatch};
 use fazhi_store::log_tree::StoredCheckpoint;
 use fazhi_store::{attachments, events, log_tree};
@@ -172,7 +172,7 @@ pub async fn verify_with(
         report.problem = Some(Problem::CheckpointMismatch { size: cp.size });
         return Ok(report);
     }
-    if log_tree::leaf_count(&app.db).await? > size {
+    if log_tree::leaves_beyond(&app.db, size).await? {
         report.problem = Some(Problem::LeafWithoutEvent { index: size });
         return Ok(report);
     }
@@ -266,21 +266,23 @@ impl Walk<'_> {
             let recomputed = leaf_hash_of(bytes);
             self.report.bytes_hashed += bytes.len() as u64 + 1;
             while stored.next_if(|(index, _)| *index < id - 1).is_some() {}
-            match stored.next_if(|(index, _)| *index == id - 1) {
-                Some((_, stored)) if *stored == recomputed => {}
-                Some((_, stored)) => {
+            // Every hash stored for this leaf (a row left beside its tile too).
+            let mut found = false;
+            while let Some((_, stored)) = stored.next_if(|(index, _)| *index == id - 1) {
+                if *stored != recomputed {
                     return Err(Problem::LeafMismatch {
                         id,
                         stored: hex::encode(stored),
                         recomputed: hex::encode(recomputed),
                     });
                 }
-                None => {
-                    return Err(Problem::NodeMissing {
-                        level: 0,
-                        index: id - 1,
-                    });
-                }
+                found = true;
+            }
+            if !found {
+                return Err(Problem::NodeMissing {
+                    level: 0,
+                    index: id - 1,
+                });
             }
             if batch.encodings[event.kind.clone()] == *EVIDENCE_ADDED
                 && let Ok(payload) = serde_json::from_slice::<serde_json::Value>(
@@ -355,8 +357,8 @@ impl Walk<'_> {
         Ok(())
     }
 
-    /// Every interior node that leaves `[first_leaf, first_leaf + leaves.len())`
-    /// complete must be stored and equal the hash of its children,
+    /// Every interior node of a base level that leaves `[first_leaf,
+    /// first_leaf + leaves.len())` complete must be stored and equal the hash of its children,
     /// `H(0x01 ‖ (l-1, 2i) ‖ (l-1, 2i+1))`. The children are the recomputed
     /// ones, which equal the stored ones (leaves were compared, and each level
     /// is compared before the next), so this is the same check as hashing the
@@ -398,23 +400,30 @@ impl Walk<'_> {
                 return None;
             }
             let from = start / 2;
+            // Only base levels are stored (see `log_tree`); the others are
+            // checked through the base level above them.
+            let is_stored = u8::try_from(level).is_ok_and(merkle::is_base_level);
             let found = stored
                 .get(usize::try_from(level - 1).unwrap_or(usize::MAX))
                 .map(Vec::as_slice)
                 .unwrap_or_default();
             let mut parents = Vec::with_capacity(below.len() / 2);
-            let mut found = found.iter();
+            let mut found = found.iter().peekable();
             for (offset, pair) in below.chunks_exact(2).enumerate() {
                 let index = from + i64::try_from(offset).unwrap_or(0);
                 let hash = interior_hash(&pair[0], &pair[1]);
                 self.report.bytes_hashed += 65;
-                match found.next() {
-                    Some((stored_index, stored_hash)) if *stored_index == index => {
+                if is_stored {
+                    let mut present = false;
+                    while let Some((_, stored_hash)) = found.next_if(|(i, _)| *i == index) {
                         if *stored_hash != hash {
                             return Some(Problem::NodeMismatch { level, index });
                         }
+                        present = true;
                     }
-                    _ => return Some(Problem::NodeMissing { level, index }),
+                    if !present {
+                        return Some(Problem::NodeMissing { level, index });
+                    }
                 }
                 self.report.nodes += 1;
                 parents.push(hash);
@@ -443,13 +452,17 @@ mod tests {
         }
     }
 
-    /// What `log_tree::completed_by` reads, from an in-memory tree.
+    /// What `log_tree::stored_between` reads (base levels only), from an in-memory tree.
     fn completed_by(tree: &HashMap<NodeId, Hash>, from: i64, to: i64) -> Vec<Vec<(i64, Hash)>> {
         let mut out = Vec::new();
         for level in 1..63i64 {
             let (lo, hi) = (from >> level, to >> level);
             if hi <= lo {
                 break;
+            }
+            if level % 8 != 0 {
+                out.push(Vec::new());
+                continue;
             }
             out.push(
                 (lo..hi)
@@ -504,31 +517,36 @@ mod tests {
     }
 
     #[test]
-    fn a_changed_or_missing_interior_node_is_named_across_batch_boundaries() {
-        let leaves: Vec<Hash> = (0u32..300)
+    fn a_changed_or_missing_stored_node_is_named_across_batch_boundaries() {
+        let leaves: Vec<Hash> = (0u32..1100)
             .map(|i| leaf_hash_of(&i.to_be_bytes()))
             .collect();
         let honest = nodes_of_leaves(&leaves);
-        for (level, index) in [(1u8, 0u64), (1, 149), (3, 17), (8, 0), (5, 8)] {
-            let id = NodeId { level, index };
+        // Level 8 is the first stored level above the leaves.
+        for index in [0u64, 1, 3] {
+            let id = NodeId { level: 8, index };
             let mut changed = honest.clone();
             changed.insert(id, [7; 32]);
             let mut missing = honest.clone();
             missing.remove(&id);
-            let (level, index) = (i64::from(level), i64::try_from(index).unwrap());
-            for batches in [&[1usize][..], &[3, 5], &[64], &[300]] {
+            let index = i64::try_from(index).unwrap();
+            for batches in [&[1usize][..], &[3, 5], &[64], &[300], &[1100]] {
                 assert_eq!(
                     run(&leaves, &changed, batches).report.problem,
-                    Some(Problem::NodeMismatch { level, index }),
+                    Some(Problem::NodeMismatch { level: 8, index }),
                     "batches {batches:?}"
                 );
                 assert_eq!(
                     run(&leaves, &missing, batches).report.problem,
-                    Some(Problem::NodeMissing { level, index }),
+                    Some(Problem::NodeMissing { level: 8, index }),
                     "batches {batches:?}"
                 );
             }
         }
+        // A level between base levels is not stored, so nothing stored there can differ.
+        let mut between = honest.clone();
+        between.retain(|id, _| merkle::is_base_level(id.level));
+        assert_eq!(run(&leaves, &between, &[64]).report.problem, None);
     }
 
     #[test]

@@ -322,6 +322,64 @@ pub fn nodes_of_leaves(leaves: &[Hash]) -> HashMap<NodeId, Hash> {
     out
 }
 
+/// Levels per tile: the tree is stored in tiles (the geometry of C2SP
+/// tlog-tiles), each holding [`TILE_WIDTH`] consecutive hashes of one *base*
+/// level (0, 8, 16, …). The levels in between are not stored: node `(l, i)`,
+/// `h = l mod 8`, is the root of the perfect subtree over base hashes
+/// `[i·2^h, (i+1)·2^h)` of level `l − h`, which lie in one tile. A log of n
+/// events stores about n·(1 + 1/256) hashes in n/256 rows instead of 2n rows.
+pub const TILE_HEIGHT: u8 = 8;
+/// Hashes in a full tile.
+pub const TILE_WIDTH: u64 = 1 << TILE_HEIGHT;
+
+/// Whether hashes of `level` are stored (in tiles, or one by one until their tile is full).
+pub fn is_base_level(level: u8) -> bool {
+    level.is_multiple_of(TILE_HEIGHT)
+}
+
+/// The base hashes a node is computed from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TileSpan {
+    /// The base level (a multiple of [`TILE_HEIGHT`]).
+    pub base_level: u8,
+    /// First base index.
+    pub first: u64,
+    /// Number of base hashes, a power of two up to `TILE_WIDTH / 2`.
+    pub count: u64,
+}
+
+impl TileSpan {
+    /// The tile holding the span: `(tile level = base level / 8, tile index)`.
+    pub fn tile(&self) -> (u8, u64) {
+        (self.base_level / TILE_HEIGHT, self.first / TILE_WIDTH)
+    }
+}
+
+pub fn tile_span(id: NodeId) -> TileSpan {
+    let h = id.level % TILE_HEIGHT;
+    TileSpan {
+        base_level: id.level - h,
+        first: id.index << h,
+        count: 1 << h,
+    }
+}
+
+/// The root of the perfect subtree over `hashes` (a power-of-two count, in
+/// order): a tile's 256 base hashes give the node 8 levels up.
+pub fn perfect_root(hashes: &[Hash]) -> Result<Hash, MerkleError> {
+    if !hashes.len().is_power_of_two() {
+        return Err(MerkleError::Malformed);
+    }
+    let mut level: Vec<Hash> = hashes.to_vec();
+    while level.len() > 1 {
+        for i in 0..level.len() / 2 {
+            level[i] = interior_hash(&level[2 * i], &level[2 * i + 1]);
+        }
+        level.truncate(level.len() / 2);
+    }
+    Ok(level[0])
+}
+
 /// The right edge of a growing tree, O(log n) memory: append leaves, read the root at any size.
 #[derive(Debug, Clone, Default)]
 pub struct CompactRange {
@@ -363,6 +421,45 @@ mod tests {
     use crate::action_log::leaf_hash_of;
     use ct_merkle::mem_backed_tree::MemoryBackedTree;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_node_is_computed_from_the_base_hashes_of_one_tile_below_it() {
+        let base: Vec<Hash> = (0..512u32)
+            .map(|i| leaf_hash_of(&i.to_be_bytes()))
+            .collect();
+        let all = nodes_of_leaves(&base);
+        for level in 0..=9u8 {
+            for index in [0u64, 1, (512 >> level) - 1]
+                .into_iter()
+                .filter(|i| *i < 512 >> level)
+            {
+                let id = NodeId { level, index };
+                let span = tile_span(id);
+                assert!(is_base_level(span.base_level));
+                let (lo, n) = (span.first as usize, span.count as usize);
+                let from_base = if span.base_level == 0 {
+                    perfect_root(&base[lo..lo + n]).unwrap()
+                } else {
+                    let eights: Vec<Hash> = (0..2u64)
+                        .map(|i| all[&NodeId { level: 8, index: i }])
+                        .collect();
+                    perfect_root(&eights[lo..lo + n]).unwrap()
+                };
+                assert_eq!(from_base, all[&id], "node ({level}, {index})");
+                assert_eq!(span.tile().1, (span.first) / TILE_WIDTH);
+            }
+        }
+        assert_eq!(tile_span(NodeId { level: 7, index: 3 }).tile(), (0, 1));
+        assert_eq!(
+            tile_span(NodeId {
+                level: 17,
+                index: 5
+            })
+            .tile(),
+            (2, 0)
+        );
+        assert!(perfect_root(&base[..3]).is_err());
+    }
 
     fn leaves(n: u64) -> Vec<Vec<u8>> {
         (0..n).map(|i| format!("event {i}").into_bytes()).collect()

@@ -50,38 +50,88 @@ pub async fn insert_raw(
     Ok(())
 }
 
-/// Store the nodes `(level, first_idx + i) → hashes[i]` of a synthetic tree
-/// for the proofs benchmark: `COPY … FROM STDIN (FORMAT binary)` on
-/// PostgreSQL (2·10⁷ rows for 10⁷ leaves), multi-row inserts in one
-/// transaction on SQLite.
-pub async fn load_nodes(
+/// Store the tree over `leaves` (a synthetic log for the proofs benchmark)
+/// as appends would have left it: every full tile as a `log_tiles` row, the
+/// hashes of the tiles still filling as `log_nodes` rows. `progress` is
+/// called with the hashes written so far.
+pub async fn load_tree(
     db: &Db,
-    level: i64,
-    first_idx: i64,
-    hashes: &[[u8; 32]],
+    leaves: &[[u8; 32]],
+    progress: &(dyn Fn(u64) + Sync),
 ) -> Result<(), StoreError> {
-    const ROWS_PER_STATEMENT: usize = 1000;
+    use fazhi_domain::merkle::{TILE_HEIGHT, TILE_WIDTH, perfect_root};
+    let width = usize::try_from(TILE_WIDTH).unwrap_or(256);
+    let mut base: Vec<[u8; 32]> = leaves.to_vec();
+    let mut level = 0i64;
+    let mut written = 0u64;
+    while !base.is_empty() {
+        let full = base.len() / width * width;
+        let tiles: Vec<(i64, i64, Vec<u8>)> = base[..full]
+            .chunks_exact(width)
+            .enumerate()
+            .map(|(k, tile)| {
+                (
+                    level / i64::from(TILE_HEIGHT),
+                    i64::try_from(k).unwrap_or(i64::MAX),
+                    tile.iter().flatten().copied().collect(),
+                )
+            })
+            .collect();
+        let loose: Vec<(i64, i64, Vec<u8>)> = base[full..]
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                (
+                    level,
+                    i64::try_from(full + i).unwrap_or(i64::MAX),
+                    h.to_vec(),
+                )
+            })
+            .collect();
+        write_rows(db, "log_tiles (level, idx, hashes)", &tiles).await?;
+        write_rows(db, "log_nodes (level, idx, hash)", &loose).await?;
+        written += base.len() as u64;
+        progress(written);
+        base = base[..full]
+            .chunks_exact(width)
+            .map(|tile| perfect_root(tile).unwrap_or([0; 32]))
+            .collect();
+        level += i64::from(TILE_HEIGHT);
+    }
+    Ok(())
+}
+
+/// Rows `(integer, integer, bytes)` into `table (columns)`: binary `COPY …
+/// FROM STDIN` on PostgreSQL, multi-row inserts in one transaction on SQLite.
+async fn write_rows(db: &Db, table: &str, rows: &[(i64, i64, Vec<u8>)]) -> Result<(), StoreError> {
+    const ROWS_PER_STATEMENT: usize = 100;
     const COPY_CHUNK_BYTES: usize = 1 << 20;
+    if rows.is_empty() {
+        return Ok(());
+    }
     match db {
         Db::Sqlite { .. } => {
             let mut tx = db.begin().await?;
-            let mut idx = first_idx;
-            for chunk in hashes.chunks(ROWS_PER_STATEMENT) {
-                let rows: Vec<(i64, i64, [u8; 32])> = chunk
-                    .iter()
-                    .map(|h| {
-                        idx += 1;
-                        (level, idx - 1, *h)
-                    })
+            for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+                let tuples: Vec<String> = (0..chunk.len())
+                    .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
                     .collect();
-                crate::log_tree::insert_nodes(&mut tx, &rows).await?;
+                // Only the table name (a constant) and placeholders are formatted in.
+                let sql = format!("INSERT INTO {table} VALUES {}", tuples.join(", "));
+                on_tx!(&mut tx, |c| {
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+                    for (a, b, bytes) in chunk {
+                        q = q.bind(*a).bind(*b).bind(bytes.as_slice());
+                    }
+                    q.execute(&mut *c).await?.rows_affected()
+                });
             }
             tx.commit().await
         }
         Db::Postgres(pool) => {
             use sqlx::postgres::PgPoolCopyExt;
             let mut copy = pool
-                .copy_in_raw("COPY log_nodes (level, idx, hash) FROM STDIN (FORMAT binary)")
+                .copy_in_raw(&format!("COPY {table} FROM STDIN (FORMAT binary)"))
                 .await?;
             // Binary COPY: signature, flags, header extension length, then
             // per row the field count and each field as length ‖ bytes.
@@ -89,15 +139,15 @@ pub async fn load_nodes(
             buf.extend_from_slice(b"PGCOPY\n\xff\r\n\0");
             buf.extend_from_slice(&0i32.to_be_bytes());
             buf.extend_from_slice(&0i32.to_be_bytes());
-            for (i, hash) in hashes.iter().enumerate() {
-                let idx = first_idx + i64::try_from(i).unwrap_or(i64::MAX);
+            for (a, b, bytes) in rows {
                 buf.extend_from_slice(&3i16.to_be_bytes());
                 buf.extend_from_slice(&8i32.to_be_bytes());
-                buf.extend_from_slice(&level.to_be_bytes());
+                buf.extend_from_slice(&a.to_be_bytes());
                 buf.extend_from_slice(&8i32.to_be_bytes());
-                buf.extend_from_slice(&idx.to_be_bytes());
-                buf.extend_from_slice(&32i32.to_be_bytes());
-                buf.extend_from_slice(hash);
+                buf.extend_from_slice(&b.to_be_bytes());
+                let len = i32::try_from(bytes.len()).unwrap_or(i32::MAX);
+                buf.extend_from_slice(&len.to_be_bytes());
+                buf.extend_from_slice(bytes);
                 if buf.len() >= COPY_CHUNK_BYTES {
                     copy.send(std::mem::take(&mut buf)).await?;
                     buf.reserve(COPY_CHUNK_BYTES + 64);

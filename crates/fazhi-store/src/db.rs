@@ -158,6 +158,7 @@ impl Db {
             Db::Sqlite { writer, .. } => SQLITE_MIGRATOR.run(writer).await?,
             Db::Postgres(pool) => POSTGRES_MIGRATOR.run(pool).await?,
         }
+        crate::log_tree::fold_rows_into_tiles(self).await?;
         crate::events::catch_up_tree(self).await?;
         Ok(())
     }

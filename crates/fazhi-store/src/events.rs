@@ -2,7 +2,7 @@
 
 use crate::log_tree;
 use crate::{Db, StoreError, Tx, on_db, on_tx};
-use fazhi_domain::action_log::{Event, NewEvent, interior_hash, payload_text};
+use fazhi_domain::action_log::{Event, NewEvent, payload_text};
 use fazhi_domain::agency::AgencyPath;
 
 #[derive(sqlx::FromRow)]
@@ -71,36 +71,10 @@ pub async fn append(tx: &mut Tx, new: &NewEvent) -> Result<Event, StoreError> {
     Ok(event)
 }
 
-/// Write the leaf of `event` (index `id - 1`) and each interior node it
-/// completes: a node at index `i` is a right child when `i` is odd, and then
-/// its parent `(level + 1, i / 2)` becomes complete. The left siblings are
-/// read in one query and the new nodes written in one statement.
+/// Write the leaf of `event` (index `id - 1`), folding the tiles it fills
+/// (see [`log_tree::append_base_hash`]).
 pub async fn append_tree_nodes(tx: &mut Tx, event: &Event) -> Result<(), StoreError> {
-    let leaf_index = event.id - 1;
-    let mut siblings = Vec::new();
-    let (mut index, mut level) = (leaf_index, 0i64);
-    while index % 2 == 1 {
-        siblings.push((level, index - 1));
-        index /= 2;
-        level += 1;
-    }
-    let known = if siblings.is_empty() {
-        Default::default()
-    } else {
-        log_tree::nodes_in_tx(tx, &siblings).await?
-    };
-    let mut hash = event.leaf_hash();
-    let mut new_nodes = vec![(0i64, leaf_index, hash)];
-    for (sibling_level, sibling_index) in siblings {
-        let left = known.get(&(sibling_level, sibling_index)).ok_or_else(|| {
-            StoreError::Corrupt(format!(
-                "log node ({sibling_level}, {sibling_index}) missing"
-            ))
-        })?;
-        hash = interior_hash(left, &hash);
-        new_nodes.push((sibling_level + 1, (sibling_index + 1) / 2, hash));
-    }
-    log_tree::insert_nodes(tx, &new_nodes).await
+    log_tree::append_base_hash(tx, 0, event.id - 1, event.leaf_hash()).await
 }
 
 /// Events appended before the tree existed (databases made before migration
@@ -180,60 +154,4 @@ pub async fn range(db: &Db, from_id: i64, limit_rows: i64) -> Result<Vec<Event>,
     .await?
     });
     Ok(rows.into_iter().map(Event::from).collect())
-}
-
-#[derive(sqlx::FromRow)]
-struct RowWithLeaf {
-    id: i64,
-    at_us: i64,
-    actor_user_id: Option<i64>,
-    agency_id: Option<i64>,
-    kind: String,
-    subject: String,
-    payload_json: String,
-    salt: Vec<u8>,
-    leaf: Option<Vec<u8>>,
-}
-
-/// Events with `id > after_id`, oldest first, at most `limit_rows`, each with
-/// its stored Merkle leaf (level 0, index `id - 1`) or `None` when that row is
-/// missing: one keyset-paginated read on the reader for verification passes.
-pub async fn after_with_leaves(
-    db: &Db,
-    after_id: i64,
-    limit_rows: i64,
-) -> Result<Vec<(Event, Option<[u8; 32]>)>, StoreError> {
-    let rows: Vec<RowWithLeaf> = on_db!(db, |c| {
-        sqlx::query_as(
-            "SELECT e.id, e.at_us, e.actor_user_id, e.agency_id, e.kind, e.subject, e.payload_json, \
-             e.salt, n.hash AS leaf FROM events e \
-             LEFT JOIN log_nodes n ON n.level = 0 AND n.idx = e.id - 1 \
-             WHERE e.id > $1 ORDER BY e.id LIMIT $2",
-        )
-        .bind(after_id)
-        .bind(limit_rows)
-        .fetch_all(c)
-        .await?
-    });
-    rows.into_iter()
-        .map(|r| {
-            let leaf = match r.leaf {
-                None => None,
-                Some(bytes) => Some(bytes.try_into().map_err(|_| {
-                    StoreError::Corrupt(format!("log node (0, {}) is not 32 bytes", r.id - 1))
-                })?),
-            };
-            let event = Event {
-                id: r.id,
-                at_us: r.at_us,
-                actor_user_id: r.actor_user_id,
-                agency_id: r.agency_id,
-                kind: r.kind,
-                subject: r.subject,
-                payload_json: r.payload_json,
-                salt: r.salt,
-            };
-            Ok((event, leaf))
-        })
-        .collect()
 }

@@ -1,164 +1,380 @@
 //! Storage of the Merkle tree over the action log, its signed checkpoints and
 //! witness cosignatures. The tree math is in `fazhi_domain::merkle`; this
-//! module only reads and writes `(level, idx) → hash` rows.
+//! module reads and writes the stored hashes.
+//!
+//! The tree is stored as tiles ([`merkle::TILE_HEIGHT`], the geometry of
+//! C2SP tlog-tiles): only the hashes of base levels 0, 8, 16, … are kept.
+//! Those of a full tile (256 consecutive hashes) are one `log_tiles` row;
+//! those of a tile still filling are `log_nodes` rows, one per hash, folded
+//! into their tile row when it fills (in the appending transaction). Any
+//! other node is the root of a perfect subtree of at most 128 base hashes of
+//! one tile, recomputed when read.
 
 use crate::{Db, StoreError, Tx, on_db, on_tx};
-use std::collections::HashMap;
+use fazhi_domain::merkle::{self, NodeId, TILE_WIDTH};
+use std::collections::{BTreeSet, HashMap};
 
-/// Most nodes one batched read asks for (a proof needs ~2·log2(n) ≤ 128).
-pub const NODES_PER_READ_MAX: usize = 256;
+type Hash = [u8; 32];
+
+/// Most tiles (or tile ranges of `log_nodes`) one read asks for.
+pub const TILES_PER_READ_MAX: usize = 64;
+
+/// Deepest base level stored (a tree of 2^62 leaves).
+const BASE_LEVEL_MAX: i64 = 56;
+
+const WIDTH: i64 = TILE_WIDTH as i64;
+const HEIGHT: i64 = merkle::TILE_HEIGHT as i64;
 
 pub type NodeKey = (i64, i64);
 
-fn to_hash(bytes: Vec<u8>, key: NodeKey) -> Result<[u8; 32], StoreError> {
+fn to_hash(bytes: &[u8], key: NodeKey) -> Result<Hash, StoreError> {
     bytes
         .try_into()
         .map_err(|_| StoreError::Corrupt(format!("log node {key:?} is not 32 bytes")))
 }
 
-fn batch_sql(n: usize) -> String {
-    let tuples: Vec<String> = (0..n)
-        .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
-        .collect();
-    format!(
-        "SELECT level, idx, hash FROM log_nodes WHERE (level, idx) IN ({})",
-        tuples.join(", ")
-    )
+/// The hashes of a tile row, `(level, idx)` its key.
+fn tile_hashes(bytes: &[u8], level: i64, idx: i64) -> Result<Vec<Hash>, StoreError> {
+    if bytes.len() != 32 * TILE_WIDTH as usize {
+        return Err(StoreError::Corrupt(format!(
+            "log tile ({level}, {idx}) holds {} bytes, not {}",
+            bytes.len(),
+            32 * TILE_WIDTH
+        )));
+    }
+    Ok(bytes
+        .chunks_exact(32)
+        .map(|c| c.try_into().unwrap_or([0; 32]))
+        .collect())
 }
 
-/// Many nodes in one query. Missing nodes are simply absent from the map.
-///
-/// On PostgreSQL the keys go as two bound arrays joined to the table: one
-/// statement text for any number of keys, planned as a nested loop of
-/// primary-key probes. The `IN ((…), …)` list (still used on SQLite) was
-/// replanned on every call: at 10,000,000 leaves planning a 24-key list took
-/// longer than running it (`EXPLAIN ANALYZE`, repeated: 0.65 ms against 0.39 ms
-/// for the array join).
-pub async fn nodes(db: &Db, keys: &[NodeKey]) -> Result<HashMap<NodeKey, [u8; 32]>, StoreError> {
-    let mut out = HashMap::with_capacity(keys.len());
-    if let Db::Postgres(pool) = db {
-        let (levels, idxs): (Vec<i64>, Vec<i64>) = keys.iter().copied().unzip();
-        let rows: Vec<(i64, i64, Vec<u8>)> = sqlx::query_as(
-            "SELECT n.level, n.idx, n.hash FROM unnest($1::bigint[], $2::bigint[]) AS k(level, idx) \
-             JOIN log_nodes n ON n.level = k.level AND n.idx = k.idx",
-        )
-        .bind(levels)
-        .bind(idxs)
-        .fetch_all(pool)
-        .await?;
-        for (level, idx, hash) in rows {
-            out.insert((level, idx), to_hash(hash, (level, idx))?);
-        }
-        return Ok(out);
+/// Stored base hashes read for some tiles: `(base level, index) → hashes`
+/// (more than one when a folded row was left beside its tile; the tile's
+/// comes first).
+#[derive(Debug, Default)]
+struct BaseHashes(HashMap<NodeKey, Vec<Hash>>);
+
+impl BaseHashes {
+    fn add(&mut self, level: i64, idx: i64, hash: Hash) {
+        self.0.entry((level, idx)).or_default().push(hash);
     }
-    for chunk in keys.chunks(NODES_PER_READ_MAX) {
-        // Only placeholders are formatted into the text; every value is bound.
-        let sql = batch_sql(chunk.len());
-        let rows: Vec<(i64, i64, Vec<u8>)> = on_db!(db, |c| {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
-            for (level, idx) in chunk {
-                q = q.bind(*level).bind(*idx);
-            }
-            q.fetch_all(c).await?
-        });
-        for (level, idx, hash) in rows {
-            out.insert((level, idx), to_hash(hash, (level, idx))?);
+    fn add_tile(&mut self, tile_level: i64, tile_idx: i64, bytes: &[u8]) -> Result<(), StoreError> {
+        let level = tile_level * HEIGHT;
+        for (i, h) in tile_hashes(bytes, tile_level, tile_idx)?
+            .into_iter()
+            .enumerate()
+        {
+            self.add(level, tile_idx * WIDTH + i64::try_from(i).unwrap_or(0), h);
         }
+        Ok(())
+    }
+    fn first(&self, level: i64, idx: i64) -> Option<Hash> {
+        self.0.get(&(level, idx)).and_then(|v| v.first().copied())
+    }
+}
+
+/// Tiles `(tile level, tile idx)` that `keys` are computed from, and the
+/// nodes themselves once their base hashes are read.
+fn spans(keys: &[NodeKey]) -> Vec<(NodeKey, merkle::TileSpan)> {
+    keys.iter()
+        .filter_map(|&(level, idx)| {
+            let id = NodeId {
+                level: u8::try_from(level).ok().filter(|l| *l <= 62)?,
+                index: u64::try_from(idx).ok()?,
+            };
+            Some(((level, idx), merkle::tile_span(id)))
+        })
+        .collect()
+}
+
+fn compute(
+    spans: &[(NodeKey, merkle::TileSpan)],
+    base: &BaseHashes,
+) -> Result<HashMap<NodeKey, Hash>, StoreError> {
+    let mut out = HashMap::with_capacity(spans.len());
+    'node: for (key, span) in spans {
+        let level = i64::from(span.base_level);
+        let first = i64::try_from(span.first).unwrap_or(i64::MAX);
+        let mut hashes = Vec::with_capacity(usize::try_from(span.count).unwrap_or(0));
+        for idx in first..first + i64::try_from(span.count).unwrap_or(0) {
+            match base.first(level, idx) {
+                Some(h) => hashes.push(h),
+                None => continue 'node,
+            }
+        }
+        let hash = merkle::perfect_root(&hashes)
+            .map_err(|e| StoreError::Corrupt(format!("log node {key:?}: {e}")))?;
+        out.insert(*key, hash);
     }
     Ok(out)
 }
 
-/// Several nodes in one statement (a leaf and the nodes it completes).
-pub async fn insert_nodes(tx: &mut Tx, nodes: &[(i64, i64, [u8; 32])]) -> Result<(), StoreError> {
-    if nodes.is_empty() {
-        return Ok(());
-    }
-    let tuples: Vec<String> = (0..nodes.len())
-        .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+/// Many nodes of complete subtrees in one read: each from the tile (or the
+/// tile's unfolded rows) below it. A node whose base hashes are not all
+/// stored is absent from the map.
+///
+/// On PostgreSQL the tile keys go as bound arrays joined to the tables: one
+/// statement (for any number of keys, planned as primary-key probes) for
+/// tiles and unfolded rows together. An `IN ((…), …)` list was replanned on
+/// every call: at 10,000,000 leaves planning took longer than running it.
+pub async fn nodes(db: &Db, keys: &[NodeKey]) -> Result<HashMap<NodeKey, Hash>, StoreError> {
+    let spans = spans(keys);
+    let tiles: BTreeSet<(i64, i64)> = spans
+        .iter()
+        .map(|(_, s)| {
+            let (level, idx) = s.tile();
+            (i64::from(level), i64::try_from(idx).unwrap_or(i64::MAX))
+        })
         .collect();
-    // Only placeholders are formatted into the text; every value is bound.
-    let sql = format!(
-        "INSERT INTO log_nodes (level, idx, hash) VALUES {}",
-        tuples.join(", ")
-    );
-    on_tx!(tx, |c| {
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
-        for (level, idx, hash) in nodes {
-            q = q.bind(*level).bind(*idx).bind(hash.as_slice());
+    let mut base = BaseHashes::default();
+    match db {
+        Db::Postgres(pool) => {
+            let (levels, idxs): (Vec<i64>, Vec<i64>) = tiles.iter().copied().unzip();
+            let rows: Vec<(bool, i64, i64, Vec<u8>)> = sqlx::query_as(
+                "SELECT TRUE, t.level, t.idx, t.hashes \
+                 FROM unnest($1::bigint[], $2::bigint[]) AS k(level, idx) \
+                 JOIN log_tiles t ON t.level = k.level AND t.idx = k.idx \
+                 UNION ALL \
+                 SELECT FALSE, n.level, n.idx, n.hash \
+                 FROM unnest($1::bigint[], $2::bigint[]) AS k(level, idx) \
+                 JOIN log_nodes n ON n.level = k.level * $3 AND n.idx >= k.idx * $4 AND n.idx < (k.idx + 1) * $4",
+            )
+            .bind(levels)
+            .bind(idxs)
+            .bind(HEIGHT)
+            .bind(WIDTH)
+            .fetch_all(pool)
+            .await?;
+            // Tiles first: a hash is taken from its tile when both exist.
+            let (tile_rows, loose): (Vec<_>, Vec<_>) = rows.into_iter().partition(|r| r.0);
+            for (_, level, idx, bytes) in tile_rows {
+                base.add_tile(level, idx, &bytes)?;
+            }
+            for (_, level, idx, bytes) in loose {
+                base.add(level, idx, to_hash(&bytes, (level, idx))?);
+            }
         }
-        q.execute(&mut *c).await?.rows_affected()
-    });
+        Db::Sqlite { reader, .. } => {
+            for (level, idx) in &tiles {
+                let tile: Option<Vec<u8>> = sqlx::query_scalar(
+                    "SELECT hashes FROM log_tiles WHERE level = $1 AND idx = $2",
+                )
+                .bind(level)
+                .bind(idx)
+                .fetch_optional(reader)
+                .await?;
+                match tile {
+                    Some(bytes) => base.add_tile(*level, *idx, &bytes)?,
+                    None => {
+                        let base_level = level * HEIGHT;
+                        let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as(
+                            "SELECT idx, hash FROM log_nodes WHERE level = $1 AND idx >= $2 AND idx < $3",
+                        )
+                        .bind(base_level)
+                        .bind(idx * WIDTH)
+                        .bind((idx + 1) * WIDTH)
+                        .fetch_all(reader)
+                        .await?;
+                        for (i, h) in rows {
+                            base.add(base_level, i, to_hash(&h, (base_level, i))?);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    compute(&spans, &base)
+}
+
+/// Store the hash at `(base level, idx)` of a tree being appended to, and
+/// fold every tile it fills: the tile row is written, the 255 rows before
+/// it in that tile are folded into it (deleted, which the database allows
+/// only for a row equal to its place in the tile), and the tile's root is
+/// stored one base level up, where it may fill a tile in turn.
+pub async fn append_base_hash(
+    tx: &mut Tx,
+    level: i64,
+    idx: i64,
+    hash: Hash,
+) -> Result<(), StoreError> {
+    let (mut level, mut idx, mut hash) = (level, idx, hash);
+    loop {
+        if idx % WIDTH != WIDTH - 1 {
+            return insert_node(tx, level, idx, &hash).await;
+        }
+        let tile = idx / WIDTH;
+        let rows: Vec<(i64, Vec<u8>)> = on_tx!(tx, |c| {
+            sqlx::query_as(
+            "SELECT idx, hash FROM log_nodes WHERE level = $1 AND idx >= $2 AND idx < $3 ORDER BY idx"
+        )
+        .bind(level)
+        .bind(tile * WIDTH)
+        .bind(idx)
+        .fetch_all(&mut *c)
+        .await?
+        });
+        let mut hashes = Vec::with_capacity(TILE_WIDTH as usize);
+        for (expected, (i, h)) in (tile * WIDTH..).zip(&rows) {
+            if *i != expected {
+                return Err(StoreError::Corrupt(format!(
+                    "log node ({level}, {expected}) missing"
+                )));
+            }
+            hashes.push(to_hash(h, (level, *i))?);
+        }
+        if rows.len() != TILE_WIDTH as usize - 1 {
+            return Err(StoreError::Corrupt(format!(
+                "log tile ({}, {tile}) has {} of its first 255 hashes",
+                level / HEIGHT,
+                rows.len()
+            )));
+        }
+        hashes.push(hash);
+        fold(tx, level, tile, &hashes).await?;
+        hash = merkle::perfect_root(&hashes)
+            .map_err(|e| StoreError::Corrupt(format!("log tile ({level}, {tile}): {e}")))?;
+        level += HEIGHT;
+        idx = tile;
+    }
+}
+
+/// Write tile `(level / 8, tile)` from its 256 `hashes` and delete the rows
+/// of `log_nodes` it replaces.
+async fn fold(tx: &mut Tx, level: i64, tile: i64, hashes: &[Hash]) -> Result<(), StoreError> {
+    let bytes: Vec<u8> = hashes.iter().flatten().copied().collect();
+    on_tx!(tx, |c| sqlx::query(
+        "INSERT INTO log_tiles (level, idx, hashes) VALUES ($1, $2, $3)"
+    )
+    .bind(level / HEIGHT)
+    .bind(tile)
+    .bind(&bytes)
+    .execute(&mut *c)
+    .await?
+    .rows_affected());
+    on_tx!(tx, |c| sqlx::query(
+        "DELETE FROM log_nodes WHERE level = $1 AND idx >= $2 AND idx < $3"
+    )
+    .bind(level)
+    .bind(tile * WIDTH)
+    .bind((tile + 1) * WIDTH)
+    .execute(&mut *c)
+    .await?
+    .rows_affected());
     Ok(())
 }
 
-/// Many nodes read inside a write transaction.
-pub async fn nodes_in_tx(
-    tx: &mut Tx,
-    keys: &[NodeKey],
-) -> Result<HashMap<NodeKey, [u8; 32]>, StoreError> {
-    let mut out = HashMap::with_capacity(keys.len());
-    for chunk in keys.chunks(NODES_PER_READ_MAX) {
-        let sql = batch_sql(chunk.len());
-        let rows: Vec<(i64, i64, Vec<u8>)> = on_tx!(tx, |c| {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
-            for (level, idx) in chunk {
-                q = q.bind(*level).bind(*idx);
-            }
-            q.fetch_all(&mut *c).await?
-        });
-        for (level, idx, hash) in rows {
-            out.insert((level, idx), to_hash(hash, (level, idx))?);
-        }
-    }
-    Ok(out)
+async fn insert_node(tx: &mut Tx, level: i64, idx: i64, hash: &Hash) -> Result<(), StoreError> {
+    on_tx!(tx, |c| sqlx::query(
+        "INSERT INTO log_nodes (level, idx, hash) VALUES ($1, $2, $3)"
+    )
+    .bind(level)
+    .bind(idx)
+    .bind(hash.as_slice())
+    .execute(&mut *c)
+    .await?
+    .rows_affected());
+    Ok(())
 }
 
-/// Number of leaves stored (level 0 rows).
-pub async fn leaf_count(db: &Db) -> Result<i64, StoreError> {
-    Ok(on_db!(db, |c| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM log_nodes WHERE level = 0"
+/// Fold the full tiles of a tree stored one row per node (databases made
+/// before migration 0021, which kept every level and dropped the levels
+/// between base levels): each base level's complete groups of 256 rows
+/// become tile rows. The root of each is already stored one base level up
+/// (inserted when absent). Returns how many tiles were written.
+pub async fn fold_rows_into_tiles(db: &Db) -> Result<i64, StoreError> {
+    let mut folded = 0;
+    for level in (0..=BASE_LEVEL_MAX).step_by(usize::try_from(HEIGHT).unwrap_or(8)) {
+        let full: Vec<i64> = on_db!(db, |c| {
+            sqlx::query_scalar(
+            "SELECT idx / 256 FROM log_nodes WHERE level = $1 GROUP BY idx / 256 HAVING COUNT(*) = 256 ORDER BY 1"
+        )
+        .bind(level)
+        .fetch_all(c)
+        .await?
+        });
+        for tile in full {
+            let mut tx = db.begin().await?;
+            let rows: Vec<(i64, Vec<u8>)> = on_tx!(&mut tx, |c| {
+                sqlx::query_as(
+                "SELECT idx, hash FROM log_nodes WHERE level = $1 AND idx >= $2 AND idx < $3 ORDER BY idx"
+            )
+            .bind(level)
+            .bind(tile * WIDTH)
+            .bind((tile + 1) * WIDTH)
+            .fetch_all(&mut *c)
+            .await?
+            });
+            let hashes = rows
+                .iter()
+                .map(|(i, h)| to_hash(h, (level, *i)))
+                .collect::<Result<Vec<_>, _>>()?;
+            fold(&mut tx, level, tile, &hashes).await?;
+            let root = merkle::perfect_root(&hashes)
+                .map_err(|e| StoreError::Corrupt(format!("log tile ({level}, {tile}): {e}")))?;
+            on_tx!(&mut tx, |c| {
+                sqlx::query(
+                "INSERT INTO log_nodes (level, idx, hash) VALUES ($1, $2, $3) ON CONFLICT (level, idx) DO NOTHING"
+            )
+            .bind(level + HEIGHT)
+            .bind(tile)
+            .bind(root.as_slice())
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+            });
+            tx.commit().await?;
+            folded += 1;
+        }
+    }
+    Ok(folded)
+}
+
+/// Number of leaves stored: 256 per level-0 tile, plus the unfolded leaves
+/// (the tree's size when it is intact).
+pub async fn leaf_count_in_tx(tx: &mut Tx) -> Result<i64, StoreError> {
+    let (tiles, loose): (i64, i64) = on_tx!(tx, |c| {
+        sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM log_tiles WHERE level = 0), (SELECT COUNT(*) FROM log_nodes WHERE level = 0)"
     )
+    .fetch_one(&mut *c)
+    .await?
+    });
+    Ok(tiles * WIDTH + loose)
+}
+
+/// Whether any leaf is stored at a position `size` or beyond (a tree
+/// longer than the log).
+pub async fn leaves_beyond(db: &Db, size: i64) -> Result<bool, StoreError> {
+    Ok(on_db!(db, |c| sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM log_tiles WHERE level = 0 AND (idx + 1) * $2 > $1) \
+         OR EXISTS (SELECT 1 FROM log_nodes WHERE level = 0 AND idx >= $1)"
+    )
+    .bind(size)
+    .bind(WIDTH)
     .fetch_one(c)
     .await?))
 }
 
-pub async fn leaf_count_in_tx(tx: &mut Tx) -> Result<i64, StoreError> {
-    Ok(on_tx!(tx, |c| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM log_nodes WHERE level = 0"
-    )
-    .fetch_one(&mut *c)
-    .await?))
-}
-
-/// Nodes of one level with `idx` in `[from, from + limit)`, in order (for verification passes).
-pub async fn level_range(
-    db: &Db,
-    level: i64,
-    from: i64,
-    limit_rows: i64,
-) -> Result<Vec<(i64, [u8; 32])>, StoreError> {
-    let rows: Vec<(i64, Vec<u8>)> = on_db!(db, |c| sqlx::query_as(
-        "SELECT idx, hash FROM log_nodes WHERE level = $1 AND idx >= $2 ORDER BY idx LIMIT $3"
-    )
-    .bind(level)
-    .bind(from)
-    .bind(limit_rows)
-    .fetch_all(c)
-    .await?);
-    rows.into_iter()
-        .map(|(i, h)| Ok((i, to_hash(h, (level, i))?)))
-        .collect()
-}
-
-/// Nodes of one level with `idx` in `[from, to)`, in order: one bounded range
-/// read by primary key (verification reads each level's share of a batch).
-pub async fn level_between(
+/// Stored hashes of base level `level` with `idx` in `[from, to)`, in index
+/// order, from tiles and unfolded rows (a hash stored twice comes twice).
+pub async fn base_between(
     db: &Db,
     level: i64,
     from: i64,
     to: i64,
-) -> Result<Vec<(i64, [u8; 32])>, StoreError> {
-    let rows: Vec<(i64, Vec<u8>)> = on_db!(db, |c| {
+) -> Result<Vec<(i64, Hash)>, StoreError> {
+    let (tile_from, tile_to) = (from / WIDTH, (to + WIDTH - 1) / WIDTH);
+    let tiles: Vec<(i64, Vec<u8>)> = on_db!(db, |c| {
+        sqlx::query_as(
+        "SELECT idx, hashes FROM log_tiles WHERE level = $1 AND idx >= $2 AND idx < $3 ORDER BY idx"
+    )
+    .bind(level / HEIGHT)
+    .bind(tile_from)
+    .bind(tile_to)
+    .fetch_all(c)
+    .await?
+    });
+    let loose: Vec<(i64, Vec<u8>)> = on_db!(db, |c| {
         sqlx::query_as(
         "SELECT idx, hash FROM log_nodes WHERE level = $1 AND idx >= $2 AND idx < $3 ORDER BY idx"
     )
@@ -168,29 +384,49 @@ pub async fn level_between(
     .fetch_all(c)
     .await?
     });
-    rows.into_iter()
-        .map(|(i, h)| Ok((i, to_hash(h, (level, i))?)))
-        .collect()
+    let mut out = Vec::with_capacity(usize::try_from(to - from).unwrap_or(0));
+    for (tile, bytes) in tiles {
+        for (i, h) in tile_hashes(&bytes, level / HEIGHT, tile)?
+            .into_iter()
+            .enumerate()
+        {
+            let idx = tile * WIDTH + i64::try_from(i).unwrap_or(0);
+            if (from..to).contains(&idx) {
+                out.push((idx, h));
+            }
+        }
+    }
+    for (idx, h) in loose {
+        out.push((idx, to_hash(&h, (level, idx))?));
+    }
+    // Stable: of a hash stored twice, the tile's comes first.
+    out.sort_by_key(|(idx, _)| *idx);
+    Ok(out)
 }
 
-/// The interior nodes that leaves `[from_leaf, to_leaf)` complete, level by
-/// level from level 1: entry `l - 1` holds the stored nodes of level `l` with
-/// `idx` in `[from_leaf >> l, to_leaf >> l)`, in order (a missing node is
-/// simply absent). One bounded primary-key range read per level that has any.
-pub async fn completed_by(
+/// The stored hashes that leaves `[from_leaf, to_leaf)` complete: the leaves,
+/// and per level `l` from 1 (entry `l - 1`) the stored nodes of level `l`
+/// with `idx` in `[from_leaf >> l, to_leaf >> l)` — empty for a level that is
+/// not a base level, as those are not stored.
+pub async fn stored_between(
     db: &Db,
     from_leaf: i64,
     to_leaf: i64,
-) -> Result<Vec<Vec<(i64, [u8; 32])>>, StoreError> {
-    let mut out = Vec::new();
+) -> Result<(Vec<(i64, Hash)>, Vec<Vec<(i64, Hash)>>), StoreError> {
+    let leaves = base_between(db, 0, from_leaf, to_leaf).await?;
+    let mut nodes = Vec::new();
     for level in 1..63i64 {
         let (from, to) = (from_leaf >> level, to_leaf >> level);
         if to <= from {
             break;
         }
-        out.push(level_between(db, level, from, to).await?);
+        nodes.push(if level % HEIGHT == 0 {
+            base_between(db, level, from, to).await?
+        } else {
+            Vec::new()
+        });
     }
-    Ok(out)
+    Ok((leaves, nodes))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

@@ -139,6 +139,8 @@ pub async fn as_attacker(db: &Db, sql: &str) -> Result<(), crate::StoreError> {
                 "events_no_delete",
                 "log_nodes_no_update",
                 "log_nodes_no_delete",
+                "log_tiles_no_update",
+                "log_tiles_no_delete",
                 "checkpoints_no_update",
                 "checkpoints_no_delete",
             ] {

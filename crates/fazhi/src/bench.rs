@@ -544,34 +544,19 @@ async fn bench_proofs_on(
     backend: &str,
     dir: &std::path::Path,
 ) -> Result<()> {
-    use fazhi_domain::action_log::{interior_hash, leaf_hash_of};
+    use fazhi_domain::action_log::leaf_hash_of;
     use fazhi_domain::merkle::{self, NodeId};
     let n = args.proof_leaves.max(2);
-    // Build the tree level by level and store every complete subtree, as appends would.
+    // Store the tree as appends would have: full tiles and the hashes of those still filling.
     let bar = progress(
         args,
-        i64::try_from(2 * n).unwrap_or(0),
+        i64::try_from(n + n / 256).unwrap_or(0),
         &format!("{backend}: building tree"),
     );
-    let mut level: Vec<[u8; 32]> = (0..n).map(|i| leaf_hash_of(&i.to_be_bytes())).collect();
-    let mut depth = 0i64;
+    let leaves: Vec<[u8; 32]> = (0..n).map(|i| leaf_hash_of(&i.to_be_bytes())).collect();
     let build_started = Instant::now();
-    while !level.is_empty() {
-        const ROWS_PER_LOAD: usize = 1 << 20;
-        for (k, chunk) in level.chunks(ROWS_PER_LOAD).enumerate() {
-            let first = i64::try_from(k * ROWS_PER_LOAD).unwrap_or(i64::MAX);
-            raw::load_nodes(db, depth, first, chunk).await?;
-            bar.inc(chunk.len() as u64);
-        }
-        if level.len() < 2 {
-            break;
-        }
-        level = level
-            .chunks_exact(2)
-            .map(|p| interior_hash(&p[0], &p[1]))
-            .collect();
-        depth += 1;
-    }
+    raw::load_tree(db, &leaves, &|done| bar.set_position(done)).await?;
+    drop(leaves);
     // A log grown by appends has its statistics from autovacuum.
     db.refresh_statistics().await?;
     let build_s = build_started.elapsed().as_secs_f64();

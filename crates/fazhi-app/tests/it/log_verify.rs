@@ -7,10 +7,35 @@ use fazhi_store::testing::{self, TestDb, as_attacker};
 
 use super::support::{DEMO_TODAY_US, actor, app_at};
 
+/// Events in the logs these tests tamper with: two full leaf tiles (events
+/// 1–512), 88 leaves still filling the third, and two level-8 hashes.
+const LOG_EVENTS: i64 = 600;
+
 async fn seeded(db: TestDb) -> (App, TestDb) {
     let (app, _clock) = app_at(&db, DEMO_TODAY_US);
     fazhi_app::demo::seed_accounts(&app).await.unwrap();
+    grow(&app, LOG_EVENTS).await;
     (app, db)
+}
+
+/// Append events until the log has `size`.
+async fn grow(app: &App, size: i64) {
+    use fazhi_domain::action_log::{EVENT_SALT_BYTES, EventKind, NewEvent};
+    let have = fazhi_store::events::size(&app.db).await.unwrap();
+    let mut tx = app.db.begin().await.unwrap();
+    for i in have..size {
+        let new = NewEvent {
+            at_us: DEMO_TODAY_US,
+            actor_user_id: None,
+            agency_id: Some(1),
+            kind: EventKind::DemoSeeded,
+            subject: format!("test:{i}"),
+            payload: serde_json::json!({ "i": i }),
+            salt: [u8::try_from(i % 251).unwrap(); EVENT_SALT_BYTES],
+        };
+        fazhi_store::events::append(&mut tx, &new).await.unwrap();
+    }
+    tx.commit().await.unwrap();
 }
 
 async fn upload(app: &App, bytes: &[u8]) -> fazhi_store::attachments::Attachment {
@@ -120,14 +145,27 @@ async fn two_reordered_events_are_found() {
 }
 
 #[tokio::test]
-async fn a_rewritten_tree_node_is_found() {
+async fn a_rewritten_tile_or_stored_node_is_found() {
     for t in testing::both().await {
         let (app, _db) = seeded(t).await;
-        as_attacker(&app.db, "UPDATE log_nodes SET hash = (SELECT hash FROM log_nodes WHERE level = 1 AND idx = 0) WHERE level = 1 AND idx = 1").await.unwrap();
+        let backend = app.db.backend();
+        // The second leaf tile copied over the first: event 1 no longer matches its leaf.
+        as_attacker(&app.db, "UPDATE log_tiles SET hashes = (SELECT hashes FROM log_tiles WHERE level = 0 AND idx = 1) WHERE level = 0 AND idx = 0").await.unwrap();
+        let report = verify(&app, &quiet).await.unwrap();
+        assert!(
+            matches!(report.problem, Some(Problem::LeafMismatch { id: 1, .. })),
+            "{backend:?}: {:?}",
+            report.problem
+        );
+    }
+    for t in testing::both().await {
+        let (app, _db) = seeded(t).await;
+        // The hash of leaves 256–511, kept one level-8 row until its tile fills.
+        as_attacker(&app.db, "UPDATE log_nodes SET hash = (SELECT hash FROM log_nodes WHERE level = 0 AND idx = 512) WHERE level = 8 AND idx = 1").await.unwrap();
         let report = verify(&app, &quiet).await.unwrap();
         assert_eq!(
             report.problem,
-            Some(Problem::NodeMismatch { level: 1, index: 1 }),
+            Some(Problem::NodeMismatch { level: 8, index: 1 }),
             "{:?}",
             app.db.backend()
         );
@@ -304,13 +342,17 @@ async fn both_read_paths_give_the_same_verdict_on_every_tampering_whatever_the_b
         "UPDATE events SET payload_json = payload_json || ' ' WHERE id = 7",
         "DELETE FROM events WHERE id = 5",
         "UPDATE events SET id = -3 WHERE id = 3; UPDATE events SET id = 3 WHERE id = 4; UPDATE events SET id = 4 WHERE id = -3;",
-        "UPDATE log_nodes SET hash = (SELECT hash FROM log_nodes WHERE level = 1 AND idx = 0) WHERE level = 1 AND idx = 1",
-        "DELETE FROM log_nodes WHERE level = 2 AND idx = 1",
-        "DELETE FROM log_nodes WHERE level = 0 AND idx = 6",
-        "UPDATE checkpoints SET root = (SELECT hash FROM log_nodes WHERE level = 0 AND idx = 0)",
+        "UPDATE log_tiles SET hashes = (SELECT hashes FROM log_tiles WHERE level = 0 AND idx = 1) WHERE level = 0 AND idx = 0",
+        "DELETE FROM log_tiles WHERE level = 0 AND idx = 1",
+        "UPDATE log_nodes SET hash = (SELECT hash FROM log_nodes WHERE level = 0 AND idx = 512) WHERE level = 8 AND idx = 1",
+        "DELETE FROM log_nodes WHERE level = 8 AND idx = 0",
+        "DELETE FROM log_nodes WHERE level = 0 AND idx = 520",
+        // A folded leaf put back beside its tile, with another hash.
+        "INSERT INTO log_nodes (level, idx, hash) SELECT 0, 3, hash FROM log_nodes WHERE level = 0 AND idx = 512",
+        "UPDATE checkpoints SET root = (SELECT hash FROM log_nodes WHERE level = 0 AND idx = 512)",
         // Same contents, another physical place: not a problem.
-        "CREATE TABLE moved AS SELECT level, idx, hash FROM log_nodes WHERE level = 1 AND idx = 2; \
-         DELETE FROM log_nodes WHERE level = 1 AND idx = 2; \
+        "CREATE TABLE moved AS SELECT level, idx, hash FROM log_nodes WHERE level = 0 AND idx = 530; \
+         DELETE FROM log_nodes WHERE level = 0 AND idx = 530; \
          INSERT INTO log_nodes (level, idx, hash) SELECT level, idx, hash FROM moved; DROP TABLE moved;",
     ];
     for (k, sql) in tamperings.iter().enumerate() {
@@ -331,7 +373,7 @@ async fn both_read_paths_give_the_same_verdict_on_every_tampering_whatever_the_b
                 "{backend:?}, tampering {k}: {:?}",
                 reference.problem
             );
-            for batch_rows in [1usize, 3, 8, 4096] {
+            for batch_rows in [5usize, 256, 4096] {
                 let bulk = verify_with(&app, &quiet, ReadPath::Bulk, batch_rows)
                     .await
                     .unwrap();
@@ -355,27 +397,12 @@ async fn both_read_paths_give_the_same_verdict_on_every_tampering_whatever_the_b
 #[tokio::test]
 async fn proofs_served_through_the_tree_cache_equal_proofs_read_from_the_database() {
     use fazhi_app::transparency::{self, TreeCache};
-    use fazhi_domain::action_log::{EVENT_SALT_BYTES, EventKind, NewEvent};
     use std::sync::Arc;
     for t in testing::both().await {
         let (app, _db) = seeded(t).await;
         // 600 events: the tree then has nodes of levels 8 and 9 (two and one),
         // which the cache keeps; the nodes below are read every time.
-        let have = fazhi_store::events::size(&app.db).await.unwrap();
-        let mut tx = app.db.begin().await.unwrap();
-        for i in have..600 {
-            let new = NewEvent {
-                at_us: DEMO_TODAY_US,
-                actor_user_id: None,
-                agency_id: Some(1),
-                kind: EventKind::DemoSeeded,
-                subject: format!("test:{i}"),
-                payload: serde_json::json!({ "i": i }),
-                salt: [u8::try_from(i % 251).unwrap(); EVENT_SALT_BYTES],
-            };
-            fazhi_store::events::append(&mut tx, &new).await.unwrap();
-        }
-        tx.commit().await.unwrap();
+        assert_eq!(fazhi_store::events::size(&app.db).await.unwrap(), 600);
         // A fresh cache for every answer: each is read from the database.
         let cold = || {
             let mut a = app.clone();
