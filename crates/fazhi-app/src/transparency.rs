@@ -52,12 +52,15 @@ fn merkle_error(e: merkle::MerkleError) -> AppError {
 
 /// The upper levels of the stored tree, kept in memory between requests.
 ///
-/// A stored node never changes: the tree is append-only like the log (the
-/// database refuses updates and deletes), and a node is written once, when
-/// its subtree is complete. So a node read once can be served again without
-/// the database. Only levels from [`TREE_CACHE_MIN_LEVEL`] up are kept: they
-/// are few (one per 256 leaves) and every proof needs some of them, where
-/// the nodes below are spread over the whole tree. `log verify` never reads
+/// The hash of a complete subtree never changes: the tree is append-only
+/// like the log (the database refuses updates, and deletes but of a row
+/// folded into its tile), and a node is read only once its subtree is
+/// complete. So a node read once can be served again without the database.
+/// Only levels from [`TREE_CACHE_MIN_LEVEL`] up are kept: they are few (one
+/// per 256 leaves) and every proof needs some of them, where the nodes below
+/// are spread over the whole tree. So are the nodes of the right edge
+/// computed from a tile still filling (read a row per hash): every proof
+/// against the newest tree needs them. `log verify` never reads
 /// through this cache: it checks the rows themselves.
 #[derive(Debug, Default)]
 pub struct TreeCache {
@@ -88,13 +91,23 @@ impl TreeCache {
         (found, missing)
     }
 
-    fn keep(&self, read: &HashMap<NodeId, Hash>) {
+    fn keep(&self, read: &HashMap<NodeId, log_tree::StoredNode>) {
         let mut nodes = self.nodes.write().unwrap_or_else(|e| e.into_inner());
-        for (id, h) in read {
-            if id.level >= TREE_CACHE_MIN_LEVEL && nodes.len() < TREE_CACHE_NODES_MAX {
-                nodes.insert(*id, *h);
+        for (id, n) in read {
+            if (id.level >= TREE_CACHE_MIN_LEVEL || n.unfolded)
+                && nodes.len() < TREE_CACHE_NODES_MAX
+            {
+                nodes.insert(*id, n.hash);
             }
         }
+    }
+
+    /// The nodes kept, in order.
+    pub fn node_ids(&self) -> Vec<NodeId> {
+        let nodes = self.nodes.read().unwrap_or_else(|e| e.into_inner());
+        let mut ids: Vec<NodeId> = nodes.keys().copied().collect();
+        ids.sort();
+        ids
     }
 
     /// How many nodes are kept.
@@ -122,12 +135,23 @@ pub async fn read_nodes(app: &App, ids: &[NodeId]) -> Result<HashMap<NodeId, Has
     };
     let keys: Vec<(i64, i64)> = missing.iter().map(key).collect();
     let found = log_tree::nodes(&app.db, &keys).await?;
-    let read: HashMap<NodeId, Hash> = missing
-        .iter()
-        .filter_map(|n| found.get(&key(n)).map(|h| (*n, *h)))
+    // All that was read is kept (the store also returns whole upper tiles).
+    let read: HashMap<NodeId, log_tree::StoredNode> = found
+        .into_iter()
+        .filter_map(|((level, index), n)| {
+            let id = NodeId {
+                level: u8::try_from(level).ok()?,
+                index: u64::try_from(index).ok()?,
+            };
+            Some((id, n))
+        })
         .collect();
     app.tree_cache.keep(&read);
-    nodes.extend(read);
+    nodes.extend(
+        missing
+            .iter()
+            .filter_map(|id| read.get(id).map(|n| (*id, n.hash))),
+    );
     Ok(nodes)
 }
 

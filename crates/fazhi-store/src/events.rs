@@ -141,6 +141,21 @@ pub async fn recent_in_scope(
     Ok(rows.into_iter().map(Event::from).collect())
 }
 
+/// Events with ids in `(after_id, last_id]`, oldest first (a verification batch).
+pub async fn between(db: &Db, after_id: i64, last_id: i64) -> Result<Vec<Event>, StoreError> {
+    let rows: Vec<Row> = on_db!(db, |c| {
+        sqlx::query_as(
+        "SELECT id, at_us, actor_user_id, agency_id, kind, subject, payload_json, salt FROM events \
+         WHERE id > $1 AND id <= $2 ORDER BY id"
+    )
+    .bind(after_id)
+    .bind(last_id)
+    .fetch_all(c)
+    .await?
+    });
+    Ok(rows.into_iter().map(Event::from).collect())
+}
+
 /// Events with ids in `[from_id, from_id + limit)`, for verification passes.
 pub async fn range(db: &Db, from_id: i64, limit_rows: i64) -> Result<Vec<Event>, StoreError> {
     let rows: Vec<Row> = on_db!(db, |c| {

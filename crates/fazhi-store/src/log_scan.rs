@@ -54,14 +54,15 @@ pub struct ScannedEvent {
     pub payload_json: Range<usize>,
 }
 
-/// Consecutive events (by id, at most the requested size) with the stored
-/// tree rows they complete.
+/// The events with ids in `(first_leaf, first_leaf + batch_rows] ∩ (0, size]`
+/// (batch `k` starts at `k · batch_rows`), with the stored tree rows they
+/// complete. A batch has fewer events when some are missing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ScanBatch {
     /// Leaves before this batch (the end of the previous one).
     pub first_leaf: i64,
-    /// The last event id of the batch: the batch completes the nodes whose
-    /// subtrees end in `(first_leaf, end_leaf]`.
+    /// The last event id of the batch (`first_leaf` when it has none): the
+    /// batch completes the nodes whose subtrees end in `(first_leaf, end_leaf]`.
     pub end_leaf: i64,
     /// Canonical encodings of the events, back to back.
     pub encodings: Vec<u8>,
@@ -100,7 +101,20 @@ impl ScanBatch {
     }
 }
 
-/// Read events `1..=size` in batches of `batch_rows`, each with its tree
+/// Threads reading events from SQLite, each its own batches (every other
+/// one): stepping a row costs SQLite about twice what hashing it costs, so
+/// one reader would leave the verifier waiting.
+pub const SQLITE_READERS: usize = 2;
+
+/// The batches `(first, end)` of a log of `size` in batches of `step` ids.
+fn boundaries(size: i64, step: i64) -> impl Iterator<Item = (i64, i64)> {
+    (0..)
+        .map(move |k: i64| k.saturating_mul(step))
+        .take_while(move |first| *first < size)
+        .map(move |first| (first, first.saturating_add(step).min(size)))
+}
+
+/// Read events `1..=size` in batches of `batch_rows` ids, each with its tree
 /// rows, into a bounded channel. The reader stops when the receiver is
 /// dropped; an error ends the stream.
 pub fn scan(
@@ -110,30 +124,40 @@ pub fn scan(
     path: ReadPath,
 ) -> mpsc::Receiver<Result<ScanBatch, StoreError>> {
     let (tx, rx) = mpsc::channel(SCAN_QUEUE_BATCHES);
-    let (events_tx, events_rx) = mpsc::channel(SCAN_QUEUE_BATCHES);
     let (tree_tx, tree_rx) = mpsc::channel(SCAN_QUEUE_BATCHES);
-    let batch_rows = batch_rows.max(1);
+    let step = i64::try_from(batch_rows.max(1)).unwrap_or(i64::MAX);
+    let mut sources = Vec::new();
     match (path, db) {
         (ReadPath::Bulk, Db::Sqlite { reader, .. }) => {
             let file = reader.connect_options().get_filename().to_owned();
-            tokio::task::spawn_blocking(move || {
-                if let Err(e) = sqlite_events(&file, size, batch_rows, &events_tx) {
-                    let _ = events_tx.blocking_send(Err(e));
-                }
-            });
+            for r in 0..SQLITE_READERS {
+                let (events_tx, events_rx) = mpsc::channel(SCAN_QUEUE_BATCHES);
+                sources.push(events_rx);
+                let file = file.clone();
+                tokio::task::spawn_blocking(move || {
+                    let mine = boundaries(size, step).skip(r).step_by(SQLITE_READERS);
+                    if let Err(e) = sqlite_events(&file, size, mine, &events_tx) {
+                        let _ = events_tx.blocking_send(Err(e));
+                    }
+                });
+            }
         }
         (ReadPath::Bulk, Db::Postgres(_)) => {
+            let (events_tx, events_rx) = mpsc::channel(SCAN_QUEUE_BATCHES);
+            sources.push(events_rx);
             let db = db.clone();
             tokio::spawn(async move {
-                if let Err(e) = postgres_events(&db, size, batch_rows, &events_tx).await {
+                if let Err(e) = postgres_events(&db, size, step, &events_tx).await {
                     let _ = events_tx.send(Err(e)).await;
                 }
             });
         }
         (ReadPath::Rows, _) => {
+            let (events_tx, events_rx) = mpsc::channel(SCAN_QUEUE_BATCHES);
+            sources.push(events_rx);
             let db = db.clone();
             tokio::spawn(async move {
-                if let Err(e) = rows_events(&db, size, batch_rows, &events_tx).await {
+                if let Err(e) = rows_events(&db, size, step, &events_tx).await {
                     let _ = events_tx.send(Err(e)).await;
                 }
             });
@@ -141,75 +165,69 @@ pub fn scan(
     }
     let tree_db = db.clone();
     tokio::spawn(async move {
-        if let Err(e) = tree_groups(&tree_db, size, batch_rows, &tree_tx).await {
+        if let Err(e) = tree_groups(&tree_db, size, step, &tree_tx).await {
             let _ = tree_tx.send(Err(e)).await;
         }
     });
     let db = db.clone();
     tokio::spawn(async move {
-        if let Err(e) = join(&db, size, batch_rows, events_rx, tree_rx, &tx).await {
+        if let Err(e) = join(&db, size, step, sources, tree_rx, &tx).await {
             let _ = tx.send(Err(e)).await;
         }
     });
     rx
 }
 
-/// The stored tree hashes of each batch `[k·batch_rows, (k+1)·batch_rows) ∩
-/// [0, size)`, in order. Stops when the receiver is gone.
+/// The stored tree hashes of each batch, in order. Stops when the receiver
+/// is gone.
 async fn tree_groups(
     db: &Db,
     size: i64,
-    batch_rows: usize,
+    step: i64,
     out: &mpsc::Sender<Result<TreeRows, StoreError>>,
 ) -> Result<(), StoreError> {
-    let step = i64::try_from(batch_rows).unwrap_or(i64::MAX);
-    let mut first = 0i64;
-    while first < size {
-        let end = first.saturating_add(step).min(size);
+    for (first, end) in boundaries(size, step) {
         let group = log_tree::stored_between(db, first, end).await?;
         if out.send(Ok(group)).await.is_err() {
             return Ok(());
         }
-        first = end;
     }
     Ok(())
 }
 
-/// Each batch of events with its tree hashes: the group read ahead for its
-/// boundaries, or (when its events ended elsewhere) the hashes of the
-/// boundaries it has.
+/// Each batch of events, taken from the readers in turn, with its tree
+/// hashes: the group read ahead for its boundaries, or (when its last events
+/// are missing) the hashes of the leaves it has.
 async fn join(
     db: &Db,
     size: i64,
-    batch_rows: usize,
-    mut events: mpsc::Receiver<Result<ScanBatch, StoreError>>,
+    step: i64,
+    mut sources: Vec<mpsc::Receiver<Result<ScanBatch, StoreError>>>,
     mut tree: mpsc::Receiver<Result<TreeRows, StoreError>>,
     out: &mpsc::Sender<Result<ScanBatch, StoreError>>,
 ) -> Result<(), StoreError> {
-    let step = i64::try_from(batch_rows).unwrap_or(i64::MAX);
-    let mut expected_first = 0i64;
-    while let Some(batch) = events.recv().await {
-        let mut batch = batch?;
-        let expected_end = expected_first.saturating_add(step).min(size);
-        let group = if expected_first < size {
-            tree.recv().await.transpose()?
-        } else {
-            None
+    let readers = sources.len().max(1);
+    for (k, (first, end)) in boundaries(size, step).enumerate() {
+        let Some(batch) = sources[k % readers].recv().await else {
+            return Ok(());
         };
-        match group {
-            Some((leaves, nodes))
-                if batch.first_leaf == expected_first && batch.end_leaf == expected_end =>
-            {
-                batch.leaves = leaves;
-                batch.nodes = nodes;
-            }
-            _ => {
-                (batch.leaves, batch.nodes) =
-                    log_tree::stored_between(db, batch.first_leaf, batch.end_leaf).await?;
-                batch.reread = true;
-            }
+        let mut batch = batch?;
+        let Some(group) = tree.recv().await.transpose()? else {
+            return Ok(());
+        };
+        if batch.first_leaf != first {
+            return Err(StoreError::Corrupt(format!(
+                "log scan: batch at {} where {first} was expected",
+                batch.first_leaf
+            )));
         }
-        expected_first = expected_end;
+        if batch.end_leaf == end || batch.events.is_empty() {
+            (batch.leaves, batch.nodes) = group;
+        } else {
+            (batch.leaves, batch.nodes) =
+                log_tree::stored_between(db, batch.first_leaf, batch.end_leaf).await?;
+            batch.reread = true;
+        }
         if out.send(Ok(batch)).await.is_err() {
             return Ok(());
         }
@@ -231,26 +249,24 @@ fn blob<'a>(v: rusqlite::types::ValueRef<'a>, what: &str) -> Result<&'a [u8], St
     }
 }
 
-/// The SQLite events reader (on a blocking thread), in one read transaction.
+/// A SQLite events reader (on a blocking thread): the batches `mine`, in
+/// one read transaction.
 fn sqlite_events(
     file: &std::path::Path,
     size: i64,
-    batch_rows: usize,
+    mine: impl Iterator<Item = (i64, i64)>,
     tx: &mpsc::Sender<Result<ScanBatch, StoreError>>,
 ) -> Result<(), StoreError> {
     use rusqlite::types::ValueRef;
     let conn = sqlite_reader(file)?;
-    // One read transaction: the events come from one snapshot. The tree
-    // reader's snapshots are as new or newer, and the tree only grows (a
-    // row leaves `log_nodes` only into its tile), so they hold every hash of
-    // the first `size` leaves.
+    // One read transaction per reader. Every snapshot holds the first
+    // `size` events (the log only grows), and the tree reader's, as new or
+    // newer, every hash of them (a row leaves `log_nodes` only into its tile).
     conn.execute_batch("BEGIN")?;
     let mut events = conn.prepare(
         "SELECT id, at_us, actor_user_id, agency_id, kind, subject, payload_json, salt \
-         FROM events WHERE id <= ?1 ORDER BY id",
+         FROM events WHERE id > ?1 AND id <= ?2 ORDER BY id",
     )?;
-    let mut event_rows = events.query([size])?;
-    let mut first_leaf = 0i64;
 
     fn opt_int(v: ValueRef<'_>, what: &str) -> Result<Option<i64>, StoreError> {
         match v {
@@ -265,13 +281,12 @@ fn sqlite_events(
         }
     }
 
-    loop {
-        let mut batch = ScanBatch::new(first_leaf);
-        while batch.events.len() < batch_rows {
-            let Some(row) = event_rows.next()? else { break };
-            let id = int(row.get_ref(0)?, "events.id")?;
+    for (first, end) in mine {
+        let mut batch = ScanBatch::new(first);
+        let mut rows = events.query((first, end.min(size)))?;
+        while let Some(row) = rows.next()? {
             let fields = EventFields {
-                id,
+                id: int(row.get_ref(0)?, "events.id")?,
                 at_us: int(row.get_ref(1)?, "events.at_us")?,
                 actor_user_id: opt_int(row.get_ref(2)?, "events.actor_user_id")?,
                 agency_id: opt_int(row.get_ref(3)?, "events.agency_id")?,
@@ -282,49 +297,41 @@ fn sqlite_events(
             };
             batch.push_event(&fields);
         }
-        if batch.events.is_empty() {
-            return Ok(());
-        }
-        first_leaf = batch.end_leaf;
         if tx.blocking_send(Ok(batch)).is_err() {
             // The verifier stopped (it found a problem): nothing more to read.
             return Ok(());
         }
     }
+    Ok(())
 }
 
 /// The portable events reader: the same batches through `sqlx` rows.
 async fn rows_events(
     db: &Db,
     size: i64,
-    batch_rows: usize,
+    step: i64,
     tx: &mpsc::Sender<Result<ScanBatch, StoreError>>,
 ) -> Result<(), StoreError> {
-    let limit = i64::try_from(batch_rows).unwrap_or(i64::MAX);
-    let mut first_leaf = 0i64;
-    loop {
-        let rows = crate::events::range(db, first_leaf + 1, limit).await?;
-        let mut batch = ScanBatch::new(first_leaf);
-        for event in rows.iter().take_while(|e| e.id <= size) {
+    for (first, end) in boundaries(size, step) {
+        let mut batch = ScanBatch::new(first);
+        for event in crate::events::between(db, first, end).await? {
             batch.push_event(&event.fields());
         }
-        if batch.events.is_empty() {
-            return Ok(());
-        }
-        first_leaf = batch.end_leaf;
         if tx.send(Ok(batch)).await.is_err() {
             return Ok(());
         }
     }
+    Ok(())
 }
 
 /// The PostgreSQL events reader. `COPY` takes no parameters, so the query
-/// has none: the whole table is streamed in order and the client stops at
-/// `size` (rows appended meanwhile are not read: the connection is closed).
+/// has none: the whole table is streamed in id order, cut into the batches,
+/// and the client stops after `size` (rows appended meanwhile are not read:
+/// the connection is closed).
 async fn postgres_events(
     db: &Db,
     size: i64,
-    batch_rows: usize,
+    step: i64,
     tx: &mpsc::Sender<Result<ScanBatch, StoreError>>,
 ) -> Result<(), StoreError> {
     let Db::Postgres(pool) = db else {
@@ -339,19 +346,18 @@ async fn postgres_events(
             )
             .await?,
         );
-        let stopped = pg_batches(size, batch_rows, tx, &mut events).await?;
-        if stopped {
-            return Ok(true);
+        let drained = pg_batches(size, step, tx, &mut events).await?;
+        if drained {
+            events.finish().await?;
         }
-        events.finish().await?;
-        Ok::<bool, StoreError>(false)
+        Ok::<bool, StoreError>(drained)
     }
     .await;
     match result {
-        Ok(false) => Ok(()),
+        Ok(true) => Ok(()),
         // Stopped early or failed: the connection is mid-COPY; close it
         // rather than drain the rest of the table.
-        Ok(true) => {
+        Ok(false) => {
             conn.close_on_drop();
             Ok(())
         }
@@ -362,11 +368,11 @@ async fn postgres_events(
     }
 }
 
-/// Batches from the event COPY stream; true when it stopped before the end
-/// of the table (the receiver went away, or the log grew meanwhile).
+/// Batches cut from the event COPY stream (in id order); true when the
+/// stream was read to its end.
 async fn pg_batches<S, B>(
     size: i64,
-    batch_rows: usize,
+    step: i64,
     tx: &mpsc::Sender<Result<ScanBatch, StoreError>>,
     events: &mut CopyRows<S>,
 ) -> Result<bool, StoreError>
@@ -374,19 +380,21 @@ where
     S: futures_util::Stream<Item = Result<B, sqlx::Error>> + Unpin,
     B: AsRef<[u8]>,
 {
-    let mut first_leaf = 0i64;
-    let (mut stopped, mut done) = (false, false);
-    loop {
-        let mut batch = ScanBatch::new(first_leaf);
-        while !stopped && !done && batch.events.len() < batch_rows {
-            if !events.next().await? {
-                done = true;
-                break;
+    // Whether the current tuple is read and not yet placed (it belongs to a
+    // later batch), and whether the stream ended.
+    let (mut pending, mut ended) = (false, false);
+    for (first, end) in boundaries(size, step) {
+        let mut batch = ScanBatch::new(first);
+        while !ended {
+            if !pending {
+                if !events.next().await? {
+                    ended = true;
+                    break;
+                }
+                pending = true;
             }
             let id = events.int(0, "events.id")?;
-            if id > size {
-                // Appended after the verification began.
-                stopped = true;
+            if id > end {
                 break;
             }
             let fields = EventFields {
@@ -400,13 +408,12 @@ where
                 salt: events.bytes(7, "events.salt")?,
             };
             batch.push_event(&fields);
+            pending = false;
         }
-        if batch.events.is_empty() {
-            return Ok(stopped);
-        }
-        first_leaf = batch.end_leaf;
         if tx.send(Ok(batch)).await.is_err() {
-            return Ok(true);
+            return Ok(false);
         }
     }
+    // Events beyond `size` (appended after the verification began) are not read.
+    Ok(ended)
 }

@@ -50,13 +50,16 @@ fn tile_hashes(bytes: &[u8], level: i64, idx: i64) -> Result<Vec<Hash>, StoreErr
 
 /// Stored base hashes read for some tiles: `(base level, index) → hashes`
 /// (more than one when a folded row was left beside its tile; the tile's
-/// comes first).
+/// comes first), each with whether it came from a full tile.
 #[derive(Debug, Default)]
-struct BaseHashes(HashMap<NodeKey, Vec<Hash>>);
+struct BaseHashes(HashMap<NodeKey, Vec<(Hash, bool)>>);
 
 impl BaseHashes {
-    fn add(&mut self, level: i64, idx: i64, hash: Hash) {
-        self.0.entry((level, idx)).or_default().push(hash);
+    fn add(&mut self, level: i64, idx: i64, hash: Hash, in_tile: bool) {
+        self.0
+            .entry((level, idx))
+            .or_default()
+            .push((hash, in_tile));
     }
     fn add_tile(&mut self, tile_level: i64, tile_idx: i64, bytes: &[u8]) -> Result<(), StoreError> {
         let level = tile_level * HEIGHT;
@@ -64,11 +67,16 @@ impl BaseHashes {
             .into_iter()
             .enumerate()
         {
-            self.add(level, tile_idx * WIDTH + i64::try_from(i).unwrap_or(0), h);
+            self.add(
+                level,
+                tile_idx * WIDTH + i64::try_from(i).unwrap_or(0),
+                h,
+                true,
+            );
         }
         Ok(())
     }
-    fn first(&self, level: i64, idx: i64) -> Option<Hash> {
+    fn first(&self, level: i64, idx: i64) -> Option<(Hash, bool)> {
         self.0.get(&(level, idx)).and_then(|v| v.first().copied())
     }
 }
@@ -87,37 +95,55 @@ fn spans(keys: &[NodeKey]) -> Vec<(NodeKey, merkle::TileSpan)> {
         .collect()
 }
 
+/// A node read from the stored tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoredNode {
+    pub hash: Hash,
+    /// Computed from hashes of a tile still filling (the right edge of the
+    /// tree): every proof against the newest tree needs these, and they
+    /// cost a row per hash to read.
+    pub unfolded: bool,
+}
+
 fn compute(
     spans: &[(NodeKey, merkle::TileSpan)],
     base: &BaseHashes,
-) -> Result<HashMap<NodeKey, Hash>, StoreError> {
+) -> Result<HashMap<NodeKey, StoredNode>, StoreError> {
     let mut out = HashMap::with_capacity(spans.len());
     'node: for (key, span) in spans {
         let level = i64::from(span.base_level);
         let first = i64::try_from(span.first).unwrap_or(i64::MAX);
         let mut hashes = Vec::with_capacity(usize::try_from(span.count).unwrap_or(0));
+        let mut unfolded = false;
         for idx in first..first + i64::try_from(span.count).unwrap_or(0) {
             match base.first(level, idx) {
-                Some(h) => hashes.push(h),
+                Some((h, in_tile)) => {
+                    hashes.push(h);
+                    unfolded |= !in_tile;
+                }
                 None => continue 'node,
             }
         }
         let hash = merkle::perfect_root(&hashes)
             .map_err(|e| StoreError::Corrupt(format!("log node {key:?}: {e}")))?;
-        out.insert(*key, hash);
+        out.insert(*key, StoredNode { hash, unfolded });
     }
     Ok(out)
 }
 
 /// Many nodes of complete subtrees in one read: each from the tile (or the
 /// tile's unfolded rows) below it. A node whose base hashes are not all
-/// stored is absent from the map.
+/// stored is absent from the map. Every node of a full tile of level 1 and
+/// up that was read comes too, asked for or not (511 per tile, 255 hashes to
+/// compute): the tiles above the leaves are few (one per 65,536 leaves), and
+/// a cache of them lets later proofs read just the leaf tile.
 ///
-/// On PostgreSQL the tile keys go as bound arrays joined to the tables: one
-/// statement (for any number of keys, planned as primary-key probes) for
-/// tiles and unfolded rows together. An `IN ((…), …)` list was replanned on
-/// every call: at 10,000,000 leaves planning took longer than running it.
-pub async fn nodes(db: &Db, keys: &[NodeKey]) -> Result<HashMap<NodeKey, Hash>, StoreError> {
+/// On PostgreSQL the tile keys go as bound arrays joined to the table: one
+/// statement text for any number of keys, planned as primary-key probes (an
+/// `IN ((…), …)` list was replanned on every call: at 10,000,000 leaves
+/// planning took longer than running it); a second one reads the rows of
+/// tiles still filling, when some are needed.
+pub async fn nodes(db: &Db, keys: &[NodeKey]) -> Result<HashMap<NodeKey, StoredNode>, StoreError> {
     let spans = spans(keys);
     let tiles: BTreeSet<(i64, i64)> = spans
         .iter()
@@ -127,31 +153,47 @@ pub async fn nodes(db: &Db, keys: &[NodeKey]) -> Result<HashMap<NodeKey, Hash>, 
         })
         .collect();
     let mut base = BaseHashes::default();
+    // Full tiles above the leaves that were read (see above).
+    let mut upper_full = Vec::new();
     match db {
         Db::Postgres(pool) => {
             let (levels, idxs): (Vec<i64>, Vec<i64>) = tiles.iter().copied().unzip();
-            let rows: Vec<(bool, i64, i64, Vec<u8>)> = sqlx::query_as(
-                "SELECT TRUE, t.level, t.idx, t.hashes \
+            let rows: Vec<(i64, i64, Vec<u8>)> = sqlx::query_as(
+                "SELECT t.level, t.idx, t.hashes \
                  FROM unnest($1::bigint[], $2::bigint[]) AS k(level, idx) \
-                 JOIN log_tiles t ON t.level = k.level AND t.idx = k.idx \
-                 UNION ALL \
-                 SELECT FALSE, n.level, n.idx, n.hash \
-                 FROM unnest($1::bigint[], $2::bigint[]) AS k(level, idx) \
-                 JOIN log_nodes n ON n.level = k.level * $3 AND n.idx >= k.idx * $4 AND n.idx < (k.idx + 1) * $4",
+                 JOIN log_tiles t ON t.level = k.level AND t.idx = k.idx",
             )
             .bind(levels)
             .bind(idxs)
-            .bind(HEIGHT)
-            .bind(WIDTH)
             .fetch_all(pool)
             .await?;
-            // Tiles first: a hash is taken from its tile when both exist.
-            let (tile_rows, loose): (Vec<_>, Vec<_>) = rows.into_iter().partition(|r| r.0);
-            for (_, level, idx, bytes) in tile_rows {
+            let mut filling: BTreeSet<(i64, i64)> = tiles.clone();
+            for (level, idx, bytes) in rows {
                 base.add_tile(level, idx, &bytes)?;
+                filling.remove(&(level, idx));
+                if level >= 1 {
+                    upper_full.push((level, idx));
+                }
             }
-            for (_, level, idx, bytes) in loose {
-                base.add(level, idx, to_hash(&bytes, (level, idx))?);
+            // Tiles still filling (the right edge, which the proof cache
+            // keeps): their hashes one row each, in a second statement.
+            if !filling.is_empty() {
+                let (levels, idxs): (Vec<i64>, Vec<i64>) = filling.into_iter().unzip();
+                let rows: Vec<(i64, i64, Vec<u8>)> = sqlx::query_as(
+                    "SELECT n.level, n.idx, n.hash \
+                     FROM unnest($1::bigint[], $2::bigint[]) AS k(level, idx) \
+                     JOIN log_nodes n ON n.level = k.level * $3 \
+                     AND n.idx >= k.idx * $4 AND n.idx < (k.idx + 1) * $4",
+                )
+                .bind(levels)
+                .bind(idxs)
+                .bind(HEIGHT)
+                .bind(WIDTH)
+                .fetch_all(pool)
+                .await?;
+                for (level, idx, bytes) in rows {
+                    base.add(level, idx, to_hash(&bytes, (level, idx))?, false);
+                }
             }
         }
         Db::Sqlite { reader, .. } => {
@@ -164,7 +206,12 @@ pub async fn nodes(db: &Db, keys: &[NodeKey]) -> Result<HashMap<NodeKey, Hash>, 
                 .fetch_optional(reader)
                 .await?;
                 match tile {
-                    Some(bytes) => base.add_tile(*level, *idx, &bytes)?,
+                    Some(bytes) => {
+                        base.add_tile(*level, *idx, &bytes)?;
+                        if *level >= 1 {
+                            upper_full.push((*level, *idx));
+                        }
+                    }
                     None => {
                         let base_level = level * HEIGHT;
                         let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as(
@@ -176,14 +223,48 @@ pub async fn nodes(db: &Db, keys: &[NodeKey]) -> Result<HashMap<NodeKey, Hash>, 
                         .fetch_all(reader)
                         .await?;
                         for (i, h) in rows {
-                            base.add(base_level, i, to_hash(&h, (base_level, i))?);
+                            base.add(base_level, i, to_hash(&h, (base_level, i))?, false);
                         }
                     }
                 }
             }
         }
     }
-    compute(&spans, &base)
+    let mut out = compute(&spans, &base)?;
+    for (tile_level, tile_idx) in upper_full {
+        for (key, hash) in tile_nodes(&base, tile_level, tile_idx) {
+            out.entry(key).or_insert(StoredNode {
+                hash,
+                unfolded: false,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Every node of full tile `(tile_level, tile_idx)`: its 256 base hashes and
+/// the levels above them up to (not including) the next base level.
+fn tile_nodes(base: &BaseHashes, tile_level: i64, tile_idx: i64) -> Vec<(NodeKey, Hash)> {
+    let level0 = tile_level * HEIGHT;
+    let first = tile_idx * WIDTH;
+    let mut row: Vec<Hash> = (first..first + WIDTH)
+        .filter_map(|i| base.first(level0, i).map(|(h, _)| h))
+        .collect();
+    if row.len() != TILE_WIDTH as usize {
+        return Vec::new();
+    }
+    let mut out = Vec::with_capacity(2 * TILE_WIDTH as usize);
+    let (mut level, mut start) = (level0, first);
+    while level < level0 + HEIGHT {
+        out.extend((start..).zip(&row).map(|(i, h)| ((level, i), *h)));
+        row = row
+            .chunks_exact(2)
+            .map(|p| fazhi_domain::action_log::interior_hash(&p[0], &p[1]))
+            .collect();
+        level += 1;
+        start /= 2;
+    }
+    out
 }
 
 /// Store the hash at `(base level, idx)` of a tree being appended to, and

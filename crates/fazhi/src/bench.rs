@@ -65,8 +65,8 @@ pub struct BenchArgs {
     /// sqlx-rows path kept for comparison), e.g. to profile it.
     #[arg(long)]
     bulk_only: bool,
-    /// Keep the `portal` and `report` benchmarks' databases and the `log`
-    /// and `proofs` benchmarks' PostgreSQL ones, and print where they are
+    /// Keep the `portal`, `report` and `log` benchmarks' databases and the
+    /// `proofs` benchmark's PostgreSQL one, and print where they are
     /// (e.g. to run `fazhi indicators` on a province year, or to profile
     /// `fazhi log verify`).
     #[arg(long)]
@@ -246,7 +246,7 @@ async fn bench_log(args: &BenchArgs) -> Result<()> {
     if !args.no_sqlite {
         let s = scratch_sqlite().await?;
         let result = bench_log_on(args, &s.db, "sqlite").await;
-        s.finish().await?;
+        s.finish_or_keep(args.keep).await?;
         result?;
     }
     if !args.no_postgres {

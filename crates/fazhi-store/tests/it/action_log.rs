@@ -196,13 +196,16 @@ async fn appends_store_full_tiles_of_256_hashes_and_one_row_per_hash_of_a_tile_s
             8,
             "{backend:?}: (3, 75) and (10, 0) are incomplete"
         );
-        assert_eq!(got[&(5, 0)], mth(&leaves[..32]));
-        assert_eq!(got[&(2, 8)], mth(&leaves[32..36]));
-        assert_eq!(got[&(0, 599)], leaves[599]);
-        assert_eq!(got[&(9, 0)], mth(&leaves[..512]));
-        assert_eq!(got[&(8, 1)], mth(&leaves[256..512]));
-        assert_eq!(got[&(7, 3)], mth(&leaves[384..512]));
-        assert_eq!(got[&(3, 74)], mth(&leaves[592..600]));
+        assert_eq!(got[&(5, 0)].hash, mth(&leaves[..32]));
+        assert_eq!(got[&(2, 8)].hash, mth(&leaves[32..36]));
+        assert_eq!(got[&(0, 599)].hash, leaves[599]);
+        assert_eq!(got[&(9, 0)].hash, mth(&leaves[..512]));
+        assert_eq!(got[&(8, 1)].hash, mth(&leaves[256..512]));
+        assert_eq!(got[&(7, 3)].hash, mth(&leaves[384..512]));
+        assert_eq!(got[&(3, 74)].hash, mth(&leaves[592..600]));
+        // From the tiles still filling (leaves 512–599; the level-8 hashes):
+        assert!(got[&(3, 74)].unfolded && got[&(0, 599)].unfolded && got[&(9, 0)].unfolded);
+        assert!(!got[&(7, 3)].unfolded && !got[&(5, 0)].unfolded);
     }
 }
 
@@ -325,19 +328,25 @@ async fn the_bulk_scan_reads_the_same_batches_as_sqlx_rows_even_with_rows_missin
             assert_eq!(level8, vec![0, 1], "{backend:?}, batches of {batch_rows}");
         }
         // A missing tile and a missing event: both paths read the same, and
-        // the batches after the gap have their tree hashes re-read.
+        // the batch that lost its last event has its tree hashes re-read.
         testing::as_attacker(
             &t.db,
-            "DELETE FROM log_tiles WHERE level = 0 AND idx = 1; DELETE FROM events WHERE id = 550",
+            "DELETE FROM log_tiles WHERE level = 0 AND idx = 1; DELETE FROM events WHERE id = 560",
         )
         .await
         .unwrap();
         let (bulk, reread) = scanned(&t.db, 16, ReadPath::Bulk).await;
         let (rows, _) = scanned(&t.db, 16, ReadPath::Rows).await;
         assert_eq!(bulk, rows, "{backend:?}: missing rows");
-        assert!(reread >= 1, "{backend:?}");
+        assert_eq!(reread, 1, "{backend:?}: the batch (544, 560]");
         let leaves = bulk.iter().map(|b| b.leaves.len()).sum::<usize>();
-        assert_eq!(leaves, 600 - 256, "{backend:?}");
+        assert_eq!(
+            leaves,
+            600 - 256 - 1,
+            "{backend:?}: leaf 559 is past the re-read batch's end"
+        );
+        let events: usize = bulk.iter().map(|b| b.events.len()).sum();
+        assert_eq!(events, 599, "{backend:?}");
     }
 }
 
@@ -360,5 +369,61 @@ async fn the_bulk_scan_encodes_each_event_canonically() {
         assert_eq!(encoded, expected, "{:?}", t.db.backend());
         let b = &bulk[0];
         assert_eq!(&b.encodings[b.events[0].kind.clone()], b"demo.seeded");
+    }
+}
+
+#[tokio::test]
+async fn every_node_of_a_tree_with_upper_tiles_is_served_from_them() {
+    use fazhi_domain::merkle::{NodeId, nodes_of_leaves};
+    // 70,000 leaves: 273 full leaf tiles, one full tile of level-8 hashes
+    // (65,536 leaves) and the hashes of the tiles still filling.
+    let leaves: Vec<[u8; 32]> = (0u32..70_000)
+        .map(|i| fazhi_domain::action_log::leaf_hash_of(&i.to_be_bytes()))
+        .collect();
+    let oracle = nodes_of_leaves(&leaves);
+    let node = |level: i64, index: i64| {
+        oracle[&NodeId {
+            level: u8::try_from(level).unwrap(),
+            index: u64::try_from(index).unwrap(),
+        }]
+    };
+    for t in testing::both().await {
+        let backend = t.db.backend();
+        fazhi_store::bench::load_tree(&t.db, &leaves, &|_| {})
+            .await
+            .unwrap();
+        let keys = [
+            (16, 0),
+            (15, 1),
+            (8, 5),
+            (10, 3),
+            (0, 69_999),
+            (3, 8_749),
+            (12, 16),
+            (8, 272),
+        ];
+        let got = fazhi_store::log_tree::nodes(&t.db, &keys).await.unwrap();
+        for (level, index) in keys {
+            assert_eq!(
+                got[&(level, index)].hash,
+                node(level, index),
+                "{backend:?}: ({level}, {index})"
+            );
+        }
+        // The whole tile of level-8 hashes (levels 8–15 over leaves 0–65,535) came along.
+        for level in 8..16i64 {
+            for index in 0..(256 >> (level - 8)) {
+                assert_eq!(
+                    got[&(level, index)].hash,
+                    node(level, index),
+                    "{backend:?}: ({level}, {index})"
+                );
+            }
+        }
+        assert!(!got.contains_key(&(16, 1)), "{backend:?}: incomplete");
+        assert!(
+            got[&(8, 272)].unfolded && !got[&(10, 3)].unfolded,
+            "{backend:?}"
+        );
     }
 }
