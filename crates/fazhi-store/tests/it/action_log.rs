@@ -326,6 +326,24 @@ async fn the_bulk_scan_reads_the_same_batches_as_sqlx_rows_even_with_rows_missin
                 .flat_map(|b| b.nodes.get(7).into_iter().flatten().map(|(i, _)| *i))
                 .collect();
             assert_eq!(level8, vec![0, 1], "{backend:?}, batches of {batch_rows}");
+            // Several SQLite readers, each every n-th batch, give the same batches.
+            for readers in [2usize, 3] {
+                let mut rx = fazhi_store::log_scan::scan_with_readers(
+                    &t.db,
+                    600,
+                    batch_rows,
+                    ReadPath::Bulk,
+                    readers,
+                );
+                let mut got = Vec::new();
+                while let Some(batch) = rx.recv().await {
+                    got.push(batch.unwrap());
+                }
+                assert_eq!(
+                    got, bulk,
+                    "{backend:?}, {readers} readers, batches of {batch_rows}"
+                );
+            }
         }
         // A missing tile and a missing event: both paths read the same, and
         // the batch that lost its last event has its tree hashes re-read.
