@@ -136,7 +136,7 @@ async fn write_rows(db: &Db, table: &str, rows: &[(i64, i64, Vec<u8>)]) -> Resul
             // Binary COPY: signature, flags, header extension length, then
             // per row the field count and each field as length ‖ bytes.
             let mut buf = Vec::with_capacity(COPY_CHUNK_BYTES + 64);
-            buf.extend_from_slice(b"PGCOPY\n\xff\r\n\0");
+            buf.extend_from_slice(crate::bulk_read::PGCOPY_SIGNATURE);
             buf.extend_from_slice(&0i32.to_be_bytes());
             buf.extend_from_slice(&0i32.to_be_bytes());
             for (a, b, bytes) in rows {

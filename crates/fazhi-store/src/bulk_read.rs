@@ -127,7 +127,7 @@ pub(crate) struct CopyRows<S> {
 }
 
 /// Signature of PostgreSQL's binary COPY format.
-const PGCOPY_SIGNATURE: &[u8] = b"PGCOPY\n\xff\r\n\0";
+pub(crate) const PGCOPY_SIGNATURE: &[u8] = b"PGCOPY\n\xff\r\n\0";
 
 impl<S, B> CopyRows<S>
 where

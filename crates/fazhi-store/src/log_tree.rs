@@ -27,6 +27,10 @@ const HEIGHT: i64 = merkle::TILE_HEIGHT as i64;
 
 pub type NodeKey = (i64, i64);
 
+/// The unfolded hashes of base level `$1` with indices in `[$2, $3)`, in order.
+const UNFOLDED_BETWEEN: &str =
+    "SELECT idx, hash FROM log_nodes WHERE level = $1 AND idx >= $2 AND idx < $3 ORDER BY idx";
+
 fn to_hash(bytes: &[u8], key: NodeKey) -> Result<Hash, StoreError> {
     bytes
         .try_into()
@@ -48,18 +52,15 @@ fn tile_hashes(bytes: &[u8], level: i64, idx: i64) -> Result<Vec<Hash>, StoreErr
         .collect())
 }
 
-/// Stored base hashes read for some tiles: `(base level, index) → hashes`
-/// (more than one when a folded row was left beside its tile; the tile's
-/// comes first), each with whether it came from a full tile.
+/// Stored base hashes read for some tiles: `(base level, index) → hash`,
+/// with whether it came from a full tile (a tile's rows are read only when
+/// the tile is missing, so each place has one hash).
 #[derive(Debug, Default)]
-struct BaseHashes(HashMap<NodeKey, Vec<(Hash, bool)>>);
+struct BaseHashes(HashMap<NodeKey, (Hash, bool)>);
 
 impl BaseHashes {
     fn add(&mut self, level: i64, idx: i64, hash: Hash, in_tile: bool) {
-        self.0
-            .entry((level, idx))
-            .or_default()
-            .push((hash, in_tile));
+        self.0.entry((level, idx)).or_insert((hash, in_tile));
     }
     fn add_tile(&mut self, tile_level: i64, tile_idx: i64, bytes: &[u8]) -> Result<(), StoreError> {
         let level = tile_level * HEIGHT;
@@ -76,8 +77,8 @@ impl BaseHashes {
         }
         Ok(())
     }
-    fn first(&self, level: i64, idx: i64) -> Option<(Hash, bool)> {
-        self.0.get(&(level, idx)).and_then(|v| v.first().copied())
+    fn get(&self, level: i64, idx: i64) -> Option<(Hash, bool)> {
+        self.0.get(&(level, idx)).copied()
     }
 }
 
@@ -116,7 +117,7 @@ fn compute(
         let mut hashes = Vec::with_capacity(usize::try_from(span.count).unwrap_or(0));
         let mut unfolded = false;
         for idx in first..first + i64::try_from(span.count).unwrap_or(0) {
-            match base.first(level, idx) {
+            match base.get(level, idx) {
                 Some((h, in_tile)) => {
                     hashes.push(h);
                     unfolded |= !in_tile;
@@ -214,14 +215,12 @@ pub async fn nodes(db: &Db, keys: &[NodeKey]) -> Result<HashMap<NodeKey, StoredN
                     }
                     None => {
                         let base_level = level * HEIGHT;
-                        let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as(
-                            "SELECT idx, hash FROM log_nodes WHERE level = $1 AND idx >= $2 AND idx < $3",
-                        )
-                        .bind(base_level)
-                        .bind(idx * WIDTH)
-                        .bind((idx + 1) * WIDTH)
-                        .fetch_all(reader)
-                        .await?;
+                        let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as(UNFOLDED_BETWEEN)
+                            .bind(base_level)
+                            .bind(idx * WIDTH)
+                            .bind((idx + 1) * WIDTH)
+                            .fetch_all(reader)
+                            .await?;
                         for (i, h) in rows {
                             base.add(base_level, i, to_hash(&h, (base_level, i))?, false);
                         }
@@ -248,7 +247,7 @@ fn tile_nodes(base: &BaseHashes, tile_level: i64, tile_idx: i64) -> Vec<(NodeKey
     let level0 = tile_level * HEIGHT;
     let first = tile_idx * WIDTH;
     let mut row: Vec<Hash> = (first..first + WIDTH)
-        .filter_map(|i| base.first(level0, i).map(|(h, _)| h))
+        .filter_map(|i| base.get(level0, i).map(|(h, _)| h))
         .collect();
     if row.len() != TILE_WIDTH as usize {
         return Vec::new();
@@ -284,44 +283,52 @@ pub async fn append_base_hash(
             return insert_node(tx, level, idx, &hash).await;
         }
         let tile = idx / WIDTH;
-        let rows: Vec<(i64, Vec<u8>)> = on_tx!(tx, |c| {
-            sqlx::query_as(
-            "SELECT idx, hash FROM log_nodes WHERE level = $1 AND idx >= $2 AND idx < $3 ORDER BY idx"
-        )
-        .bind(level)
-        .bind(tile * WIDTH)
-        .bind(idx)
-        .fetch_all(&mut *c)
-        .await?
-        });
-        let mut hashes = Vec::with_capacity(TILE_WIDTH as usize);
-        for (expected, (i, h)) in (tile * WIDTH..).zip(&rows) {
-            if *i != expected {
-                return Err(StoreError::Corrupt(format!(
-                    "log node ({level}, {expected}) missing"
-                )));
-            }
-            hashes.push(to_hash(h, (level, *i))?);
-        }
-        if rows.len() != TILE_WIDTH as usize - 1 {
-            return Err(StoreError::Corrupt(format!(
-                "log tile ({}, {tile}) has {} of its first 255 hashes",
-                level / HEIGHT,
-                rows.len()
-            )));
-        }
+        let mut hashes = unfolded_in_tx(tx, level, tile * WIDTH, idx).await?;
         hashes.push(hash);
-        fold(tx, level, tile, &hashes).await?;
-        hash = merkle::perfect_root(&hashes)
-            .map_err(|e| StoreError::Corrupt(format!("log tile ({level}, {tile}): {e}")))?;
+        hash = fold(tx, level, tile, &hashes).await?;
         level += HEIGHT;
         idx = tile;
     }
 }
 
-/// Write tile `(level / 8, tile)` from its 256 `hashes` and delete the rows
-/// of `log_nodes` it replaces.
-async fn fold(tx: &mut Tx, level: i64, tile: i64, hashes: &[Hash]) -> Result<(), StoreError> {
+/// The unfolded hashes of base level `level` with indices in `[from, to)`,
+/// every one of them, in order (a tile about to be folded).
+async fn unfolded_in_tx(
+    tx: &mut Tx,
+    level: i64,
+    from: i64,
+    to: i64,
+) -> Result<Vec<Hash>, StoreError> {
+    let rows: Vec<(i64, Vec<u8>)> = on_tx!(tx, |c| sqlx::query_as(UNFOLDED_BETWEEN)
+        .bind(level)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&mut *c)
+        .await?);
+    let mut hashes = Vec::with_capacity(TILE_WIDTH as usize);
+    for (expected, (i, h)) in (from..).zip(&rows) {
+        if *i != expected {
+            return Err(StoreError::Corrupt(format!(
+                "log node ({level}, {expected}) missing"
+            )));
+        }
+        hashes.push(to_hash(h, (level, *i))?);
+    }
+    if i64::try_from(rows.len()).unwrap_or(i64::MAX) != to - from {
+        return Err(StoreError::Corrupt(format!(
+            "log tile ({}, {}) has {} of the {} hashes expected before position {to}",
+            level / HEIGHT,
+            from / WIDTH,
+            rows.len(),
+            to - from
+        )));
+    }
+    Ok(hashes)
+}
+
+/// Write tile `(level / 8, tile)` from its 256 `hashes`, delete the rows of
+/// `log_nodes` it replaces, and return its root (the hash one base level up).
+async fn fold(tx: &mut Tx, level: i64, tile: i64, hashes: &[Hash]) -> Result<Hash, StoreError> {
     let bytes: Vec<u8> = hashes.iter().flatten().copied().collect();
     on_tx!(tx, |c| sqlx::query(
         "INSERT INTO log_tiles (level, idx, hashes) VALUES ($1, $2, $3)"
@@ -341,7 +348,8 @@ async fn fold(tx: &mut Tx, level: i64, tile: i64, hashes: &[Hash]) -> Result<(),
     .execute(&mut *c)
     .await?
     .rows_affected());
-    Ok(())
+    merkle::perfect_root(hashes)
+        .map_err(|e| StoreError::Corrupt(format!("log tile ({level}, {tile}): {e}")))
 }
 
 async fn insert_node(tx: &mut Tx, level: i64, idx: i64, hash: &Hash) -> Result<(), StoreError> {
@@ -375,23 +383,8 @@ pub async fn fold_rows_into_tiles(db: &Db) -> Result<i64, StoreError> {
         });
         for tile in full {
             let mut tx = db.begin().await?;
-            let rows: Vec<(i64, Vec<u8>)> = on_tx!(&mut tx, |c| {
-                sqlx::query_as(
-                "SELECT idx, hash FROM log_nodes WHERE level = $1 AND idx >= $2 AND idx < $3 ORDER BY idx"
-            )
-            .bind(level)
-            .bind(tile * WIDTH)
-            .bind((tile + 1) * WIDTH)
-            .fetch_all(&mut *c)
-            .await?
-            });
-            let hashes = rows
-                .iter()
-                .map(|(i, h)| to_hash(h, (level, *i)))
-                .collect::<Result<Vec<_>, _>>()?;
-            fold(&mut tx, level, tile, &hashes).await?;
-            let root = merkle::perfect_root(&hashes)
-                .map_err(|e| StoreError::Corrupt(format!("log tile ({level}, {tile}): {e}")))?;
+            let hashes = unfolded_in_tx(&mut tx, level, tile * WIDTH, (tile + 1) * WIDTH).await?;
+            let root = fold(&mut tx, level, tile, &hashes).await?;
             on_tx!(&mut tx, |c| {
                 sqlx::query(
                 "INSERT INTO log_nodes (level, idx, hash) VALUES ($1, $2, $3) ON CONFLICT (level, idx) DO NOTHING"
@@ -456,14 +449,12 @@ pub async fn base_between(
     .await?
     });
     let loose: Vec<(i64, Vec<u8>)> = on_db!(db, |c| {
-        sqlx::query_as(
-        "SELECT idx, hash FROM log_nodes WHERE level = $1 AND idx >= $2 AND idx < $3 ORDER BY idx"
-    )
-    .bind(level)
-    .bind(from)
-    .bind(to)
-    .fetch_all(c)
-    .await?
+        sqlx::query_as(UNFOLDED_BETWEEN)
+            .bind(level)
+            .bind(from)
+            .bind(to)
+            .fetch_all(c)
+            .await?
     });
     let mut out = Vec::with_capacity(usize::try_from(to - from).unwrap_or(0));
     for (tile, bytes) in tiles {
