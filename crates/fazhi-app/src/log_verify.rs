@@ -8,7 +8,7 @@ use crate::{App, AppError};
 use fazhi_domain::action_log::{interior_hash, leaf_hash_of};
 use fazhi_domain::checkpoint::NoteVerifier;
 use fazhi_domain::merkle::{self, Hash};
-use fazhi_store::log_scan::{self, ScanBatch};
+use fazhi_store::log_scan::{self, RowFault, ScanBatch};
 use fazhi_store::log_tree::StoredCheckpoint;
 use fazhi_store::{attachments, events, log_tree};
 
@@ -30,6 +30,12 @@ pub enum Problem {
         stored: String,
         recomputed: String,
     },
+    /// The event's stored entry hashes to its leaf but is not one canonical
+    /// encoding (it never was: the log writes only encodings).
+    EntryUndecodable { id: i64, detail: String },
+    /// A column kept beside the entry for the indexes (time, agency,
+    /// subject) was changed: the event would show on another trail or day.
+    ColumnMismatch { id: i64, column: &'static str },
     /// A leaf row exists for an event that does not.
     LeafWithoutEvent { index: i64 },
     /// An interior node differs from the hash of its stored children.
@@ -62,6 +68,13 @@ impl std::fmt::Display for Problem {
             } => write!(
                 f,
                 "事件 {id} 的内容与记录的叶哈希不符 / event {id} does not match its leaf: stored {stored}, recomputed {recomputed}"
+            ),
+            Problem::EntryUndecodable { id, detail } => {
+                write!(f, "事件 {id} 的记录内容无法解析 / event {id}: {detail}")
+            }
+            Problem::ColumnMismatch { id, column } => write!(
+                f,
+                "事件 {id} 的索引列 {column} 与记录内容不符 / event {id}: column {column} differs from the event's recorded bytes"
             ),
             Problem::LeafWithoutEvent { index } => {
                 write!(f, "叶 {index} 没有对应事件 / leaf {index} has no event")
@@ -283,6 +296,18 @@ impl Walk<'_> {
                     level: 0,
                     index: id - 1,
                 });
+            }
+            match &event.fault {
+                None => {}
+                Some(RowFault::Undecodable(e)) => {
+                    return Err(Problem::EntryUndecodable {
+                        id,
+                        detail: e.to_string(),
+                    });
+                }
+                Some(RowFault::Column(column)) => {
+                    return Err(Problem::ColumnMismatch { id, column });
+                }
             }
             if batch.encodings[event.kind.clone()] == *EVIDENCE_ADDED
                 && let Ok(payload) = serde_json::from_slice::<serde_json::Value>(

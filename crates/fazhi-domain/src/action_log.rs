@@ -205,7 +205,8 @@ pub fn payload_text(payload: &serde_json::Value) -> String {
     payload.to_string()
 }
 
-const CANONICAL_TAG: &[u8] = b"fazhi.event.v1";
+/// The first bytes of every encoding (version 1); the id follows.
+pub const CANONICAL_TAG: &[u8] = b"fazhi.event.v1";
 
 fn push_len_prefixed(out: &mut Vec<u8>, bytes: &[u8]) {
     let len = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
@@ -264,6 +265,139 @@ impl EventFields<'_> {
     }
 }
 
+/// Why some bytes are not an event's canonical encoding (version 1).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EntryError {
+    #[error("the entry does not begin with the tag \"fazhi.event.v1\"")]
+    Tag,
+    #[error("the entry ends inside its {0}")]
+    Truncated(&'static str),
+    #[error("the entry's {0} marker is {1}, neither 0 nor 1")]
+    Marker(&'static str, u8),
+    #[error("the entry has {0} bytes after its salt")]
+    Trailing(usize),
+    #[error("the entry's {0} is not UTF-8")]
+    NotUtf8(&'static str),
+}
+
+/// Reads the fields of an encoding in order.
+struct EntryReader<'a> {
+    entry: &'a [u8],
+    at: usize,
+}
+
+impl<'a> EntryReader<'a> {
+    fn take(&mut self, n: usize, what: &'static str) -> Result<&'a [u8], EntryError> {
+        let bytes = self
+            .at
+            .checked_add(n)
+            .and_then(|end| self.entry.get(self.at..end))
+            .ok_or(EntryError::Truncated(what))?;
+        self.at += n;
+        Ok(bytes)
+    }
+
+    fn i64(&mut self, what: &'static str) -> Result<i64, EntryError> {
+        let bytes = self.take(8, what)?;
+        Ok(i64::from_be_bytes(
+            bytes.try_into().map_err(|_| EntryError::Truncated(what))?,
+        ))
+    }
+
+    fn optional_i64(&mut self, what: &'static str) -> Result<Option<i64>, EntryError> {
+        match self.take(1, what)? {
+            [0] => Ok(None),
+            [1] => self.i64(what).map(Some),
+            [other, ..] => Err(EntryError::Marker(what, *other)),
+            [] => Err(EntryError::Truncated(what)),
+        }
+    }
+
+    /// A length-prefixed field and where it lies in the entry.
+    fn len_prefixed(
+        &mut self,
+        what: &'static str,
+    ) -> Result<(&'a [u8], std::ops::Range<usize>), EntryError> {
+        let len = self.take(4, what)?;
+        let len = u32::from_be_bytes(len.try_into().map_err(|_| EntryError::Truncated(what))?);
+        let len = usize::try_from(len).map_err(|_| EntryError::Truncated(what))?;
+        let start = self.at;
+        let bytes = self.take(len, what)?;
+        Ok((bytes, start..self.at))
+    }
+}
+
+/// The columns the store keeps beside an event's entry, for its indexes.
+#[derive(Debug, Clone, Copy)]
+pub struct EntryColumns<'a> {
+    pub id: i64,
+    pub at_us: i64,
+    pub agency_id: Option<i64>,
+    pub subject: &'a [u8],
+}
+
+impl EventFields<'_> {
+    /// The first of `columns` that disagrees with these fields (its column
+    /// name), if any: a column changed behind the log's back would move the
+    /// event to another case's trail, another agency or another day.
+    pub fn first_difference(&self, columns: &EntryColumns<'_>) -> Option<&'static str> {
+        if self.id != columns.id {
+            Some("id")
+        } else if self.at_us != columns.at_us {
+            Some("at_us")
+        } else if self.agency_id != columns.agency_id {
+            Some("agency_id")
+        } else if self.subject != columns.subject {
+            Some("subject")
+        } else {
+            None
+        }
+    }
+}
+
+impl<'a> EventFields<'a> {
+    /// Parse a canonical encoding (the inverse of [`EventFields::encode_into`]):
+    /// the whole of `entry`, nothing before or after. The spans are offsets
+    /// into `entry`. Text fields are not checked for UTF-8 here (hashing does
+    /// not need it); [`Event::from_entry`] checks them.
+    pub fn decode(entry: &'a [u8]) -> Result<(EventFields<'a>, CanonicalSpans), EntryError> {
+        if !entry.starts_with(CANONICAL_TAG) {
+            return Err(EntryError::Tag);
+        }
+        let mut r = EntryReader {
+            entry,
+            at: CANONICAL_TAG.len(),
+        };
+        let id = r.i64("id")?;
+        let at_us = r.i64("time")?;
+        let actor_user_id = r.optional_i64("actor")?;
+        let agency_id = r.optional_i64("agency")?;
+        let (kind, kind_span) = r.len_prefixed("kind")?;
+        let (subject, _) = r.len_prefixed("subject")?;
+        let (payload_json, payload_span) = r.len_prefixed("payload")?;
+        let (salt, _) = r.len_prefixed("salt")?;
+        if r.at != entry.len() {
+            return Err(EntryError::Trailing(entry.len() - r.at));
+        }
+        Ok((
+            EventFields {
+                id,
+                at_us,
+                actor_user_id,
+                agency_id,
+                kind,
+                subject,
+                payload_json,
+                salt,
+            },
+            CanonicalSpans {
+                kind: kind_span,
+                payload_json: payload_span,
+            },
+        ))
+    }
+}
+
 impl Event {
     /// Canonical encoding, version 1:
     /// `"fazhi.event.v1" ‖ id:i64be ‖ at_us:i64be ‖ opt(actor) ‖ opt(agency)
@@ -273,6 +407,26 @@ impl Event {
         let mut out = Vec::with_capacity(64 + self.payload_json.len());
         self.fields().encode_into(&mut out);
         out
+    }
+
+    /// The event whose canonical encoding is `entry` (as stored by the log).
+    pub fn from_entry(entry: &[u8]) -> Result<Event, EntryError> {
+        let (f, _) = EventFields::decode(entry)?;
+        let text = |bytes: &[u8], what: &'static str| {
+            std::str::from_utf8(bytes)
+                .map(str::to_owned)
+                .map_err(|_| EntryError::NotUtf8(what))
+        };
+        Ok(Event {
+            id: f.id,
+            at_us: f.at_us,
+            actor_user_id: f.actor_user_id,
+            agency_id: f.agency_id,
+            kind: text(f.kind, "kind")?,
+            subject: text(f.subject, "subject")?,
+            payload_json: text(f.payload_json, "payload")?,
+            salt: f.salt.to_vec(),
+        })
     }
 
     /// The event's fields, borrowed.
@@ -351,6 +505,78 @@ mod tests {
         let mut e = sample();
         e.agency_id = Some(0);
         assert_ne!(base, e.canonical_bytes());
+    }
+
+    #[test]
+    fn an_entry_decodes_back_to_the_event_it_encodes() {
+        let mut bare = sample();
+        bare.actor_user_id = None;
+        bare.payload_json = "{}".into();
+        bare.subject = "案件:12".into();
+        for e in [sample(), bare] {
+            let entry = e.canonical_bytes();
+            assert_eq!(Event::from_entry(&entry), Ok(e.clone()));
+            let (fields, spans) = EventFields::decode(&entry).expect("decodes");
+            assert_eq!(&entry[spans.kind], e.kind.as_bytes());
+            assert_eq!(&entry[spans.payload_json], e.payload_json.as_bytes());
+            assert_eq!(fields.subject, e.subject.as_bytes());
+        }
+    }
+
+    #[test]
+    fn bytes_that_are_not_exactly_one_encoding_are_refused() {
+        let entry = sample().canonical_bytes();
+        let mut trailing = entry.clone();
+        trailing.push(0);
+        assert_eq!(Event::from_entry(&trailing), Err(EntryError::Trailing(1)));
+        for cut in [0, 5, 20, 40, entry.len() - 1] {
+            assert!(Event::from_entry(&entry[..cut]).is_err(), "cut at {cut}");
+        }
+        let mut tag = entry.clone();
+        tag[6] = b'E';
+        assert_eq!(Event::from_entry(&tag), Err(EntryError::Tag));
+        let mut marker = entry.clone();
+        // The actor's marker follows the tag, the id and the time.
+        marker[CANONICAL_TAG.len() + 16] = 2;
+        assert_eq!(
+            Event::from_entry(&marker),
+            Err(EntryError::Marker("actor", 2))
+        );
+        let mut huge = entry;
+        // The kind's length prefix follows the actor (9 bytes) and the absent agency (1).
+        let kind_len = CANONICAL_TAG.len() + 16 + 9 + 1;
+        huge[kind_len] = 0xff;
+        assert_eq!(Event::from_entry(&huge), Err(EntryError::Truncated("kind")));
+    }
+
+    #[test]
+    fn the_first_index_column_that_disagrees_with_the_entry_is_named() {
+        let e = sample();
+        let columns = EntryColumns {
+            id: e.id,
+            at_us: e.at_us,
+            agency_id: e.agency_id,
+            subject: e.subject.as_bytes(),
+        };
+        assert_eq!(e.fields().first_difference(&columns), None);
+        let moved = EntryColumns {
+            subject: b"user:13",
+            ..columns
+        };
+        assert_eq!(e.fields().first_difference(&moved), Some("subject"));
+        let other_agency = EntryColumns {
+            agency_id: Some(2),
+            ..columns
+        };
+        assert_eq!(
+            e.fields().first_difference(&other_agency),
+            Some("agency_id")
+        );
+        let other_day = EntryColumns {
+            at_us: e.at_us + 86_400_000_000,
+            ..columns
+        };
+        assert_eq!(e.fields().first_difference(&other_day), Some("at_us"));
     }
 
     #[test]

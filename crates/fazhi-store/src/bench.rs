@@ -9,12 +9,12 @@ pub async fn create_raw_table(db: &Db) -> Result<(), StoreError> {
     let mut tx = db.begin().await?;
     let ddl = match db.backend() {
         crate::Backend::Sqlite => {
-            "CREATE TABLE IF NOT EXISTS bench_raw (id INTEGER PRIMARY KEY, at_us INTEGER NOT NULL, actor_user_id INTEGER, \
-             agency_id INTEGER, kind TEXT NOT NULL, subject TEXT NOT NULL, payload_json TEXT NOT NULL, salt BLOB NOT NULL)"
+            "CREATE TABLE IF NOT EXISTS bench_raw (id INTEGER PRIMARY KEY, at_us INTEGER NOT NULL, \
+             agency_id INTEGER, subject TEXT NOT NULL, entry BLOB NOT NULL)"
         }
         crate::Backend::Postgres => {
-            "CREATE TABLE IF NOT EXISTS bench_raw (id BIGINT PRIMARY KEY, at_us BIGINT NOT NULL, actor_user_id BIGINT, \
-             agency_id BIGINT, kind TEXT NOT NULL, subject TEXT NOT NULL, payload_json TEXT NOT NULL, salt BYTEA NOT NULL)"
+            "CREATE TABLE IF NOT EXISTS bench_raw (id BIGINT PRIMARY KEY, at_us BIGINT NOT NULL, \
+             agency_id BIGINT, subject TEXT NOT NULL, entry BYTEA NOT NULL)"
         }
     };
     on_tx!(&mut tx, |c| sqlx::query(ddl)
@@ -24,25 +24,25 @@ pub async fn create_raw_table(db: &Db) -> Result<(), StoreError> {
     tx.commit().await
 }
 
-/// Insert one raw row (the caller owns the transaction).
+/// Insert one raw row (the caller owns the transaction): an event's
+/// columns and its entry, as `events` stores them.
 pub async fn insert_raw(
     tx: &mut Tx,
     id: i64,
     at_us: i64,
+    agency_id: Option<i64>,
     subject: &str,
-    payload_json: &str,
-    salt: &[u8],
+    entry: &[u8],
 ) -> Result<(), StoreError> {
     on_tx!(tx, |c| {
         sqlx::query(
-        "INSERT INTO bench_raw (id, at_us, actor_user_id, agency_id, kind, subject, payload_json, salt) \
-         VALUES ($1, $2, NULL, NULL, 'bench', $3, $4, $5)"
+        "INSERT INTO bench_raw (id, at_us, agency_id, subject, entry) VALUES ($1, $2, $3, $4, $5)"
     )
     .bind(id)
     .bind(at_us)
+    .bind(agency_id)
     .bind(subject)
-    .bind(payload_json)
-    .bind(salt)
+    .bind(entry)
     .execute(&mut *c)
     .await?
     .rows_affected()

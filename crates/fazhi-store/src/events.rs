@@ -2,74 +2,118 @@
 
 use crate::log_tree;
 use crate::{Db, StoreError, Tx, on_db, on_tx};
-use fazhi_domain::action_log::{Event, NewEvent, payload_text};
+use fazhi_domain::action_log::{
+    CANONICAL_TAG, EntryColumns, Event, NewEvent, leaf_hash_of, payload_text,
+};
 use fazhi_domain::agency::AgencyPath;
 
+/// An event as stored: its canonical encoding `entry` (the bytes its leaf
+/// hashes) and, beside it for the indexes, its time, agency and subject.
 #[derive(sqlx::FromRow)]
 pub(crate) struct Row {
     id: i64,
     at_us: i64,
-    actor_user_id: Option<i64>,
     agency_id: Option<i64>,
-    kind: String,
     subject: String,
-    payload_json: String,
-    salt: Vec<u8>,
+    pub(crate) entry: Vec<u8>,
 }
 
-impl From<Row> for Event {
-    fn from(r: Row) -> Self {
-        Event {
-            id: r.id,
-            at_us: r.at_us,
-            actor_user_id: r.actor_user_id,
-            agency_id: r.agency_id,
-            kind: r.kind,
-            subject: r.subject,
-            payload_json: r.payload_json,
-            salt: r.salt,
+/// The columns of [`Row`], as a read of `events e` selects them (a macro:
+/// statements are `concat!`ed, static text, never formatted).
+macro_rules! row_columns {
+    () => {
+        "e.id, e.at_us, e.agency_id, e.subject, e.entry"
+    };
+}
+pub(crate) use row_columns;
+
+impl Row {
+    /// The columns kept beside the entry.
+    pub(crate) fn columns(&self) -> EntryColumns<'_> {
+        EntryColumns {
+            id: self.id,
+            at_us: self.at_us,
+            agency_id: self.agency_id,
+            subject: self.subject.as_bytes(),
         }
     }
+
+    /// The event, when its entry decodes and the columns beside it agree.
+    pub(crate) fn event(self) -> Result<Event, StoreError> {
+        let event = Event::from_entry(&self.entry)
+            .map_err(|e| StoreError::Corrupt(format!("event {}: {e}", self.id)))?;
+        match event.fields().first_difference(&self.columns()) {
+            None => Ok(event),
+            Some(column) => Err(StoreError::Corrupt(format!(
+                "event {}: column {column} differs from the event's recorded bytes",
+                self.id
+            ))),
+        }
+    }
+}
+
+/// Rows to events, the first corrupt one an error.
+pub(crate) fn decode_rows(rows: Vec<Row>) -> Result<Vec<Event>, StoreError> {
+    rows.into_iter().map(Row::event).collect()
 }
 
 /// Append one event inside `tx`. Positions are gapless: the write transaction
 /// is serialised (SQLite's single writer, PostgreSQL's advisory lock), so
 /// `max + 1` is the next position.
 ///
+/// The entry holds the position, which only the database knows: the
+/// statement takes the encoding without its id (the tag before, the rest
+/// after) and puts the id's 8 big-endian bytes between them, so an append is
+/// still one statement (a `SELECT` of the next id first cost a fifth of the
+/// append rate). The leaf is then hashed here from the same bytes.
+///
 /// The event's Merkle leaf, and every interior node it completes, are
 /// written in the same transaction (see [`append_tree_nodes`]).
 pub async fn append(tx: &mut Tx, new: &NewEvent) -> Result<Event, StoreError> {
-    let payload_json = payload_text(&new.payload);
-    let kind = new.kind.code();
-    let salt = new.salt.to_vec();
-    let id: i64 = on_tx!(tx, |c| {
-        sqlx::query_scalar(
-        "INSERT INTO events (id, at_us, actor_user_id, agency_id, kind, subject, payload_json, salt) \
-         VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM events), $1, $2, $3, $4, $5, $6, $7) RETURNING id"
-    )
-    .bind(new.at_us)
-    .bind(new.actor_user_id)
-    .bind(new.agency_id)
-    .bind(kind)
-    .bind(&new.subject)
-    .bind(&payload_json)
-    .bind(&salt)
-    .fetch_one(&mut *c)
-    .await?
-    });
-    let event = Event {
-        id,
+    let mut event = Event {
+        id: 0,
         at_us: new.at_us,
         actor_user_id: new.actor_user_id,
         agency_id: new.agency_id,
-        kind: kind.to_owned(),
+        kind: new.kind.code().to_owned(),
         subject: new.subject.clone(),
-        payload_json,
-        salt,
+        payload_json: payload_text(&new.payload),
+        salt: new.salt.to_vec(),
     };
-    append_tree_nodes(tx, &event).await?;
+    let mut entry = event.canonical_bytes();
+    let (before, id_bytes, after) = (&entry[..ID_AT], ID_AT..ID_AT + 8, &entry[ID_AT + 8..]);
+    let sql = match tx {
+        Tx::Sqlite(_) => APPEND_SQLITE,
+        Tx::Postgres(_) => APPEND_POSTGRES,
+    };
+    let id: i64 = on_tx!(tx, |c| {
+        sqlx::query_scalar(sql)
+            .bind(event.at_us)
+            .bind(event.agency_id)
+            .bind(&event.subject)
+            .bind(before)
+            .bind(after)
+            .fetch_one(&mut *c)
+            .await?
+    });
+    event.id = id;
+    entry[id_bytes].copy_from_slice(&id.to_be_bytes());
+    debug_assert_eq!(entry, event.canonical_bytes());
+    log_tree::append_base_hash(tx, 0, id - 1, leaf_hash_of(&entry)).await?;
     Ok(event)
 }
+
+/// The append statement: the next id, and the entry with it spliced in
+/// between `$4` and `$5`.
+const APPEND_SQLITE: &str = "INSERT INTO events (id, at_us, agency_id, subject, entry) \
+     SELECT n, $1, $2, $3, unhex(hex($4) || printf('%016llx', n) || hex($5)) \
+     FROM (SELECT COALESCE(MAX(id), 0) + 1 AS n FROM events) RETURNING id";
+const APPEND_POSTGRES: &str = "INSERT INTO events (id, at_us, agency_id, subject, entry) \
+     SELECT n, $1, $2, $3, $4::bytea || int8send(n) || $5::bytea \
+     FROM (SELECT COALESCE(MAX(id), 0) + 1 AS n FROM events) m RETURNING id";
+
+/// Where an entry's id begins: after the tag `fazhi.event.v1`.
+const ID_AT: usize = CANONICAL_TAG.len();
 
 /// Write the leaf of `event` (index `id - 1`), folding the tiles it fills
 /// (see [`log_tree::append_base_hash`]).
@@ -110,15 +154,16 @@ pub async fn size(db: &Db) -> Result<i64, StoreError> {
 /// Events about one subject, oldest first.
 pub async fn for_subject(db: &Db, subject: &str) -> Result<Vec<Event>, StoreError> {
     let rows: Vec<Row> = on_db!(db, |c| {
-        sqlx::query_as(
-        "SELECT id, at_us, actor_user_id, agency_id, kind, subject, payload_json, salt FROM events \
-         WHERE subject = $1 ORDER BY id"
-    )
-    .bind(subject)
-    .fetch_all(c)
-    .await?
+        sqlx::query_as(concat!(
+            "SELECT ",
+            row_columns!(),
+            " FROM events e WHERE e.subject = $1 ORDER BY e.id"
+        ))
+        .bind(subject)
+        .fetch_all(c)
+        .await?
     });
-    Ok(rows.into_iter().map(Event::from).collect())
+    decode_rows(rows)
 }
 
 /// The newest events whose agency lies in `scope`, newest first.
@@ -130,43 +175,54 @@ pub async fn recent_in_scope(
     let prefix = format!("{}%", scope.as_str());
     let rows: Vec<Row> = on_db!(db, |c| {
         sqlx::query_as(
-        "SELECT e.id, e.at_us, e.actor_user_id, e.agency_id, e.kind, e.subject, e.payload_json, e.salt \
-         FROM events e JOIN agencies a ON a.id = e.agency_id WHERE a.path LIKE $1 ORDER BY e.id DESC LIMIT $2"
+        concat!("SELECT ", row_columns!(), " \
+         FROM events e JOIN agencies a ON a.id = e.agency_id WHERE a.path LIKE $1 ORDER BY e.id DESC LIMIT $2")
     )
     .bind(&prefix)
     .bind(limit_rows)
     .fetch_all(c)
     .await?
     });
-    Ok(rows.into_iter().map(Event::from).collect())
+    decode_rows(rows)
 }
 
 /// Events with ids in `(after_id, last_id]`, oldest first (a verification batch).
 pub async fn between(db: &Db, after_id: i64, last_id: i64) -> Result<Vec<Event>, StoreError> {
-    let rows: Vec<Row> = on_db!(db, |c| {
-        sqlx::query_as(
-        "SELECT id, at_us, actor_user_id, agency_id, kind, subject, payload_json, salt FROM events \
-         WHERE id > $1 AND id <= $2 ORDER BY id"
-    )
-    .bind(after_id)
-    .bind(last_id)
-    .fetch_all(c)
-    .await?
-    });
-    Ok(rows.into_iter().map(Event::from).collect())
+    decode_rows(rows_between(db, after_id, last_id).await?)
+}
+
+/// The stored rows of [`between`], not decoded: verification reports a
+/// corrupt row as a finding, not as a failure to read.
+pub(crate) async fn rows_between(
+    db: &Db,
+    after_id: i64,
+    last_id: i64,
+) -> Result<Vec<Row>, StoreError> {
+    Ok(on_db!(db, |c| {
+        sqlx::query_as(concat!(
+            "SELECT ",
+            row_columns!(),
+            " FROM events e WHERE e.id > $1 AND e.id <= $2 ORDER BY e.id"
+        ))
+        .bind(after_id)
+        .bind(last_id)
+        .fetch_all(c)
+        .await?
+    }))
 }
 
 /// Events with ids in `[from_id, from_id + limit)`, for verification passes.
 pub async fn range(db: &Db, from_id: i64, limit_rows: i64) -> Result<Vec<Event>, StoreError> {
     let rows: Vec<Row> = on_db!(db, |c| {
-        sqlx::query_as(
-        "SELECT id, at_us, actor_user_id, agency_id, kind, subject, payload_json, salt FROM events \
-         WHERE id >= $1 ORDER BY id LIMIT $2"
-    )
-    .bind(from_id)
-    .bind(limit_rows)
-    .fetch_all(c)
-    .await?
+        sqlx::query_as(concat!(
+            "SELECT ",
+            row_columns!(),
+            " FROM events e WHERE e.id >= $1 ORDER BY e.id LIMIT $2"
+        ))
+        .bind(from_id)
+        .bind(limit_rows)
+        .fetch_all(c)
+        .await?
     });
-    Ok(rows.into_iter().map(Event::from).collect())
+    decode_rows(rows)
 }

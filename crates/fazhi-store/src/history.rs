@@ -4,7 +4,7 @@
 //! records it touched; `record_events` is that index, written in the event's
 //! transaction and never updated.
 
-use crate::events::Row;
+use crate::events::{Row, row_columns};
 use crate::registry::Change;
 use crate::{Db, StoreError, Tx, on_db, on_tx};
 use fazhi_domain::action_log::Event;
@@ -81,23 +81,26 @@ pub async fn of_record(
     record_key: &str,
 ) -> Result<Vec<HistoryEntry>, StoreError> {
     let rows: Vec<HistoryRow> = on_db!(db, |c| {
-        sqlx::query_as(
-            "SELECT e.id, e.at_us, e.actor_user_id, e.agency_id, e.kind, e.subject, e.payload_json, e.salt, r.change \
+        sqlx::query_as(concat!(
+            "SELECT ",
+            row_columns!(),
+            ", r.change \
              FROM record_events r JOIN events e ON e.id = r.event_id \
-             WHERE r.record_kind = $1 AND r.record_key = $2 ORDER BY e.id",
-        )
+             WHERE r.record_kind = $1 AND r.record_key = $2 ORDER BY e.id"
+        ))
         .bind(record_kind)
         .bind(record_key)
         .fetch_all(c)
         .await?
     });
-    Ok(rows
-        .into_iter()
-        .map(|r| HistoryEntry {
-            event: r.event.into(),
-            change: r.change,
+    rows.into_iter()
+        .map(|r| {
+            Ok(HistoryEntry {
+                event: r.event.event()?,
+                change: r.change,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// A record's version: the id of the last event that changed it (0 if none).

@@ -1,6 +1,7 @@
 //! One pass over the whole action log for `log verify`: the events in order,
-//! each encoded canonically into one buffer per batch, with the stored tree
-//! hashes the batch completes.
+//! each one's stored entry (its canonical encoding, the bytes its leaf
+//! hashes) copied into one buffer per batch and decoded to check the columns
+//! kept beside it, with the stored tree hashes the batch completes.
 //!
 //! Why not rows through `sqlx`: its SQLite driver hands every row from a
 //! worker thread to the async task through a channel and copies every column
@@ -9,9 +10,13 @@
 //!
 //! - SQLite: a read-only `rusqlite` connection (the same bundled libsqlite3
 //!   sqlx links) steps the rows on a blocking thread in one read transaction,
-//!   encoding borrowed column slices straight into the batch buffer.
+//!   copying borrowed column slices straight into the batch buffer.
 //! - PostgreSQL: binary `COPY … TO STDOUT`, parsed here; the server produces
 //!   the rows on its own core.
+//!
+//! Each row is five columns (id, time, agency, subject, entry). Reading the
+//! eight columns the entry used to be encoded from cost the database about
+//! twice what hashing costs (see `docs/benchmarks.md`).
 //!
 //! The tree is stored as tiles (see `log_tree`): a batch of 4,096 events
 //! completes 16 leaf tiles and a few hashes of level 8, a handful of rows.
@@ -30,7 +35,7 @@
 use crate::bulk_read::{CopyRows, sqlite_reader};
 use crate::log_tree;
 use crate::{Db, StoreError};
-use fazhi_domain::action_log::EventFields;
+use fazhi_domain::action_log::{EntryColumns, EntryError, EventFields};
 use std::ops::Range;
 use tokio::sync::mpsc;
 
@@ -44,14 +49,27 @@ pub const SCAN_QUEUE_BATCHES: usize = 2;
 
 pub use crate::bulk_read::ReadPath;
 
-/// One event of a batch: its position and where its canonical encoding, kind
-/// and payload lie in [`ScanBatch::encodings`].
+/// One event of a batch: its position and where its stored entry (the
+/// canonical encoding), kind and payload lie in [`ScanBatch::encodings`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScannedEvent {
+    /// The row's `id` column.
     pub id: i64,
     pub bytes: Range<usize>,
+    /// Empty when the entry does not decode.
     pub kind: Range<usize>,
     pub payload_json: Range<usize>,
+    /// What is wrong with the row besides its hash, if anything.
+    pub fault: Option<RowFault>,
+}
+
+/// A stored event row that is not what the log wrote, whatever its hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowFault {
+    /// The entry is not one canonical encoding.
+    Undecodable(EntryError),
+    /// This column, kept beside the entry for the indexes, disagrees with it.
+    Column(&'static str),
 }
 
 /// The events with ids in `(first_leaf, first_leaf + batch_rows] ∩ (0, size]`
@@ -88,16 +106,28 @@ impl ScanBatch {
         }
     }
 
-    fn push_event(&mut self, fields: &EventFields<'_>) {
+    /// One stored row: its entry, decoded to find the kind and payload and
+    /// to check the columns kept beside it.
+    fn push_row(&mut self, columns: &EntryColumns<'_>, entry: &[u8]) {
         let start = self.encodings.len();
-        let spans = fields.encode_into(&mut self.encodings);
+        self.encodings.extend_from_slice(entry);
+        let shift = |r: Range<usize>| r.start + start..r.end + start;
+        let (kind, payload_json, fault) = match EventFields::decode(entry) {
+            Ok((fields, spans)) => (
+                shift(spans.kind),
+                shift(spans.payload_json),
+                fields.first_difference(columns).map(RowFault::Column),
+            ),
+            Err(e) => (start..start, start..start, Some(RowFault::Undecodable(e))),
+        };
         self.events.push(ScannedEvent {
-            id: fields.id,
+            id: columns.id,
             bytes: start..self.encodings.len(),
-            kind: spans.kind,
-            payload_json: spans.payload_json,
+            kind,
+            payload_json,
+            fault,
         });
-        self.end_leaf = fields.id;
+        self.end_leaf = columns.id;
     }
 }
 
@@ -288,8 +318,7 @@ fn sqlite_events(
     // newer, every hash of them (a row leaves `log_nodes` only into its tile).
     conn.execute_batch("BEGIN")?;
     let mut events = conn.prepare(
-        "SELECT id, at_us, actor_user_id, agency_id, kind, subject, payload_json, salt \
-         FROM events WHERE id > ?1 AND id <= ?2 ORDER BY id",
+        "SELECT id, at_us, agency_id, subject, entry FROM events WHERE id > ?1 AND id <= ?2 ORDER BY id",
     )?;
 
     fn opt_int(v: ValueRef<'_>, what: &str) -> Result<Option<i64>, StoreError> {
@@ -309,17 +338,13 @@ fn sqlite_events(
         let mut batch = ScanBatch::new(first);
         let mut rows = events.query((first, end.min(size)))?;
         while let Some(row) = rows.next()? {
-            let fields = EventFields {
+            let columns = EntryColumns {
                 id: int(row.get_ref(0)?, "events.id")?,
                 at_us: int(row.get_ref(1)?, "events.at_us")?,
-                actor_user_id: opt_int(row.get_ref(2)?, "events.actor_user_id")?,
-                agency_id: opt_int(row.get_ref(3)?, "events.agency_id")?,
-                kind: text(row.get_ref(4)?, "events.kind")?,
-                subject: text(row.get_ref(5)?, "events.subject")?,
-                payload_json: text(row.get_ref(6)?, "events.payload_json")?,
-                salt: blob(row.get_ref(7)?, "events.salt")?,
+                agency_id: opt_int(row.get_ref(2)?, "events.agency_id")?,
+                subject: text(row.get_ref(3)?, "events.subject")?,
             };
-            batch.push_event(&fields);
+            batch.push_row(&columns, blob(row.get_ref(4)?, "events.entry")?);
         }
         if tx.blocking_send(Ok(batch)).is_err() {
             // The verifier stopped (it found a problem): nothing more to read.
@@ -338,8 +363,8 @@ async fn rows_events(
 ) -> Result<(), StoreError> {
     for (first, end) in boundaries(size, step) {
         let mut batch = ScanBatch::new(first);
-        for event in crate::events::between(db, first, end).await? {
-            batch.push_event(&event.fields());
+        for row in crate::events::rows_between(db, first, end).await? {
+            batch.push_row(&row.columns(), &row.entry);
         }
         if tx.send(Ok(batch)).await.is_err() {
             return Ok(());
@@ -365,8 +390,8 @@ async fn postgres_events(
     let result = async {
         let mut events = CopyRows::new(
             conn.copy_out_raw(
-                "COPY (SELECT id, at_us, actor_user_id, agency_id, kind, subject, payload_json, salt \
-                 FROM events ORDER BY id) TO STDOUT (FORMAT binary)",
+                "COPY (SELECT id, at_us, agency_id, subject, entry FROM events ORDER BY id) \
+                 TO STDOUT (FORMAT binary)",
             )
             .await?,
         );
@@ -421,17 +446,13 @@ where
             if id > end {
                 break;
             }
-            let fields = EventFields {
+            let columns = EntryColumns {
                 id,
                 at_us: events.int(1, "events.at_us")?,
-                actor_user_id: events.opt_int(2, "events.actor_user_id")?,
-                agency_id: events.opt_int(3, "events.agency_id")?,
-                kind: events.bytes(4, "events.kind")?,
-                subject: events.bytes(5, "events.subject")?,
-                payload_json: events.bytes(6, "events.payload_json")?,
-                salt: events.bytes(7, "events.salt")?,
+                agency_id: events.opt_int(2, "events.agency_id")?,
+                subject: events.bytes(3, "events.subject")?,
             };
-            batch.push_event(&fields);
+            batch.push_row(&columns, events.bytes(4, "events.entry")?);
             pending = false;
         }
         if tx.send(Ok(batch)).await.is_err() {

@@ -45,7 +45,7 @@ async fn database_triggers_refuse_update_and_delete_on_the_action_log() {
         let backend = t.db.backend();
         let (update, delete) = match &t.db {
             Db::Sqlite { writer, .. } => (
-                sqlx::query("UPDATE events SET kind = 'x' WHERE id = 1")
+                sqlx::query("UPDATE events SET subject = 'x' WHERE id = 1")
                     .execute(writer)
                     .await
                     .map(|_| ()),
@@ -55,7 +55,7 @@ async fn database_triggers_refuse_update_and_delete_on_the_action_log() {
                     .map(|_| ()),
             ),
             Db::Postgres(pool) => (
-                sqlx::query("UPDATE events SET kind = 'x' WHERE id = 1")
+                sqlx::query("UPDATE events SET subject = 'x' WHERE id = 1")
                     .execute(pool)
                     .await
                     .map(|_| ()),
@@ -387,6 +387,160 @@ async fn the_bulk_scan_encodes_each_event_canonically() {
         assert_eq!(encoded, expected, "{:?}", t.db.backend());
         let b = &bulk[0];
         assert_eq!(&b.encodings[b.events[0].kind.clone()], b"demo.seeded");
+    }
+}
+
+#[tokio::test]
+async fn migration_0022_builds_each_stored_event_s_entry_as_the_application_encodes_it() {
+    use fazhi_domain::action_log::{Event, NewEvent};
+    for t in testing::both().await {
+        let backend = t.db.backend();
+        // Every optional field present and absent, multi-byte text, an empty payload.
+        let mut tx = t.db.begin().await.unwrap();
+        for (i, (actor, agency, subject, payload)) in [
+            (None, None, "demo:1", serde_json::json!({})),
+            (
+                Some(3),
+                Some(2),
+                "案件:X卫罚〔2026〕7号",
+                serde_json::json!({"当事人": "张三", "n": -1}),
+            ),
+            (
+                Some(i64::from(i32::MAX) * 4),
+                None,
+                "user:12",
+                serde_json::json!({"a": [1, 2]}),
+            ),
+            (None, Some(1), "", serde_json::json!("text")),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let new = NewEvent {
+                at_us: 1_767_225_600_000_000 + i64::try_from(i).unwrap(),
+                actor_user_id: actor,
+                agency_id: agency,
+                kind: EventKind::CaseStep,
+                subject: subject.to_owned(),
+                payload,
+                salt: [u8::try_from(i * 60).unwrap(); 16],
+            };
+            events::append(&mut tx, &new).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+        let written: Vec<Event> = events::range(&t.db, 1, 10).await.unwrap();
+        assert_eq!(written.len(), 4);
+
+        // The table as it was before 0022, holding the same events.
+        let (old_table, migration) = match backend {
+            fazhi_store::Backend::Sqlite => (
+                "DROP TABLE events; CREATE TABLE events (id INTEGER PRIMARY KEY, at_us INTEGER NOT NULL, \
+                 actor_user_id INTEGER, agency_id INTEGER, kind TEXT NOT NULL, subject TEXT NOT NULL, \
+                 payload_json TEXT NOT NULL, salt BLOB NOT NULL);",
+                include_str!("../../migrations/sqlite/0022_events_entry.sql"),
+            ),
+            fazhi_store::Backend::Postgres => (
+                "DROP TABLE events; CREATE TABLE events (id BIGINT PRIMARY KEY, at_us BIGINT NOT NULL, \
+                 actor_user_id BIGINT, agency_id BIGINT, kind TEXT NOT NULL, subject TEXT NOT NULL, \
+                 payload_json TEXT NOT NULL, salt BYTEA NOT NULL);",
+                include_str!("../../migrations/postgres/0022_events_entry.sql"),
+            ),
+        };
+        testing::as_attacker(&t.db, old_table).await.unwrap();
+        for e in &written {
+            let salt = hex::encode(&e.salt);
+            let salt = match backend {
+                fazhi_store::Backend::Sqlite => format!("x'{salt}'"),
+                fazhi_store::Backend::Postgres => format!("'\\x{salt}'::bytea"),
+            };
+            let opt = |v: Option<i64>| v.map_or("NULL".to_owned(), |v| v.to_string());
+            let quote = |s: &str| format!("'{}'", s.replace('\'', "''"));
+            testing::as_attacker(
+                &t.db,
+                &format!(
+                    "INSERT INTO events VALUES ({}, {}, {}, {}, {}, {}, {}, {salt})",
+                    e.id,
+                    e.at_us,
+                    opt(e.actor_user_id),
+                    opt(e.agency_id),
+                    quote(&e.kind),
+                    quote(&e.subject),
+                    quote(&e.payload_json),
+                ),
+            )
+            .await
+            .unwrap();
+        }
+        testing::as_attacker(&t.db, migration).await.unwrap();
+
+        let migrated: Vec<(i64, Vec<u8>)> = on_db!(&t.db, |c| sqlx::query_as(
+            "SELECT id, entry FROM events ORDER BY id"
+        )
+        .fetch_all(c)
+        .await
+        .unwrap());
+        let expected: Vec<(i64, Vec<u8>)> = written
+            .iter()
+            .map(|e| (e.id, e.canonical_bytes()))
+            .collect();
+        assert_eq!(migrated, expected, "{backend:?}");
+        assert_eq!(
+            events::range(&t.db, 1, 10).await.unwrap(),
+            written,
+            "{backend:?}"
+        );
+        assert_eq!(
+            events::for_subject(&t.db, "案件:X卫罚〔2026〕7号")
+                .await
+                .unwrap(),
+            vec![written[1].clone()],
+            "{backend:?}: the subject index is rebuilt"
+        );
+        // The new table is append-only too.
+        let refused = match &t.db {
+            Db::Sqlite { writer, .. } => sqlx::query("DELETE FROM events WHERE id = 1")
+                .execute(writer)
+                .await
+                .map(|_| ()),
+            Db::Postgres(pool) => sqlx::query("DELETE FROM events WHERE id = 1")
+                .execute(pool)
+                .await
+                .map(|_| ()),
+        };
+        assert!(
+            refused.unwrap_err().to_string().contains("append-only"),
+            "{backend:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_read_of_an_event_whose_index_column_was_changed_is_refused() {
+    use fazhi_store::log_scan::{ReadPath, RowFault};
+    for t in testing::both().await {
+        let backend = t.db.backend();
+        seed(&t.db, 3).await;
+        testing::as_attacker(&t.db, "UPDATE events SET subject = 'demo:0' WHERE id = 2")
+            .await
+            .unwrap();
+        let err = events::for_subject(&t.db, "demo:0").await.unwrap_err();
+        assert!(
+            err.to_string().contains("column subject differs"),
+            "{backend:?}: {err}"
+        );
+        // The scan does not fail: it names the row's fault for the verifier.
+        for path in [ReadPath::Bulk, ReadPath::Rows] {
+            let (batches, _) = scanned(&t.db, 2, path).await;
+            let faults: Vec<(i64, Option<RowFault>)> = batches
+                .iter()
+                .flat_map(|b| b.events.iter().map(|e| (e.id, e.fault.clone())))
+                .collect();
+            assert_eq!(
+                faults,
+                vec![(1, None), (2, Some(RowFault::Column("subject"))), (3, None)],
+                "{backend:?} {path:?}"
+            );
+        }
     }
 }
 
