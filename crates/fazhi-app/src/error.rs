@@ -80,6 +80,7 @@ impl AppError {
             AppError::NotFound { .. } => "not_found",
             AppError::Conflict { .. } => "conflict",
             AppError::Refused { .. } => "refused_by_rule",
+            AppError::Store(StoreError::Corrupt(_)) => "record_corrupt",
             AppError::Store(_) | AppError::Internal(_) => "internal",
         }
     }
@@ -91,6 +92,9 @@ impl AppError {
             AppError::Conflict { zh, .. } => zh.clone(),
             AppError::Refused { zh, citation, .. } => format!("{zh}（{citation}）"),
             AppError::NotFound { zh, .. } => format!("{zh}不存在"),
+            AppError::Store(StoreError::Corrupt(_)) => {
+                "数据库中的记录已损坏或被改动，请管理员运行 fazhi log verify 核查".to_owned()
+            }
             AppError::Store(_) | AppError::Internal(_) => "服务器内部错误，请稍后重试".to_owned(),
             other => other
                 .to_string()
@@ -107,6 +111,10 @@ impl AppError {
             AppError::Conflict { en, .. } => en.clone(),
             AppError::Refused { en, citation, .. } => format!("{en} ({citation})"),
             AppError::NotFound { en, .. } => format!("{en} not found"),
+            AppError::Store(StoreError::Corrupt(_)) => {
+                "a stored record is corrupt or was altered: an administrator should run fazhi log verify"
+                    .to_owned()
+            }
             AppError::Store(_) | AppError::Internal(_) => {
                 "internal server error, please retry later".to_owned()
             }

@@ -97,3 +97,40 @@ async fn the_home_page_shows_real_counts_of_the_scope() {
         assert_eq!(api["events_by_day"].as_array().unwrap().len(), 14);
     }
 }
+
+#[tokio::test]
+async fn an_event_changed_behind_the_log_is_reported_as_a_corrupt_record_not_as_a_retry() {
+    for t in apps().await {
+        let mut admin = t.login_ok("dh.admin").await;
+        // The login event, moved to another subject behind the log's back.
+        let last = fazhi_store::events::size(&t.app.db).await.unwrap();
+        fazhi_store::testing::as_attacker(
+            &t.app.db,
+            &format!("UPDATE events SET subject = 'user:0' WHERE id = {last}"),
+        )
+        .await
+        .unwrap();
+        let r = t
+            .api(&mut admin, Method::GET, "/api/v1/events?limit=4", None)
+            .await;
+        assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR, "{}", r.body);
+        let error = &r.json()["error"];
+        assert_eq!(error["code"], "record_corrupt", "{}", r.body);
+        assert!(
+            error["message_zh"]
+                .as_str()
+                .unwrap()
+                .contains("请管理员运行 fazhi log verify"),
+            "{}",
+            r.body
+        );
+        assert!(
+            error["message_en"]
+                .as_str()
+                .unwrap()
+                .contains("run fazhi log verify"),
+            "{}",
+            r.body
+        );
+    }
+}
