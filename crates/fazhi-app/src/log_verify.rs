@@ -5,10 +5,10 @@
 
 use crate::evidence::{FileCheck, check_file};
 use crate::{App, AppError};
-use fazhi_domain::action_log::{interior_hash, leaf_hash_of};
+use fazhi_domain::action_log::{EntryFault, interior_hash, leaf_hash_of};
 use fazhi_domain::checkpoint::NoteVerifier;
 use fazhi_domain::merkle::{self, Hash};
-use fazhi_store::log_scan::{self, RowFault, ScanBatch};
+use fazhi_store::log_scan::{self, ScanBatch};
 use fazhi_store::log_tree::StoredCheckpoint;
 use fazhi_store::{attachments, events, log_tree};
 
@@ -299,13 +299,13 @@ impl Walk<'_> {
             }
             match &event.fault {
                 None => {}
-                Some(RowFault::Undecodable(e)) => {
+                Some(EntryFault::Undecodable(e)) => {
                     return Err(Problem::EntryUndecodable {
                         id,
                         detail: e.to_string(),
                     });
                 }
-                Some(RowFault::Column(column)) => {
+                Some(EntryFault::Column(column)) => {
                     return Err(Problem::ColumnMismatch { id, column });
                 }
             }

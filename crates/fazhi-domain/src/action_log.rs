@@ -178,6 +178,23 @@ pub struct NewEvent {
     pub salt: [u8; EVENT_SALT_BYTES],
 }
 
+impl NewEvent {
+    /// This event as the log stores it at position `id` (the payload as the
+    /// text [`payload_text`] writes).
+    pub fn at_position(&self, id: i64) -> Event {
+        Event {
+            id,
+            at_us: self.at_us,
+            actor_user_id: self.actor_user_id,
+            agency_id: self.agency_id,
+            kind: self.kind.code().to_owned(),
+            subject: self.subject.clone(),
+            payload_json: payload_text(&self.payload),
+            salt: self.salt.to_vec(),
+        }
+    }
+}
+
 /// An event as stored. `payload_json` is kept as the exact text written, so
 /// the canonical bytes can be recomputed from the row alone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -355,6 +372,17 @@ impl EventFields<'_> {
     }
 }
 
+/// A stored event row that is not what the log wrote, whatever its hash.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EntryFault {
+    /// The entry is not one canonical encoding.
+    #[error("{0}")]
+    Undecodable(EntryError),
+    /// This column, kept beside the entry for the indexes, disagrees with it.
+    #[error("column {0} differs from the event's recorded bytes")]
+    Column(&'static str),
+}
+
 impl<'a> EventFields<'a> {
     /// Parse a canonical encoding (the inverse of [`EventFields::encode_into`]):
     /// the whole of `entry`, nothing before or after. The spans are offsets
@@ -396,6 +424,38 @@ impl<'a> EventFields<'a> {
             },
         ))
     }
+
+    /// [`EventFields::decode`] a stored entry and check the `columns` kept
+    /// beside it: the one check every read of the log makes.
+    pub fn decode_stored(
+        entry: &'a [u8],
+        columns: &EntryColumns<'_>,
+    ) -> Result<(EventFields<'a>, CanonicalSpans), EntryFault> {
+        let (fields, spans) = EventFields::decode(entry).map_err(EntryFault::Undecodable)?;
+        match fields.first_difference(columns) {
+            None => Ok((fields, spans)),
+            Some(column) => Err(EntryFault::Column(column)),
+        }
+    }
+
+    /// The owned event, its text fields checked for UTF-8.
+    pub fn to_event(&self) -> Result<Event, EntryError> {
+        let text = |bytes: &[u8], what: &'static str| {
+            std::str::from_utf8(bytes)
+                .map(str::to_owned)
+                .map_err(|_| EntryError::NotUtf8(what))
+        };
+        Ok(Event {
+            id: self.id,
+            at_us: self.at_us,
+            actor_user_id: self.actor_user_id,
+            agency_id: self.agency_id,
+            kind: text(self.kind, "kind")?,
+            subject: text(self.subject, "subject")?,
+            payload_json: text(self.payload_json, "payload")?,
+            salt: self.salt.to_vec(),
+        })
+    }
 }
 
 impl Event {
@@ -411,22 +471,7 @@ impl Event {
 
     /// The event whose canonical encoding is `entry` (as stored by the log).
     pub fn from_entry(entry: &[u8]) -> Result<Event, EntryError> {
-        let (f, _) = EventFields::decode(entry)?;
-        let text = |bytes: &[u8], what: &'static str| {
-            std::str::from_utf8(bytes)
-                .map(str::to_owned)
-                .map_err(|_| EntryError::NotUtf8(what))
-        };
-        Ok(Event {
-            id: f.id,
-            at_us: f.at_us,
-            actor_user_id: f.actor_user_id,
-            agency_id: f.agency_id,
-            kind: text(f.kind, "kind")?,
-            subject: text(f.subject, "subject")?,
-            payload_json: text(f.payload_json, "payload")?,
-            salt: f.salt.to_vec(),
-        })
+        EventFields::decode(entry)?.0.to_event()
     }
 
     /// The event's fields, borrowed.

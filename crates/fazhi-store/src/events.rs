@@ -3,7 +3,7 @@
 use crate::log_tree;
 use crate::{Db, StoreError, Tx, on_db, on_tx};
 use fazhi_domain::action_log::{
-    CANONICAL_TAG, EntryColumns, Event, NewEvent, leaf_hash_of, payload_text,
+    CANONICAL_TAG, EntryColumns, Event, EventFields, NewEvent, leaf_hash_of,
 };
 use fazhi_domain::agency::AgencyPath;
 
@@ -40,15 +40,11 @@ impl Row {
 
     /// The event, when its entry decodes and the columns beside it agree.
     pub(crate) fn event(self) -> Result<Event, StoreError> {
-        let event = Event::from_entry(&self.entry)
-            .map_err(|e| StoreError::Corrupt(format!("event {}: {e}", self.id)))?;
-        match event.fields().first_difference(&self.columns()) {
-            None => Ok(event),
-            Some(column) => Err(StoreError::Corrupt(format!(
-                "event {}: column {column} differs from the event's recorded bytes",
-                self.id
-            ))),
-        }
+        let corrupt =
+            |e: &dyn std::fmt::Display| StoreError::Corrupt(format!("event {}: {e}", self.id));
+        let (fields, _) =
+            EventFields::decode_stored(&self.entry, &self.columns()).map_err(|e| corrupt(&e))?;
+        fields.to_event().map_err(|e| corrupt(&e))
     }
 }
 
@@ -70,16 +66,8 @@ pub(crate) fn decode_rows(rows: Vec<Row>) -> Result<Vec<Event>, StoreError> {
 /// The event's Merkle leaf, and every interior node it completes, are
 /// written in the same transaction (see [`append_tree_nodes`]).
 pub async fn append(tx: &mut Tx, new: &NewEvent) -> Result<Event, StoreError> {
-    let mut event = Event {
-        id: 0,
-        at_us: new.at_us,
-        actor_user_id: new.actor_user_id,
-        agency_id: new.agency_id,
-        kind: new.kind.code().to_owned(),
-        subject: new.subject.clone(),
-        payload_json: payload_text(&new.payload),
-        salt: new.salt.to_vec(),
-    };
+    // Position 0 until the database gives it one.
+    let mut event = new.at_position(0);
     let mut entry = event.canonical_bytes();
     let (before, id_bytes, after) = (&entry[..ID_AT], ID_AT..ID_AT + 8, &entry[ID_AT + 8..]);
     let sql = match tx {
@@ -186,13 +174,9 @@ pub async fn recent_in_scope(
     decode_rows(rows)
 }
 
-/// Events with ids in `(after_id, last_id]`, oldest first (a verification batch).
-pub async fn between(db: &Db, after_id: i64, last_id: i64) -> Result<Vec<Event>, StoreError> {
-    decode_rows(rows_between(db, after_id, last_id).await?)
-}
-
-/// The stored rows of [`between`], not decoded: verification reports a
-/// corrupt row as a finding, not as a failure to read.
+/// The stored rows with ids in `(after_id, last_id]`, oldest first (a
+/// verification batch), not decoded: verification reports a corrupt row as a
+/// finding, not as a failure to read.
 pub(crate) async fn rows_between(
     db: &Db,
     after_id: i64,

@@ -35,7 +35,7 @@
 use crate::bulk_read::{CopyRows, sqlite_reader};
 use crate::log_tree;
 use crate::{Db, StoreError};
-use fazhi_domain::action_log::{EntryColumns, EntryError, EventFields};
+use fazhi_domain::action_log::{EntryColumns, EntryFault, EventFields};
 use std::ops::Range;
 use tokio::sync::mpsc;
 
@@ -56,20 +56,11 @@ pub struct ScannedEvent {
     /// The row's `id` column.
     pub id: i64,
     pub bytes: Range<usize>,
-    /// Empty when the entry does not decode.
+    /// Empty when the row has a fault.
     pub kind: Range<usize>,
     pub payload_json: Range<usize>,
     /// What is wrong with the row besides its hash, if anything.
-    pub fault: Option<RowFault>,
-}
-
-/// A stored event row that is not what the log wrote, whatever its hash.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RowFault {
-    /// The entry is not one canonical encoding.
-    Undecodable(EntryError),
-    /// This column, kept beside the entry for the indexes, disagrees with it.
-    Column(&'static str),
+    pub fault: Option<EntryFault>,
 }
 
 /// The events with ids in `(first_leaf, first_leaf + batch_rows] ∩ (0, size]`
@@ -112,13 +103,10 @@ impl ScanBatch {
         let start = self.encodings.len();
         self.encodings.extend_from_slice(entry);
         let shift = |r: Range<usize>| r.start + start..r.end + start;
-        let (kind, payload_json, fault) = match EventFields::decode(entry) {
-            Ok((fields, spans)) => (
-                shift(spans.kind),
-                shift(spans.payload_json),
-                fields.first_difference(columns).map(RowFault::Column),
-            ),
-            Err(e) => (start..start, start..start, Some(RowFault::Undecodable(e))),
+        let (kind, payload_json, fault) = match EventFields::decode_stored(entry, columns) {
+            Ok((_, spans)) => (shift(spans.kind), shift(spans.payload_json), None),
+            // The verifier reports the fault before it reads kind or payload.
+            Err(fault) => (start..start, start..start, Some(fault)),
         };
         self.events.push(ScannedEvent {
             id: columns.id,

@@ -5,7 +5,7 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use fazhi_app::password::PasswordParams;
 use fazhi_app::{App, SystemClock};
-use fazhi_domain::action_log::{EVENT_SALT_BYTES, Event, EventKind, NewEvent};
+use fazhi_domain::action_log::{EVENT_SALT_BYTES, EventKind, NewEvent};
 use fazhi_store::{Db, bench as raw, events};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::sync::Arc;
@@ -242,20 +242,6 @@ fn bench_event(i: i64, at_us: i64) -> Result<NewEvent> {
     })
 }
 
-/// `new` as the log stores it at position `id`.
-fn stored_event(id: i64, new: &NewEvent) -> Event {
-    Event {
-        id,
-        at_us: new.at_us,
-        actor_user_id: new.actor_user_id,
-        agency_id: new.agency_id,
-        kind: new.kind.code().to_owned(),
-        subject: new.subject.clone(),
-        payload_json: fazhi_domain::action_log::payload_text(&new.payload),
-        salt: new.salt.to_vec(),
-    }
-}
-
 async fn bench_log(args: &BenchArgs) -> Result<()> {
     if !args.no_sqlite {
         let s = scratch_sqlite().await?;
@@ -286,7 +272,7 @@ async fn bench_log_on(args: &BenchArgs, db: &Db, backend: &str) -> Result<()> {
     let bar = progress(args, n, &format!("{backend}: raw insert"));
     let start = Instant::now();
     for i in 1..=n {
-        let event = stored_event(i, &bench_event(i, app.now_us())?);
+        let event = bench_event(i, app.now_us())?.at_position(i);
         let mut tx = db.begin().await?;
         raw::insert_raw(
             &mut tx,
@@ -716,7 +702,7 @@ async fn bench_cases_on(
     let bar = progress(args, total, &format!("{backend}: raw insert"));
     let start = Instant::now();
     for i in 1..=total {
-        let event = stored_event(1_000_000 + i, &bench_event(i, app.now_us())?);
+        let event = bench_event(i, app.now_us())?.at_position(1_000_000 + i);
         let mut tx = db.begin().await?;
         raw::insert_raw(
             &mut tx,

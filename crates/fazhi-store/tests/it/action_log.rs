@@ -516,7 +516,8 @@ async fn migration_0022_builds_each_stored_event_s_entry_as_the_application_enco
 
 #[tokio::test]
 async fn a_read_of_an_event_whose_index_column_was_changed_is_refused() {
-    use fazhi_store::log_scan::{ReadPath, RowFault};
+    use fazhi_domain::action_log::EntryFault;
+    use fazhi_store::log_scan::ReadPath;
     for t in testing::both().await {
         let backend = t.db.backend();
         seed(&t.db, 3).await;
@@ -531,13 +532,17 @@ async fn a_read_of_an_event_whose_index_column_was_changed_is_refused() {
         // The scan does not fail: it names the row's fault for the verifier.
         for path in [ReadPath::Bulk, ReadPath::Rows] {
             let (batches, _) = scanned(&t.db, 2, path).await;
-            let faults: Vec<(i64, Option<RowFault>)> = batches
+            let faults: Vec<(i64, Option<EntryFault>)> = batches
                 .iter()
                 .flat_map(|b| b.events.iter().map(|e| (e.id, e.fault.clone())))
                 .collect();
             assert_eq!(
                 faults,
-                vec![(1, None), (2, Some(RowFault::Column("subject"))), (3, None)],
+                vec![
+                    (1, None),
+                    (2, Some(EntryFault::Column("subject"))),
+                    (3, None)
+                ],
                 "{backend:?} {path:?}"
             );
         }
