@@ -50,18 +50,22 @@ pub async fn insert_raw(
     Ok(())
 }
 
-/// Store the tree over `leaves` (a synthetic log for the proofs benchmark)
-/// as appends would have left it: every full tile as a `log_tiles` row, the
-/// hashes of the tiles still filling as `log_nodes` rows. `progress` is
+/// Store a synthetic log of `n` entries (`entry(i)` the bytes of leaf `i`,
+/// for the proofs benchmark) as appends would have left it: every full tile
+/// as a `log_tiles` row, the hashes above the leaves of the tiles still
+/// filling as `log_nodes` rows, and the events of the leaf tile still
+/// filling (whose leaves are not stored) with those entries. `progress` is
 /// called with the hashes written so far.
 pub async fn load_tree(
     db: &Db,
-    leaves: &[[u8; 32]],
+    n: u64,
+    entry: &(dyn Fn(u64) -> Vec<u8> + Sync),
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<(), StoreError> {
+    use fazhi_domain::action_log::leaf_hash_of;
     use fazhi_domain::merkle::{TILE_HEIGHT, TILE_WIDTH, perfect_root};
     let width = usize::try_from(TILE_WIDTH).unwrap_or(256);
-    let mut base: Vec<[u8; 32]> = leaves.to_vec();
+    let mut base: Vec<[u8; 32]> = (0..n).map(|i| leaf_hash_of(&entry(i))).collect();
     let mut level = 0i64;
     let mut written = 0u64;
     while !base.is_empty() {
@@ -77,19 +81,22 @@ pub async fn load_tree(
                 )
             })
             .collect();
-        let loose: Vec<(i64, i64, Vec<u8>)> = base[full..]
-            .iter()
-            .enumerate()
-            .map(|(i, h)| {
-                (
-                    level,
-                    i64::try_from(full + i).unwrap_or(i64::MAX),
-                    h.to_vec(),
-                )
-            })
-            .collect();
         write_rows(db, "log_tiles (level, idx, hashes)", &tiles).await?;
-        write_rows(db, "log_nodes (level, idx, hash)", &loose).await?;
+        let rest = (full..base.len()).map(|i| i64::try_from(i).unwrap_or(i64::MAX));
+        if level == 0 {
+            let mut tx = db.begin().await?;
+            for i in rest {
+                let bytes = entry(u64::try_from(i).unwrap_or(0));
+                insert_event(&mut tx, i + 1, &bytes).await?;
+            }
+            tx.commit().await?;
+        } else {
+            let loose: Vec<(i64, i64, Vec<u8>)> = rest
+                .zip(&base[full..])
+                .map(|(i, h)| (level, i, h.to_vec()))
+                .collect();
+            write_rows(db, "log_nodes (level, idx, hash)", &loose).await?;
+        }
         written += base.len() as u64;
         progress(written);
         base = base[..full]
@@ -98,6 +105,22 @@ pub async fn load_tree(
             .collect();
         level += i64::from(TILE_HEIGHT);
     }
+    Ok(())
+}
+
+/// A synthetic event row of the proofs benchmark: its entry is any bytes
+/// (the tree hashes them; nothing decodes them).
+async fn insert_event(tx: &mut Tx, id: i64, entry: &[u8]) -> Result<(), StoreError> {
+    on_tx!(tx, |c| {
+        sqlx::query(
+        "INSERT INTO events (id, at_us, agency_id, subject, entry) VALUES ($1, 0, NULL, 'bench', $2)"
+    )
+    .bind(id)
+    .bind(entry)
+    .execute(&mut *c)
+    .await?
+    .rows_affected()
+    });
     Ok(())
 }
 

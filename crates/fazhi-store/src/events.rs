@@ -63,8 +63,9 @@ pub(crate) fn decode_rows(rows: Vec<Row>) -> Result<Vec<Event>, StoreError> {
 /// still one statement (a `SELECT` of the next id first cost a fifth of the
 /// append rate). The leaf is then hashed here from the same bytes.
 ///
-/// The event's Merkle leaf, and every interior node it completes, are
-/// written in the same transaction (see [`append_tree_nodes`]).
+/// The event's Merkle leaf is `H(0x00 ‖ entry)`, not stored while its leaf
+/// tile fills; the event that fills it writes the tile, and every node it
+/// completes, in the same transaction (see [`log_tree::append_base_hash`]).
 pub async fn append(tx: &mut Tx, new: &NewEvent) -> Result<Event, StoreError> {
     // Position 0 until the database gives it one.
     let mut event = new.at_position(0);
@@ -103,31 +104,31 @@ const APPEND_POSTGRES: &str = "INSERT INTO events (id, at_us, agency_id, subject
 /// Where an entry's id begins: after the tag `fazhi.event.v1`.
 const ID_AT: usize = CANONICAL_TAG.len();
 
-/// Write the leaf of `event` (index `id - 1`), folding the tiles it fills
-/// (see [`log_tree::append_base_hash`]).
-pub async fn append_tree_nodes(tx: &mut Tx, event: &Event) -> Result<(), StoreError> {
-    log_tree::append_base_hash(tx, 0, event.id - 1, event.leaf_hash()).await
-}
-
 /// Events appended before the tree existed (databases made before migration
-/// 0002) get their leaves and nodes now, oldest first. Returns how many.
+/// 0002) get their tiles and nodes now, oldest first: each full leaf tile
+/// after the last one stored is written from its events' entries, as its
+/// 256th append would have (see [`log_tree::append_base_hash`]), one
+/// transaction each. Returns how many leaf tiles were written.
 pub async fn catch_up_tree(db: &Db) -> Result<i64, StoreError> {
-    const BATCH_ROWS: i64 = 1000;
-    let mut added = 0;
-    loop {
+    let width = log_tree::WIDTH;
+    let size = size(db).await?;
+    let mut written = 0;
+    let mut last = log_tree::leaves_in_tiles(db).await? + width;
+    while last <= size {
         let mut tx = db.begin().await?;
-        let leaves = log_tree::leaf_count_in_tx(&mut tx).await?;
-        let batch = range(db, leaves + 1, BATCH_ROWS).await?;
-        if batch.is_empty() {
-            tx.rollback().await?;
-            return Ok(added);
-        }
-        for event in &batch {
-            append_tree_nodes(&mut tx, event).await?;
-        }
+        let entry: Option<Vec<u8>> = on_tx!(&mut tx, |c| sqlx::query_scalar(
+            "SELECT entry FROM events WHERE id = $1"
+        )
+        .bind(last)
+        .fetch_optional(&mut *c)
+        .await?);
+        let entry = entry.ok_or_else(|| StoreError::Corrupt(format!("event {last} missing")))?;
+        log_tree::append_base_hash(&mut tx, 0, last - 1, leaf_hash_of(&entry)).await?;
         tx.commit().await?;
-        added += i64::try_from(batch.len()).unwrap_or(0);
+        written += 1;
+        last += width;
     }
+    Ok(written)
 }
 
 /// Number of events in the whole log (the tree size).

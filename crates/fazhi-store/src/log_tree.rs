@@ -4,11 +4,14 @@
 //!
 //! The tree is stored as tiles ([`merkle::TILE_HEIGHT`], the geometry of
 //! C2SP tlog-tiles): only the hashes of base levels 0, 8, 16, … are kept.
-//! Those of a full tile (256 consecutive hashes) are one `log_tiles` row;
-//! those of a tile still filling are `log_nodes` rows, one per hash, folded
-//! into their tile row when it fills (in the appending transaction). Any
-//! other node is the root of a perfect subtree of at most 128 base hashes of
-//! one tile, recomputed when read.
+//! Those of a full tile (256 consecutive hashes) are one `log_tiles` row.
+//! Of a tile still filling, the hashes of level 8 and up are `log_nodes`
+//! rows, one per hash, folded into their tile row when it fills (in the
+//! appending transaction); the leaves of the leaf tile still filling are not
+//! stored at all: each is `H(0x00 ‖ entry)` of its event, read from `events`
+//! (at most 255 rows) when needed, and hashed into the tile's row when the
+//! tile fills. Any other node is the root of a perfect subtree of at most
+//! 128 base hashes of one tile, recomputed when read.
 
 use crate::{Db, StoreError, Tx, on_db, on_tx};
 use fazhi_domain::merkle::{self, NodeId, TILE_WIDTH};
@@ -22,7 +25,8 @@ pub const TILES_PER_READ_MAX: usize = 64;
 /// Deepest base level stored (a tree of 2^62 leaves).
 const BASE_LEVEL_MAX: i64 = 56;
 
-const WIDTH: i64 = TILE_WIDTH as i64;
+/// Hashes per tile (and leaves per leaf tile).
+pub(crate) const WIDTH: i64 = TILE_WIDTH as i64;
 const HEIGHT: i64 = merkle::TILE_HEIGHT as i64;
 
 pub type NodeKey = (i64, i64);
@@ -30,6 +34,15 @@ pub type NodeKey = (i64, i64);
 /// The unfolded hashes of base level `$1` with indices in `[$2, $3)`, in order.
 const UNFOLDED_BETWEEN: &str =
     "SELECT idx, hash FROM log_nodes WHERE level = $1 AND idx >= $2 AND idx < $3 ORDER BY idx";
+
+/// The entries of the events at leaf indices `[$1, $2)` (ids `($1, $2]`), in order.
+const ENTRIES_BETWEEN: &str = "SELECT id, entry FROM events WHERE id > $1 AND id <= $2 ORDER BY id";
+
+/// Leaves `(idx, hash)` of event rows `(id, entry)`: leaf `id - 1` is `H(0x00 ‖ entry)`.
+fn leaves_of(rows: Vec<(i64, Vec<u8>)>) -> impl Iterator<Item = (i64, Hash)> {
+    rows.into_iter()
+        .map(|(id, entry)| (id - 1, fazhi_domain::action_log::leaf_hash_of(&entry)))
+}
 
 fn to_hash(bytes: &[u8], key: NodeKey) -> Result<Hash, StoreError> {
     bytes
@@ -177,7 +190,24 @@ pub async fn nodes(db: &Db, keys: &[NodeKey]) -> Result<HashMap<NodeKey, StoredN
                 }
             }
             // Tiles still filling (the right edge, which the proof cache
-            // keeps): their hashes one row each, in a second statement.
+            // keeps): the leaves from their events, the hashes above from
+            // their rows (one each), a statement for each.
+            let (leaf_tiles, filling): (Vec<_>, Vec<_>) =
+                filling.into_iter().partition(|(level, _)| *level == 0);
+            if !leaf_tiles.is_empty() {
+                let idxs: Vec<i64> = leaf_tiles.into_iter().map(|(_, idx)| idx).collect();
+                let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as(
+                    "SELECT e.id, e.entry FROM unnest($1::bigint[]) AS k(idx) \
+                     JOIN events e ON e.id > k.idx * $2 AND e.id <= (k.idx + 1) * $2",
+                )
+                .bind(idxs)
+                .bind(WIDTH)
+                .fetch_all(pool)
+                .await?;
+                for (idx, hash) in leaves_of(rows) {
+                    base.add(0, idx, hash, false);
+                }
+            }
             if !filling.is_empty() {
                 let (levels, idxs): (Vec<i64>, Vec<i64>) = filling.into_iter().unzip();
                 let rows: Vec<(i64, i64, Vec<u8>)> = sqlx::query_as(
@@ -211,6 +241,16 @@ pub async fn nodes(db: &Db, keys: &[NodeKey]) -> Result<HashMap<NodeKey, StoredN
                         base.add_tile(*level, *idx, &bytes)?;
                         if *level >= 1 {
                             upper_full.push((*level, *idx));
+                        }
+                    }
+                    None if *level == 0 => {
+                        let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as(ENTRIES_BETWEEN)
+                            .bind(idx * WIDTH)
+                            .bind((idx + 1) * WIDTH)
+                            .fetch_all(reader)
+                            .await?;
+                        for (i, h) in leaves_of(rows) {
+                            base.add(0, i, h, false);
                         }
                     }
                     None => {
@@ -267,10 +307,13 @@ fn tile_nodes(base: &BaseHashes, tile_level: i64, tile_idx: i64) -> Vec<(NodeKey
 }
 
 /// Store the hash at `(base level, idx)` of a tree being appended to, and
-/// fold every tile it fills: the tile row is written, the 255 rows before
-/// it in that tile are folded into it (deleted, which the database allows
-/// only for a row equal to its place in the tile), and the tile's root is
-/// stored one base level up, where it may fill a tile in turn.
+/// fold every tile it fills: the tile row is written from the 255 hashes
+/// before it in that tile (the leaves hashed from their events' entries; at
+/// the levels above, `log_nodes` rows, which are folded into it: deleted,
+/// which the database allows only for a row equal to its place in the
+/// tile), and the tile's root is stored one base level up, where it may
+/// fill a tile in turn. A leaf that does not fill its tile writes nothing:
+/// its event's row is all an append writes, as its entry is the leaf's input.
 pub async fn append_base_hash(
     tx: &mut Tx,
     level: i64,
@@ -280,10 +323,17 @@ pub async fn append_base_hash(
     let (mut level, mut idx, mut hash) = (level, idx, hash);
     loop {
         if idx % WIDTH != WIDTH - 1 {
+            if level == 0 {
+                return Ok(());
+            }
             return insert_node(tx, level, idx, &hash).await;
         }
         let tile = idx / WIDTH;
-        let mut hashes = unfolded_in_tx(tx, level, tile * WIDTH, idx).await?;
+        let mut hashes = if level == 0 {
+            leaves_in_tx(tx, tile * WIDTH, idx).await?
+        } else {
+            unfolded_in_tx(tx, level, tile * WIDTH, idx).await?
+        };
         hashes.push(hash);
         hash = fold(tx, level, tile, &hashes).await?;
         level += HEIGHT;
@@ -305,6 +355,32 @@ async fn unfolded_in_tx(
         .bind(to)
         .fetch_all(&mut *c)
         .await?);
+    let rows = rows
+        .into_iter()
+        .map(|(i, h)| Ok((i, to_hash(&h, (level, i))?)))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    all_between(rows, level, from, to)
+}
+
+/// The leaves at indices `[from, to)`, hashed from their events' entries,
+/// every one of them, in order (a leaf tile about to be written).
+async fn leaves_in_tx(tx: &mut Tx, from: i64, to: i64) -> Result<Vec<Hash>, StoreError> {
+    let rows: Vec<(i64, Vec<u8>)> = on_tx!(tx, |c| sqlx::query_as(ENTRIES_BETWEEN)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&mut *c)
+        .await?);
+    all_between(leaves_of(rows).collect(), 0, from, to)
+}
+
+/// The hashes of `rows` `(idx, hash)` of base level `level`, which must be
+/// exactly the indices `[from, to)` in order.
+fn all_between(
+    rows: Vec<(i64, Hash)>,
+    level: i64,
+    from: i64,
+    to: i64,
+) -> Result<Vec<Hash>, StoreError> {
     let mut hashes = Vec::with_capacity(TILE_WIDTH as usize);
     for (expected, (i, h)) in (from..).zip(&rows) {
         if *i != expected {
@@ -312,7 +388,7 @@ async fn unfolded_in_tx(
                 "log node ({level}, {expected}) missing"
             )));
         }
-        hashes.push(to_hash(h, (level, *i))?);
+        hashes.push(*h);
     }
     if i64::try_from(rows.len()).unwrap_or(i64::MAX) != to - from {
         return Err(StoreError::Corrupt(format!(
@@ -403,21 +479,27 @@ pub async fn fold_rows_into_tiles(db: &Db) -> Result<i64, StoreError> {
     Ok(folded)
 }
 
-/// Number of leaves stored: 256 per level-0 tile, plus the unfolded leaves
-/// (the tree's size when it is intact).
-pub async fn leaf_count_in_tx(tx: &mut Tx) -> Result<i64, StoreError> {
-    let (tiles, loose): (i64, i64) = on_tx!(tx, |c| {
-        sqlx::query_as(
-        "SELECT (SELECT COUNT(*) FROM log_tiles WHERE level = 0), (SELECT COUNT(*) FROM log_nodes WHERE level = 0)"
+/// The leaves a log of `size` events stores: those of its full leaf tiles.
+/// The leaves of the tile still filling are its events' entries, hashed.
+pub fn stored_leaves(size: i64) -> i64 {
+    size / WIDTH * WIDTH
+}
+
+/// The leaves up to the end of the last leaf tile stored (256 per tile).
+/// The leaves after them are not stored: they are the events after them,
+/// hashed.
+pub async fn leaves_in_tiles(db: &Db) -> Result<i64, StoreError> {
+    let tiles: i64 = on_db!(db, |c| sqlx::query_scalar(
+        "SELECT COALESCE(MAX(idx) + 1, 0) FROM log_tiles WHERE level = 0"
     )
-    .fetch_one(&mut *c)
-    .await?
-    });
-    Ok(tiles * WIDTH + loose)
+    .fetch_one(c)
+    .await?);
+    Ok(tiles * WIDTH)
 }
 
 /// Whether any leaf is stored at a position `size` or beyond (a tree
-/// longer than the log).
+/// longer than the log): in a leaf tile, or as a `log_nodes` row (which
+/// appends no longer write, but a database could hold).
 pub async fn leaves_beyond(db: &Db, size: i64) -> Result<bool, StoreError> {
     Ok(on_db!(db, |c| sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM log_tiles WHERE level = 0 AND (idx + 1) * $2 > $1) \

@@ -3,6 +3,7 @@
 
 use fazhi_app::App;
 use fazhi_app::log_verify::{Problem, verify};
+use fazhi_store::log_tree::StoredCheckpoint;
 use fazhi_store::testing::{self, TestDb, as_attacker};
 
 use super::support::{DEMO_TODAY_US, actor, app_at};
@@ -54,6 +55,26 @@ async fn upload(app: &App, bytes: &[u8]) -> fazhi_store::attachments::Attachment
 }
 
 fn quiet(_: &str, _: u64, _: u64) {}
+
+/// (SQLite, PostgreSQL): event 550's payload `{"i":549}` rewritten as
+/// `{"i":548}`, still a valid encoding. Event 550 is in the leaf tile still
+/// filling of a log of 600 (leaves 512–599), whose leaves are not stored.
+const REWRITE_EVENT_550: (&str, &str) = (
+    "UPDATE events SET entry = CAST(REPLACE(CAST(entry AS TEXT), '{\"i\":549}', '{\"i\":548}') AS BLOB) WHERE id = 550",
+    "UPDATE events SET entry = overlay(entry PLACING convert_to('8', 'UTF8') \
+     FROM position(convert_to('{\"i\":549}', 'UTF8') IN entry) + 7) WHERE id = 550",
+);
+
+/// The seeded log with the agency's key and a checkpoint over all of it.
+async fn seeded_with_checkpoint(t: TestDb) -> (App, TestDb, StoredCheckpoint) {
+    let (app, db) = seeded(t).await;
+    let app = app.with_log_key("fazhi.test/log", fazhi_app::log_key::Seed([9u8; 32]));
+    let cp = fazhi_app::transparency::make_checkpoint(&app, false)
+        .await
+        .unwrap()
+        .unwrap();
+    (app, db, cp)
+}
 
 #[tokio::test]
 async fn an_untouched_log_verifies_completely() {
@@ -214,7 +235,7 @@ async fn a_rewritten_tile_or_stored_node_is_found() {
     for t in testing::both().await {
         let (app, _db) = seeded(t).await;
         // The hash of leaves 256–511, kept one level-8 row until its tile fills.
-        as_attacker(&app.db, "UPDATE log_nodes SET hash = (SELECT hash FROM log_nodes WHERE level = 0 AND idx = 512) WHERE level = 8 AND idx = 1").await.unwrap();
+        as_attacker(&app.db, "UPDATE log_nodes SET hash = (SELECT hash FROM log_nodes WHERE level = 8 AND idx = 0) WHERE level = 8 AND idx = 1").await.unwrap();
         let report = verify(&app, &quiet).await.unwrap();
         assert_eq!(
             report.problem,
@@ -250,12 +271,7 @@ async fn a_swapped_evidence_file_is_found() {
 #[tokio::test]
 async fn a_rewritten_checkpoint_root_or_signature_is_found() {
     for t in testing::both().await {
-        let (app, _db) = seeded(t).await;
-        let app = app.with_log_key("fazhi.test/log", fazhi_app::log_key::Seed([9u8; 32]));
-        let cp = fazhi_app::transparency::make_checkpoint(&app, false)
-            .await
-            .unwrap()
-            .unwrap();
+        let (app, _db, cp) = seeded_with_checkpoint(t).await;
         assert_eq!(verify(&app, &quiet).await.unwrap().checkpoints, 1);
         // The attacker rewrites the note (a forged signature).
         as_attacker(&app.db, &format!("UPDATE checkpoints SET note = REPLACE(note, 'fazhi.test/log\n', 'fazhi.test/log\n') || 'x' WHERE size = {}", cp.size)).await.unwrap();
@@ -272,7 +288,39 @@ async fn a_rewritten_checkpoint_root_or_signature_is_found() {
             .with_log_key("fazhi.test/log", fazhi_app::log_key::Seed([10u8; 32]));
         assert!(verify(&stranger, &quiet).await.unwrap().problem.is_some());
         // Deleting the last events makes the checkpoint larger than the log.
-        as_attacker(&app.db, &format!("DELETE FROM events WHERE id = {}; DELETE FROM log_nodes WHERE level = 0 AND idx = {}", cp.size, cp.size - 1)).await.unwrap();
+        as_attacker(
+            &app.db,
+            &format!("DELETE FROM events WHERE id = {}", cp.size),
+        )
+        .await
+        .unwrap();
+        let report = verify(&app, &quiet).await.unwrap();
+        assert_eq!(
+            report.problem,
+            Some(Problem::CheckpointMismatch { size: cp.size }),
+            "{:?}",
+            app.db.backend()
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_event_rewritten_before_its_leaf_tile_fills_is_found_by_the_checkpoint_over_it() {
+    for t in testing::both().await {
+        let (app, _db, cp) = seeded_with_checkpoint(t).await;
+        // The leaves of the tile still filling are its events' entries
+        // hashed: none is stored to compare.
+        assert_eq!(fazhi_store::log_tree::stored_leaves(cp.size), 512);
+        let sql = match app.db.backend() {
+            fazhi_store::Backend::Sqlite => REWRITE_EVENT_550.0,
+            fazhi_store::Backend::Postgres => REWRITE_EVENT_550.1,
+        };
+        as_attacker(&app.db, sql).await.unwrap();
+        let e = fazhi_store::events::range(&app.db, 550, 1)
+            .await
+            .unwrap()
+            .remove(0);
+        assert_eq!(e.payload_json, r#"{"i":548}"#, "a valid encoding");
         let report = verify(&app, &quiet).await.unwrap();
         assert_eq!(
             report.problem,
@@ -411,21 +459,26 @@ async fn both_read_paths_give_the_same_verdict_on_every_tampering_whatever_the_b
         ),
         same("DELETE FROM log_tiles WHERE level = 0 AND idx = 1"),
         same(
-            "UPDATE log_nodes SET hash = (SELECT hash FROM log_nodes WHERE level = 0 AND idx = 512) WHERE level = 8 AND idx = 1",
+            "UPDATE log_nodes SET hash = (SELECT hash FROM log_nodes WHERE level = 8 AND idx = 0) WHERE level = 8 AND idx = 1",
         ),
         same("DELETE FROM log_nodes WHERE level = 8 AND idx = 0"),
-        same("DELETE FROM log_nodes WHERE level = 0 AND idx = 520"),
+        // An event whose leaf is not stored yet: the checkpoint over it finds it.
+        REWRITE_EVENT_550,
+        // A leaf stored for the tile still filling, with another hash.
+        same(
+            "INSERT INTO log_nodes (level, idx, hash) SELECT 0, 520, hash FROM log_nodes WHERE level = 8 AND idx = 0",
+        ),
         // A folded leaf put back beside its tile, with another hash.
         same(
-            "INSERT INTO log_nodes (level, idx, hash) SELECT 0, 3, hash FROM log_nodes WHERE level = 0 AND idx = 512",
+            "INSERT INTO log_nodes (level, idx, hash) SELECT 0, 3, hash FROM log_nodes WHERE level = 8 AND idx = 0",
         ),
         same(
-            "UPDATE checkpoints SET root = (SELECT hash FROM log_nodes WHERE level = 0 AND idx = 512)",
+            "UPDATE checkpoints SET root = (SELECT hash FROM log_nodes WHERE level = 8 AND idx = 0)",
         ),
         // Same contents, another physical place: not a problem.
         same(
-            "CREATE TABLE moved AS SELECT level, idx, hash FROM log_nodes WHERE level = 0 AND idx = 530; \
-         DELETE FROM log_nodes WHERE level = 0 AND idx = 530; \
+            "CREATE TABLE moved AS SELECT level, idx, hash FROM log_nodes WHERE level = 8 AND idx = 1; \
+         DELETE FROM log_nodes WHERE level = 8 AND idx = 1; \
          INSERT INTO log_nodes (level, idx, hash) SELECT level, idx, hash FROM moved; DROP TABLE moved;",
         ),
     ];

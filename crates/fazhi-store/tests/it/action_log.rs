@@ -114,6 +114,16 @@ fn mth(leaves: &[[u8; 32]]) -> [u8; 32] {
     }
 }
 
+/// The leaf of every event (of a log of at most 1,000).
+async fn all_leaves(db: &Db) -> Vec<[u8; 32]> {
+    events::range(db, 1, 1000)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.leaf_hash())
+        .collect()
+}
+
 /// Every stored tree row: `(level, idx, hash)` of `log_nodes` and `(level, idx, hashes)` of `log_tiles`.
 async fn tree_rows(db: &Db) -> (Vec<(i64, i64, Vec<u8>)>, Vec<(i64, i64, Vec<u8>)>) {
     let nodes = on_db!(db, |c| sqlx::query_as(
@@ -132,7 +142,7 @@ async fn tree_rows(db: &Db) -> (Vec<(i64, i64, Vec<u8>)>, Vec<(i64, i64, Vec<u8>
 }
 
 #[tokio::test]
-async fn appends_store_full_tiles_of_256_hashes_and_one_row_per_hash_of_a_tile_still_filling() {
+async fn appends_store_full_tiles_of_256_hashes_and_no_leaf_of_the_tile_still_filling() {
     for t in testing::both().await {
         let backend = t.db.backend();
         seed(&t.db, 600).await;
@@ -145,25 +155,26 @@ async fn appends_store_full_tiles_of_256_hashes_and_one_row_per_hash_of_a_tile_s
             assert_eq!((*level, *idx), (0, i64::try_from(k).unwrap()));
             assert_eq!(hashes, &leaves[k * 256..(k + 1) * 256].concat());
         }
-        // The 88 leaves of the third tile, then the roots of the two full ones at level 8.
-        let expected: Vec<(i64, i64, Vec<u8>)> = (512..600)
-            .map(|i| (0, i64::try_from(i).unwrap(), leaves[i].to_vec()))
-            .chain((0..2).map(|k| {
+        // The roots of the two full ones at level 8; the 88 leaves of the
+        // third tile are their events' entries, hashed, and are not stored.
+        let expected: Vec<(i64, i64, Vec<u8>)> = (0..2)
+            .map(|k| {
                 (
                     8,
                     k,
                     mth(&leaves[256 * k as usize..256 * (k as usize + 1)]).to_vec(),
                 )
-            }))
+            })
             .collect();
         assert_eq!(nodes, expected, "{backend:?}");
+        assert_eq!(fazhi_store::log_tree::stored_leaves(600), 512);
         assert!(
-            !fazhi_store::log_tree::leaves_beyond(&t.db, 600)
+            !fazhi_store::log_tree::leaves_beyond(&t.db, 599)
                 .await
                 .unwrap()
         );
         assert!(
-            fazhi_store::log_tree::leaves_beyond(&t.db, 599)
+            fazhi_store::log_tree::leaves_beyond(&t.db, 511)
                 .await
                 .unwrap()
         );
@@ -203,7 +214,7 @@ async fn appends_store_full_tiles_of_256_hashes_and_one_row_per_hash_of_a_tile_s
         assert_eq!(got[&(8, 1)].hash, mth(&leaves[256..512]));
         assert_eq!(got[&(7, 3)].hash, mth(&leaves[384..512]));
         assert_eq!(got[&(3, 74)].hash, mth(&leaves[592..600]));
-        // From the tiles still filling (leaves 512–599; the level-8 hashes):
+        // From the tiles still filling (leaves 512–599, from their events; the level-8 hashes):
         assert!(got[&(3, 74)].unfolded && got[&(0, 599)].unfolded && got[&(9, 0)].unfolded);
         assert!(!got[&(7, 3)].unfolded && !got[&(5, 0)].unfolded);
     }
@@ -216,13 +227,8 @@ async fn a_tree_stored_one_row_per_hash_is_folded_into_the_same_tiles() {
         seed(&t.db, 600).await;
         let appended = tree_rows(&t.db).await;
         // As migration 0021 leaves a database made before it: every hash of a
-        // base level one row each, no tiles.
-        let leaves: Vec<[u8; 32]> = events::range(&t.db, 1, 1000)
-            .await
-            .unwrap()
-            .iter()
-            .map(|e| e.leaf_hash())
-            .collect();
+        // base level one row each, no tiles; then migration 0023's delete.
+        let leaves = all_leaves(&t.db).await;
         let mut sql = String::from("DELETE FROM log_tiles; DELETE FROM log_nodes;");
         for (i, leaf) in leaves.iter().enumerate() {
             sql.push_str(&format!(
@@ -236,7 +242,13 @@ async fn a_tree_stored_one_row_per_hash_is_folded_into_the_same_tiles() {
                 blob(&mth(&leaves[256 * k..256 * (k + 1)]), backend)
             ));
         }
+        sql.push_str(migration_0023_delete(backend));
         testing::as_attacker(&t.db, &sql).await.unwrap();
+        assert_eq!(
+            tree_rows(&t.db).await.0.len(),
+            512 + 2,
+            "{backend:?}: the leaves of full groups stay, to be folded"
+        );
         assert_eq!(
             fazhi_store::log_tree::fold_rows_into_tiles(&t.db)
                 .await
@@ -252,6 +264,70 @@ async fn a_tree_stored_one_row_per_hash_is_folded_into_the_same_tiles() {
             0,
             "{backend:?}: nothing left to fold"
         );
+    }
+}
+
+fn migration_0023(backend: fazhi_store::Backend) -> &'static str {
+    match backend {
+        fazhi_store::Backend::Sqlite => {
+            include_str!("../../migrations/sqlite/0023_leaves_from_entries.sql")
+        }
+        fazhi_store::Backend::Postgres => {
+            include_str!("../../migrations/postgres/0023_leaves_from_entries.sql")
+        }
+    }
+}
+
+/// The statement of migration 0023 that deletes stored leaves.
+fn migration_0023_delete(backend: fazhi_store::Backend) -> &'static str {
+    migration_0023(backend)
+        .split_inclusive(';')
+        .find(|s| s.contains("DELETE FROM log_nodes"))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn migration_0023_drops_the_stored_leaves_of_the_leaf_tile_still_filling() {
+    for t in testing::both().await {
+        let backend = t.db.backend();
+        seed(&t.db, 600).await;
+        let appended = tree_rows(&t.db).await;
+        let leaves = all_leaves(&t.db).await;
+        // As appends before 0023 left the log: the leaves 512–599 one row each,
+        // and the index by time alone.
+        let mut sql = String::from("CREATE INDEX events_at ON events(at_us);");
+        for (i, leaf) in leaves.iter().enumerate().skip(512) {
+            sql.push_str(&format!(
+                "INSERT INTO log_nodes (level, idx, hash) VALUES (0, {i}, {});",
+                blob(leaf, backend)
+            ));
+        }
+        sql.push_str(migration_0023(backend));
+        match &t.db {
+            Db::Sqlite { writer, .. } => sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                .execute(writer)
+                .await
+                .map(|_| ()),
+            Db::Postgres(pool) => sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                .execute(pool)
+                .await
+                .map(|_| ()),
+        }
+        .unwrap();
+        assert_eq!(tree_rows(&t.db).await, appended, "{backend:?}");
+        // The tree still serves the leaves of the tile still filling, and
+        // the trigger is back: a hash not folded into its tile stays.
+        let got = fazhi_store::log_tree::nodes(&t.db, &[(0, 599), (3, 74)])
+            .await
+            .unwrap();
+        assert_eq!(got[&(0, 599)].hash, leaves[599], "{backend:?}");
+        assert_eq!(got[&(3, 74)].hash, mth(&leaves[592..600]), "{backend:?}");
+        let delete = "DELETE FROM log_nodes WHERE level = 8 AND idx = 0";
+        let refused = match &t.db {
+            Db::Sqlite { writer, .. } => sqlx::query(delete).execute(writer).await.map(|_| ()),
+            Db::Postgres(pool) => sqlx::query(delete).execute(pool).await.map(|_| ()),
+        };
+        assert!(refused.is_err(), "{backend:?}");
     }
 }
 
@@ -271,8 +347,8 @@ async fn the_database_refuses_to_change_a_tile_or_drop_a_hash_not_folded_into_it
         for sql in [
             "UPDATE log_tiles SET idx = 5 WHERE level = 0",
             "DELETE FROM log_tiles WHERE level = 0",
-            "UPDATE log_nodes SET idx = 1000 WHERE level = 0 AND idx = 260",
-            "DELETE FROM log_nodes WHERE level = 0 AND idx = 260",
+            "UPDATE log_nodes SET idx = 1000 WHERE level = 8 AND idx = 0",
+            "DELETE FROM log_nodes WHERE level = 8 AND idx = 0",
         ] {
             let refused = match &t.db {
                 Db::Sqlite { writer, .. } => sqlx::query(sql).execute(writer).await.map(|_| ()),
@@ -320,7 +396,8 @@ async fn the_bulk_scan_reads_the_same_batches_as_sqlx_rows_even_with_rows_missin
                 .iter()
                 .flat_map(|b| b.leaves.iter().map(|(i, _)| *i))
                 .collect();
-            assert_eq!(leaves, (0..600).collect::<Vec<_>>(), "{backend:?}");
+            // Those of the full leaf tiles: the others are not stored.
+            assert_eq!(leaves, (0..512).collect::<Vec<_>>(), "{backend:?}");
             let level8: Vec<i64> = bulk
                 .iter()
                 .flat_map(|b| b.nodes.get(7).into_iter().flatten().map(|(i, _)| *i))
@@ -346,10 +423,12 @@ async fn the_bulk_scan_reads_the_same_batches_as_sqlx_rows_even_with_rows_missin
             }
         }
         // A missing tile and a missing event: both paths read the same, and
-        // the batch that lost its last event has its tree hashes re-read.
+        // the batch that lost its last event has its tree hashes re-read
+        // (a leaf row put at the lost event's place is past its end).
         testing::as_attacker(
             &t.db,
-            "DELETE FROM log_tiles WHERE level = 0 AND idx = 1; DELETE FROM events WHERE id = 560",
+            "DELETE FROM log_tiles WHERE level = 0 AND idx = 1; DELETE FROM events WHERE id = 560; \
+             INSERT INTO log_nodes (level, idx, hash) SELECT 0, 559, hash FROM log_nodes WHERE level = 8 AND idx = 0",
         )
         .await
         .unwrap();
@@ -359,9 +438,8 @@ async fn the_bulk_scan_reads_the_same_batches_as_sqlx_rows_even_with_rows_missin
         assert_eq!(reread, 1, "{backend:?}: the batch (544, 560]");
         let leaves = bulk.iter().map(|b| b.leaves.len()).sum::<usize>();
         assert_eq!(
-            leaves,
-            600 - 256 - 1,
-            "{backend:?}: leaf 559 is past the re-read batch's end"
+            leaves, 256,
+            "{backend:?}: the first leaf tile's; leaf 559 is past the re-read batch's end"
         );
         let events: usize = bulk.iter().map(|b| b.events.len()).sum();
         assert_eq!(events, 599, "{backend:?}");
@@ -566,9 +644,14 @@ async fn every_node_of_a_tree_with_upper_tiles_is_served_from_them() {
     };
     for t in testing::both().await {
         let backend = t.db.backend();
-        fazhi_store::bench::load_tree(&t.db, &leaves, &|_| {})
-            .await
-            .unwrap();
+        fazhi_store::bench::load_tree(
+            &t.db,
+            70_000,
+            &|i| u32::try_from(i).unwrap().to_be_bytes().to_vec(),
+            &|_| {},
+        )
+        .await
+        .unwrap();
         let keys = [
             (16, 0),
             (15, 1),
