@@ -267,6 +267,33 @@ async fn a_tree_stored_one_row_per_hash_is_folded_into_the_same_tiles() {
     }
 }
 
+#[tokio::test]
+async fn a_log_without_its_tree_gets_each_full_leaf_tile_and_the_nodes_above_on_migrate() {
+    for t in testing::both().await {
+        let backend = t.db.backend();
+        seed(&t.db, 600).await;
+        let appended = tree_rows(&t.db).await;
+        // As a database made before the tree (migration 0002): events only.
+        testing::as_attacker(&t.db, "DELETE FROM log_tiles; DELETE FROM log_nodes;")
+            .await
+            .unwrap();
+        assert_eq!(
+            events::catch_up_tree(&t.db).await.unwrap(),
+            2,
+            "{backend:?}"
+        );
+        assert_eq!(tree_rows(&t.db).await, appended, "{backend:?}");
+        // Whole again: `migrate` (which runs it at every start) writes nothing.
+        t.db.migrate().await.unwrap();
+        assert_eq!(
+            events::catch_up_tree(&t.db).await.unwrap(),
+            0,
+            "{backend:?}"
+        );
+        assert_eq!(tree_rows(&t.db).await, appended, "{backend:?}");
+    }
+}
+
 fn migration_0023(backend: fazhi_store::Backend) -> &'static str {
     match backend {
         fazhi_store::Backend::Sqlite => {
