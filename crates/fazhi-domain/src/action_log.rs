@@ -387,7 +387,7 @@ impl<'a> EventFields<'a> {
     /// Parse a canonical encoding (the inverse of [`EventFields::encode_into`]):
     /// the whole of `entry`, nothing before or after. The spans are offsets
     /// into `entry`. Text fields are not checked for UTF-8 here (hashing does
-    /// not need it); [`Event::from_entry`] checks them.
+    /// not need it); [`EventFields::to_event`] checks them.
     pub fn decode(entry: &'a [u8]) -> Result<(EventFields<'a>, CanonicalSpans), EntryError> {
         if !entry.starts_with(CANONICAL_TAG) {
             return Err(EntryError::Tag);
@@ -469,11 +469,6 @@ impl Event {
         out
     }
 
-    /// The event whose canonical encoding is `entry` (as stored by the log).
-    pub fn from_entry(entry: &[u8]) -> Result<Event, EntryError> {
-        EventFields::decode(entry)?.0.to_event()
-    }
-
     /// The event's fields, borrowed.
     pub fn fields(&self) -> EventFields<'_> {
         EventFields {
@@ -514,6 +509,11 @@ pub fn interior_hash(left: &[u8; 32], right: &[u8; 32]) -> [u8; 32] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The event whose canonical encoding is `entry`, as a read of the log decodes it.
+    fn from_entry(entry: &[u8]) -> Result<Event, EntryError> {
+        EventFields::decode(entry)?.0.to_event()
+    }
 
     fn sample() -> Event {
         Event {
@@ -560,7 +560,7 @@ mod tests {
         bare.subject = "案件:12".into();
         for e in [sample(), bare] {
             let entry = e.canonical_bytes();
-            assert_eq!(Event::from_entry(&entry), Ok(e.clone()));
+            assert_eq!(from_entry(&entry), Ok(e.clone()));
             let (fields, spans) = EventFields::decode(&entry).expect("decodes");
             assert_eq!(&entry[spans.kind], e.kind.as_bytes());
             assert_eq!(&entry[spans.payload_json], e.payload_json.as_bytes());
@@ -573,25 +573,22 @@ mod tests {
         let entry = sample().canonical_bytes();
         let mut trailing = entry.clone();
         trailing.push(0);
-        assert_eq!(Event::from_entry(&trailing), Err(EntryError::Trailing(1)));
+        assert_eq!(from_entry(&trailing), Err(EntryError::Trailing(1)));
         for cut in [0, 5, 20, 40, entry.len() - 1] {
-            assert!(Event::from_entry(&entry[..cut]).is_err(), "cut at {cut}");
+            assert!(from_entry(&entry[..cut]).is_err(), "cut at {cut}");
         }
         let mut tag = entry.clone();
         tag[6] = b'E';
-        assert_eq!(Event::from_entry(&tag), Err(EntryError::Tag));
+        assert_eq!(from_entry(&tag), Err(EntryError::Tag));
         let mut marker = entry.clone();
         // The actor's marker follows the tag, the id and the time.
         marker[CANONICAL_TAG.len() + 16] = 2;
-        assert_eq!(
-            Event::from_entry(&marker),
-            Err(EntryError::Marker("actor", 2))
-        );
+        assert_eq!(from_entry(&marker), Err(EntryError::Marker("actor", 2)));
         let mut huge = entry;
         // The kind's length prefix follows the actor (9 bytes) and the absent agency (1).
         let kind_len = CANONICAL_TAG.len() + 16 + 9 + 1;
         huge[kind_len] = 0xff;
-        assert_eq!(Event::from_entry(&huge), Err(EntryError::Truncated("kind")));
+        assert_eq!(from_entry(&huge), Err(EntryError::Truncated("kind")));
     }
 
     #[test]

@@ -34,19 +34,30 @@ pub async fn insert_raw(
     subject: &str,
     entry: &[u8],
 ) -> Result<(), StoreError> {
-    on_tx!(tx, |c| {
-        sqlx::query(
-        "INSERT INTO bench_raw (id, at_us, agency_id, subject, entry) VALUES ($1, $2, $3, $4, $5)"
+    insert_entry_row(
+        tx,
+        "INSERT INTO bench_raw (id, at_us, agency_id, subject, entry) VALUES ($1, $2, $3, $4, $5)",
+        (id, at_us, agency_id, subject, entry),
     )
-    .bind(id)
-    .bind(at_us)
-    .bind(agency_id)
-    .bind(subject)
-    .bind(entry)
-    .execute(&mut *c)
-    .await?
-    .rows_affected()
-    });
+    .await
+}
+
+/// One row of the shape `events` stores, `(id, at_us, agency_id, subject,
+/// entry)`, by `sql` (a constant insert into `bench_raw` or `events`).
+async fn insert_entry_row(
+    tx: &mut Tx,
+    sql: &'static str,
+    (id, at_us, agency_id, subject, entry): (i64, i64, Option<i64>, &str, &[u8]),
+) -> Result<(), StoreError> {
+    on_tx!(tx, |c| sqlx::query(sql)
+        .bind(id)
+        .bind(at_us)
+        .bind(agency_id)
+        .bind(subject)
+        .bind(entry)
+        .execute(&mut *c)
+        .await?
+        .rows_affected());
     Ok(())
 }
 
@@ -86,8 +97,15 @@ pub async fn load_tree(
         if level == 0 {
             let mut tx = db.begin().await?;
             for i in rest {
+                // A synthetic event: any bytes as its entry (the tree hashes
+                // them; nothing decodes them).
                 let bytes = entry(u64::try_from(i).unwrap_or(0));
-                insert_event(&mut tx, i + 1, &bytes).await?;
+                insert_entry_row(
+                    &mut tx,
+                    "INSERT INTO events (id, at_us, agency_id, subject, entry) VALUES ($1, $2, $3, $4, $5)",
+                    (i + 1, 0, None, "bench", &bytes),
+                )
+                .await?;
             }
             tx.commit().await?;
         } else {
@@ -105,22 +123,6 @@ pub async fn load_tree(
             .collect();
         level += i64::from(TILE_HEIGHT);
     }
-    Ok(())
-}
-
-/// A synthetic event row of the proofs benchmark: its entry is any bytes
-/// (the tree hashes them; nothing decodes them).
-async fn insert_event(tx: &mut Tx, id: i64, entry: &[u8]) -> Result<(), StoreError> {
-    on_tx!(tx, |c| {
-        sqlx::query(
-        "INSERT INTO events (id, at_us, agency_id, subject, entry) VALUES ($1, 0, NULL, 'bench', $2)"
-    )
-    .bind(id)
-    .bind(entry)
-    .execute(&mut *c)
-    .await?
-    .rows_affected()
-    });
     Ok(())
 }
 

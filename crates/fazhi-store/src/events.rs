@@ -116,14 +116,8 @@ pub async fn catch_up_tree(db: &Db) -> Result<i64, StoreError> {
     let mut last = log_tree::leaves_in_tiles(db).await? + width;
     while last <= size {
         let mut tx = db.begin().await?;
-        let entry: Option<Vec<u8>> = on_tx!(&mut tx, |c| sqlx::query_scalar(
-            "SELECT entry FROM events WHERE id = $1"
-        )
-        .bind(last)
-        .fetch_optional(&mut *c)
-        .await?);
-        let entry = entry.ok_or_else(|| StoreError::Corrupt(format!("event {last} missing")))?;
-        log_tree::append_base_hash(&mut tx, 0, last - 1, leaf_hash_of(&entry)).await?;
+        let leaf = log_tree::leaves_in_tx(&mut tx, last - 1, last).await?;
+        log_tree::append_base_hash(&mut tx, 0, last - 1, leaf[0]).await?;
         tx.commit().await?;
         written += 1;
         last += width;

@@ -33,6 +33,7 @@
 //! path); tests check that both give the same batches.
 
 use crate::bulk_read::{CopyRows, sqlite_reader};
+use crate::events::row_columns;
 use crate::log_tree;
 use crate::{Db, StoreError};
 use fazhi_domain::action_log::{EntryColumns, EntryFault, EventFields};
@@ -305,9 +306,11 @@ fn sqlite_events(
     // `size` events (the log only grows), and the tree reader's, as new or
     // newer, every hash of them (a row leaves `log_nodes` only into its tile).
     conn.execute_batch("BEGIN")?;
-    let mut events = conn.prepare(
-        "SELECT id, at_us, agency_id, subject, entry FROM events WHERE id > ?1 AND id <= ?2 ORDER BY id",
-    )?;
+    let mut events = conn.prepare(concat!(
+        "SELECT ",
+        row_columns!(),
+        " FROM events e WHERE e.id > ?1 AND e.id <= ?2 ORDER BY e.id"
+    ))?;
 
     fn opt_int(v: ValueRef<'_>, what: &str) -> Result<Option<i64>, StoreError> {
         match v {
@@ -377,10 +380,11 @@ async fn postgres_events(
     let mut conn = pool.acquire().await?;
     let result = async {
         let mut events = CopyRows::new(
-            conn.copy_out_raw(
-                "COPY (SELECT id, at_us, agency_id, subject, entry FROM events ORDER BY id) \
-                 TO STDOUT (FORMAT binary)",
-            )
+            conn.copy_out_raw(concat!(
+                "COPY (SELECT ",
+                row_columns!(),
+                " FROM events e ORDER BY e.id) TO STDOUT (FORMAT binary)"
+            ))
             .await?,
         );
         let drained = pg_batches(size, step, tx, &mut events).await?;

@@ -364,7 +364,7 @@ async fn unfolded_in_tx(
 
 /// The leaves at indices `[from, to)`, hashed from their events' entries,
 /// every one of them, in order (a leaf tile about to be written).
-async fn leaves_in_tx(tx: &mut Tx, from: i64, to: i64) -> Result<Vec<Hash>, StoreError> {
+pub(crate) async fn leaves_in_tx(tx: &mut Tx, from: i64, to: i64) -> Result<Vec<Hash>, StoreError> {
     let rows: Vec<(i64, Vec<u8>)> = on_tx!(tx, |c| sqlx::query_as(ENTRIES_BETWEEN)
         .bind(from)
         .bind(to)
