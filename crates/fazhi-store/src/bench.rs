@@ -24,6 +24,49 @@ pub async fn create_raw_table(db: &Db) -> Result<(), StoreError> {
     tx.commit().await
 }
 
+/// The floor under `log verify` on PostgreSQL, read side: the scan's own
+/// `COPY` read to its end by the client and thrown away (the server's work,
+/// the socket's and the least any client does). Returns the bytes read;
+/// `None` on SQLite (its scan reads the file in process).
+pub async fn scan_copy_drained(db: &Db) -> Result<Option<u64>, StoreError> {
+    use futures_util::StreamExt;
+    let Db::Postgres(pool) = db else {
+        return Ok(None);
+    };
+    let mut conn = pool.acquire().await?;
+    let mut stream = conn
+        .copy_out_raw(crate::log_scan::pg_events_copy!("STDOUT"))
+        .await?;
+    let mut bytes = 0u64;
+    while let Some(chunk) = stream.next().await {
+        bytes += chunk?.len() as u64;
+    }
+    Ok(Some(bytes))
+}
+
+/// The floor under `log verify` on PostgreSQL, server side: the scan's own
+/// `COPY`, written by the server to `/dev/null` with no client reading at
+/// all. Returns the rows written; `None` on SQLite, or when the role may not
+/// write server files (superusers and `pg_write_server_files` may).
+pub async fn scan_copy_on_server(db: &Db) -> Result<Option<u64>, StoreError> {
+    let Db::Postgres(pool) = db else {
+        return Ok(None);
+    };
+    let allowed: bool = sqlx::query_scalar(
+        "SELECT rolsuper OR pg_has_role(current_user, 'pg_write_server_files', 'MEMBER') \
+         FROM pg_roles WHERE rolname = current_user",
+    )
+    .fetch_one(pool)
+    .await?;
+    if !allowed {
+        return Ok(None);
+    }
+    let done = sqlx::query(crate::log_scan::pg_events_copy!("'/dev/null'"))
+        .execute(pool)
+        .await?;
+    Ok(Some(done.rows_affected()))
+}
+
 /// Insert one raw row (the caller owns the transaction): an event's
 /// columns and its entry, as `events` stores them.
 pub async fn insert_raw(

@@ -45,6 +45,22 @@ type Hash = [u8; 32];
 /// A batch's stored leaves and, per level from 1, its stored interior nodes.
 type TreeRows = (Vec<(i64, Hash)>, Vec<Vec<(i64, Hash)>>);
 
+/// The PostgreSQL scan's statement: every event in id order, binary, to
+/// `$to` (`STDOUT` for the scan; the benchmark also has the server write it
+/// to `/dev/null`, to time the server's share alone).
+macro_rules! pg_events_copy {
+    ($to:literal) => {
+        concat!(
+            "COPY (SELECT ",
+            crate::events::row_columns!(),
+            " FROM events e ORDER BY e.id) TO ",
+            $to,
+            " (FORMAT binary)"
+        )
+    };
+}
+pub(crate) use pg_events_copy;
+
 /// Batches read ahead of the one being hashed.
 pub const SCAN_QUEUE_BATCHES: usize = 2;
 
@@ -379,14 +395,7 @@ async fn postgres_events(
     };
     let mut conn = pool.acquire().await?;
     let result = async {
-        let mut events = CopyRows::new(
-            conn.copy_out_raw(concat!(
-                "COPY (SELECT ",
-                row_columns!(),
-                " FROM events e ORDER BY e.id) TO STDOUT (FORMAT binary)"
-            ))
-            .await?,
-        );
+        let mut events = CopyRows::new(conn.copy_out_raw(pg_events_copy!("STDOUT")).await?);
         let drained = pg_batches(size, step, tx, &mut events).await?;
         if drained {
             events.finish().await?;

@@ -349,6 +349,9 @@ async fn bench_log_on(args: &BenchArgs, db: &Db, backend: &str) -> Result<()> {
         .collect();
     let quiet = |_: &str, _: u64, _: u64| {};
     let (mut verify_times, mut rows_times, mut sha_times) = (Vec::new(), Vec::new(), Vec::new());
+    // On PostgreSQL, the floors under verification: the server producing the
+    // scan's rows for a client that only drains them, and for no client.
+    let (mut drained_times, mut server_times) = (Vec::new(), Vec::new());
     let mut verified = fazhi_app::log_verify::VerifyReport::default();
     for _ in 0..VERIFY_RUNS {
         let started = Instant::now();
@@ -373,6 +376,20 @@ async fn bench_log_on(args: &BenchArgs, db: &Db, backend: &str) -> Result<()> {
             rows_times.push(started.elapsed().as_secs_f64().max(1e-9));
             if through_rows != verified {
                 bail!("the two read paths disagree on fresh data");
+            }
+        }
+        let started = Instant::now();
+        if raw::scan_copy_drained(db).await?.is_some() {
+            drained_times.push(started.elapsed().as_secs_f64().max(1e-9));
+        }
+        let started = Instant::now();
+        if let Some(rows) = raw::scan_copy_on_server(db).await? {
+            server_times.push(started.elapsed().as_secs_f64().max(1e-9));
+            if i64::try_from(rows).ok() != Some(verified.events) {
+                bail!(
+                    "the server's COPY wrote {rows} rows for {} events",
+                    verified.events
+                );
             }
         }
         let started = Instant::now();
@@ -408,6 +425,21 @@ async fn bench_log_on(args: &BenchArgs, db: &Db, backend: &str) -> Result<()> {
         );
     }
     report(args, &throughput(format!("log.verify.{backend}"), verify_s));
+    // A floor's ratio is the most any verifier reading through it could reach.
+    if !drained_times.is_empty() {
+        let s = median(&mut drained_times);
+        report(
+            args,
+            &throughput(format!("log.verify_floor_drain.{backend}"), s),
+        );
+    }
+    if !server_times.is_empty() {
+        let s = median(&mut server_times);
+        report(
+            args,
+            &throughput(format!("log.verify_floor_server.{backend}"), s),
+        );
+    }
     Ok(())
 }
 

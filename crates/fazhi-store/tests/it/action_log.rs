@@ -714,3 +714,42 @@ async fn every_node_of_a_tree_with_upper_tiles_is_served_from_them() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_benchmark_floors_under_verify_run_the_scans_own_copy_on_postgres_only() {
+    for t in testing::both().await {
+        let backend = t.db.backend();
+        seed(&t.db, 600).await;
+        let drained = fazhi_store::bench::scan_copy_drained(&t.db).await.unwrap();
+        let on_server = fazhi_store::bench::scan_copy_on_server(&t.db)
+            .await
+            .unwrap();
+        match backend {
+            fazhi_store::Backend::Sqlite => {
+                assert_eq!((drained, on_server), (None, None));
+            }
+            fazhi_store::Backend::Postgres => {
+                // Binary COPY: 19 bytes of header, 2 of trailer; per row a
+                // field count and, per field, a length and the value (a NULL
+                // agency has none).
+                let rows: u64 = events::range(&t.db, 1, i64::MAX)
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|e| {
+                        let agency = if e.agency_id.is_some() { 8 } else { 0 };
+                        2 + 5 * 4
+                            + 8
+                            + 8
+                            + agency
+                            + e.subject.len() as u64
+                            + e.canonical_bytes().len() as u64
+                    })
+                    .sum();
+                assert_eq!(drained, Some(19 + rows + 2), "every byte of every row");
+                // The test role is the superuser the scripts set up.
+                assert_eq!(on_server, Some(600));
+            }
+        }
+    }
+}
