@@ -20,10 +20,12 @@
 //!
 //! The tree is stored as tiles (see `log_tree`): a batch of 4,096 events
 //! completes 16 leaf tiles and a few hashes of level 8, a handful of rows.
-//! They are read by key through `sqlx` by a task of their own, for the batch
-//! boundaries the events should have, so reading them overlaps with reading
-//! the events. A batch whose events end elsewhere (an event is missing) has
-//! its tree hashes re-read for the boundaries it has.
+//! A SQLite reader reads them right after the batch's events, natively, in
+//! the same snapshot. On PostgreSQL (and on the rows path) they are read by
+//! key through `sqlx` by a task of their own, for the batch boundaries the
+//! events should have, so reading them overlaps with reading the events.
+//! Either way a batch whose events end elsewhere (an event is missing) has
+//! the tree hashes of the boundaries it has, and is marked `reread`.
 //!
 //! Batches go through a bounded channel, so reading the next batch overlaps
 //! with hashing this one (the verifier's time is about the larger of the two,
@@ -43,7 +45,7 @@ use tokio::sync::mpsc;
 type Hash = [u8; 32];
 
 /// A batch's stored leaves and, per level from 1, its stored interior nodes.
-type TreeRows = (Vec<(i64, Hash)>, Vec<Vec<(i64, Hash)>>);
+type TreeRows = log_tree::StoredHashes;
 
 /// The PostgreSQL scan's statement: every event in id order, binary, to
 /// `$to` (`STDOUT` for the scan; the benchmark also has the server write it
@@ -100,8 +102,9 @@ pub struct ScanBatch {
     /// `[first_leaf >> l, end_leaf >> l)`, in order (as
     /// [`log_tree::stored_between`]; empty for a level that is not stored).
     pub nodes: Vec<Vec<(i64, Hash)>>,
-    /// True when the tree hashes had to be re-read for this batch's own
-    /// boundaries (its events did not end where they should have).
+    /// True when the tree hashes are those of this batch's own boundaries,
+    /// not of the ones it should have had (its last events are missing; the
+    /// read-ahead group, where there is one, was re-read).
     pub reread: bool,
 }
 
@@ -183,7 +186,6 @@ pub fn scan_with_readers(
 ) -> mpsc::Receiver<Result<ScanBatch, StoreError>> {
     let readers = readers.clamp(1, SQLITE_READERS_MAX);
     let (tx, rx) = mpsc::channel(SCAN_QUEUE_BATCHES);
-    let (tree_tx, tree_rx) = mpsc::channel(SCAN_QUEUE_BATCHES);
     let step = i64::try_from(batch_rows.max(1)).unwrap_or(i64::MAX);
     let mut sources = Vec::new();
     match (path, db) {
@@ -222,15 +224,24 @@ pub fn scan_with_readers(
             });
         }
     }
-    let tree_db = db.clone();
-    tokio::spawn(async move {
-        if let Err(e) = tree_groups(&tree_db, size, step, &tree_tx).await {
-            let _ = tree_tx.send(Err(e)).await;
+    // SQLite readers read each batch's tree hashes themselves, in their own
+    // snapshot; otherwise a task reads them ahead, by key.
+    let tree = match (path, db) {
+        (ReadPath::Bulk, Db::Sqlite { .. }) => None,
+        _ => {
+            let (tree_tx, tree_rx) = mpsc::channel(SCAN_QUEUE_BATCHES);
+            let tree_db = db.clone();
+            tokio::spawn(async move {
+                if let Err(e) = tree_groups(&tree_db, size, step, &tree_tx).await {
+                    let _ = tree_tx.send(Err(e)).await;
+                }
+            });
+            Some(tree_rx)
         }
-    });
+    };
     let db = db.clone();
     tokio::spawn(async move {
-        if let Err(e) = join(&db, size, step, sources, tree_rx, &tx).await {
+        if let Err(e) = join(&db, size, step, sources, tree, &tx).await {
             let _ = tx.send(Err(e)).await;
         }
     });
@@ -255,14 +266,15 @@ async fn tree_groups(
 }
 
 /// Each batch of events, taken from the readers in turn, with its tree
-/// hashes: the group read ahead for its boundaries, or (when its last events
-/// are missing) the hashes of the leaves it has.
+/// hashes when `tree` reads them (else the reader did): the group read ahead
+/// for its boundaries, or (when its last events are missing) the hashes of
+/// the leaves it has.
 async fn join(
     db: &Db,
     size: i64,
     step: i64,
     mut sources: Vec<mpsc::Receiver<Result<ScanBatch, StoreError>>>,
-    mut tree: mpsc::Receiver<Result<TreeRows, StoreError>>,
+    mut tree: Option<mpsc::Receiver<Result<TreeRows, StoreError>>>,
     out: &mpsc::Sender<Result<ScanBatch, StoreError>>,
 ) -> Result<(), StoreError> {
     let readers = sources.len().max(1);
@@ -271,21 +283,23 @@ async fn join(
             return Ok(());
         };
         let mut batch = batch?;
-        let Some(group) = tree.recv().await.transpose()? else {
-            return Ok(());
-        };
         if batch.first_leaf != first {
             return Err(StoreError::Corrupt(format!(
                 "log scan: batch at {} where {first} was expected",
                 batch.first_leaf
             )));
         }
-        if batch.end_leaf == end || batch.events.is_empty() {
-            (batch.leaves, batch.nodes) = group;
-        } else {
-            (batch.leaves, batch.nodes) =
-                log_tree::stored_between(db, batch.first_leaf, batch.end_leaf).await?;
-            batch.reread = true;
+        if let Some(tree) = &mut tree {
+            let Some(group) = tree.recv().await.transpose()? else {
+                return Ok(());
+            };
+            if batch.end_leaf == end || batch.events.is_empty() {
+                (batch.leaves, batch.nodes) = group;
+            } else {
+                (batch.leaves, batch.nodes) =
+                    log_tree::stored_between(db, batch.first_leaf, batch.end_leaf).await?;
+                batch.reread = true;
+            }
         }
         if out.send(Ok(batch)).await.is_err() {
             return Ok(());
@@ -319,8 +333,8 @@ fn sqlite_events(
     use rusqlite::types::ValueRef;
     let conn = sqlite_reader(file)?;
     // One read transaction per reader. Every snapshot holds the first
-    // `size` events (the log only grows), and the tree reader's, as new or
-    // newer, every hash of them (a row leaves `log_nodes` only into its tile).
+    // `size` events (the log only grows) and every tree hash of them (a row
+    // leaves `log_nodes` only into its tile).
     conn.execute_batch("BEGIN")?;
     let mut events = conn.prepare(concat!(
         "SELECT ",
@@ -353,6 +367,17 @@ fn sqlite_events(
             };
             batch.push_row(&columns, blob(row.get_ref(4)?, "events.entry")?);
         }
+        drop(rows);
+        // The tree hashes the batch completes, or (its last events missing)
+        // those of the leaves it has.
+        let end = end.min(size);
+        let tree_end = if batch.end_leaf == end || batch.events.is_empty() {
+            end
+        } else {
+            batch.reread = true;
+            batch.end_leaf
+        };
+        (batch.leaves, batch.nodes) = log_tree::stored_between_native(&conn, first, tree_end)?;
         if tx.blocking_send(Ok(batch)).is_err() {
             // The verifier stopped (it found a problem): nothing more to read.
             return Ok(());

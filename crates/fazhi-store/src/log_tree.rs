@@ -511,6 +511,10 @@ pub async fn leaves_beyond(db: &Db, size: i64) -> Result<bool, StoreError> {
     .await?))
 }
 
+/// Tiles of base level `$1 · HEIGHT` with `idx` in `[$2, $3)`, in order.
+const TILES_BETWEEN: &str =
+    "SELECT idx, hashes FROM log_tiles WHERE level = $1 AND idx >= $2 AND idx < $3 ORDER BY idx";
+
 /// Stored hashes of base level `level` with `idx` in `[from, to)`, in index
 /// order, from tiles and unfolded rows (a hash stored twice comes twice).
 pub async fn base_between(
@@ -519,16 +523,14 @@ pub async fn base_between(
     from: i64,
     to: i64,
 ) -> Result<Vec<(i64, Hash)>, StoreError> {
-    let (tile_from, tile_to) = (from / WIDTH, (to + WIDTH - 1) / WIDTH);
+    let (tile_from, tile_to) = tiles_over(from, to);
     let tiles: Vec<(i64, Vec<u8>)> = on_db!(db, |c| {
-        sqlx::query_as(
-        "SELECT idx, hashes FROM log_tiles WHERE level = $1 AND idx >= $2 AND idx < $3 ORDER BY idx"
-    )
-    .bind(level / HEIGHT)
-    .bind(tile_from)
-    .bind(tile_to)
-    .fetch_all(c)
-    .await?
+        sqlx::query_as(TILES_BETWEEN)
+            .bind(level / HEIGHT)
+            .bind(tile_from)
+            .bind(tile_to)
+            .fetch_all(c)
+            .await?
     });
     let loose: Vec<(i64, Vec<u8>)> = on_db!(db, |c| {
         sqlx::query_as(UNFOLDED_BETWEEN)
@@ -538,6 +540,23 @@ pub async fn base_between(
             .fetch_all(c)
             .await?
     });
+    merge_base(level, from, to, tiles, loose)
+}
+
+/// The tiles `[first, end)` holding indices `[from, to)` of a base level.
+fn tiles_over(from: i64, to: i64) -> (i64, i64) {
+    (from / WIDTH, (to + WIDTH - 1) / WIDTH)
+}
+
+/// [`base_between`] of the rows read: the tiles' hashes in `[from, to)` and
+/// the unfolded ones, in index order.
+fn merge_base(
+    level: i64,
+    from: i64,
+    to: i64,
+    tiles: Vec<(i64, Vec<u8>)>,
+    loose: Vec<(i64, Vec<u8>)>,
+) -> Result<Vec<(i64, Hash)>, StoreError> {
     let mut out = Vec::with_capacity(usize::try_from(to - from).unwrap_or(0));
     for (tile, bytes) in tiles {
         for (i, h) in tile_hashes(&bytes, level / HEIGHT, tile)?
@@ -558,6 +577,19 @@ pub async fn base_between(
     Ok(out)
 }
 
+/// Stored hashes that some leaves complete: the leaves `(idx, hash)`, and
+/// per level from 1 the stored nodes (see [`stored_between`]).
+pub type StoredHashes = (Vec<(i64, Hash)>, Vec<Vec<(i64, Hash)>>);
+
+/// The levels above the leaves that leaves `[from_leaf, to_leaf)` complete
+/// nodes of: `(level, from, to)`, the nodes of `level` with `idx` in
+/// `[from, to)`.
+fn levels_over(from_leaf: i64, to_leaf: i64) -> impl Iterator<Item = (i64, i64, i64)> {
+    (1..63i64)
+        .map(move |level| (level, from_leaf >> level, to_leaf >> level))
+        .take_while(|(_, from, to)| from < to)
+}
+
 /// The stored hashes that leaves `[from_leaf, to_leaf)` complete: the leaves,
 /// and per level `l` from 1 (entry `l - 1`) the stored nodes of level `l`
 /// with `idx` in `[from_leaf >> l, to_leaf >> l)` — empty for a level that is
@@ -566,16 +598,43 @@ pub async fn stored_between(
     db: &Db,
     from_leaf: i64,
     to_leaf: i64,
-) -> Result<(Vec<(i64, Hash)>, Vec<Vec<(i64, Hash)>>), StoreError> {
+) -> Result<StoredHashes, StoreError> {
     let leaves = base_between(db, 0, from_leaf, to_leaf).await?;
     let mut nodes = Vec::new();
-    for level in 1..63i64 {
-        let (from, to) = (from_leaf >> level, to_leaf >> level);
-        if to <= from {
-            break;
-        }
+    for (level, from, to) in levels_over(from_leaf, to_leaf) {
         nodes.push(if level % HEIGHT == 0 {
             base_between(db, level, from, to).await?
+        } else {
+            Vec::new()
+        });
+    }
+    Ok((leaves, nodes))
+}
+
+/// [`stored_between`] on a SQLite bulk reader (see `bulk_read`), in its
+/// read transaction: the log scan reads a batch's tree hashes with its
+/// events, in the same snapshot, without a trip through sqlx's worker.
+pub(crate) fn stored_between_native(
+    conn: &rusqlite::Connection,
+    from_leaf: i64,
+    to_leaf: i64,
+) -> Result<StoredHashes, StoreError> {
+    let base = |level: i64, from: i64, to: i64| {
+        let rows = |sql: &str, params: (i64, i64, i64)| {
+            let mut statement = conn.prepare(sql)?;
+            let rows = statement.query_map(params, |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<Result<Vec<(i64, Vec<u8>)>, _>>()
+        };
+        let (tile_from, tile_to) = tiles_over(from, to);
+        let tiles = rows(TILES_BETWEEN, (level / HEIGHT, tile_from, tile_to))?;
+        let loose = rows(UNFOLDED_BETWEEN, (level, from, to))?;
+        merge_base(level, from, to, tiles, loose)
+    };
+    let leaves = base(0, from_leaf, to_leaf)?;
+    let mut nodes = Vec::new();
+    for (level, from, to) in levels_over(from_leaf, to_leaf) {
+        nodes.push(if level % HEIGHT == 0 {
+            base(level, from, to)?
         } else {
             Vec::new()
         });
