@@ -44,9 +44,6 @@ use tokio::sync::mpsc;
 
 type Hash = [u8; 32];
 
-/// A batch's stored leaves and, per level from 1, its stored interior nodes.
-type TreeRows = log_tree::StoredHashes;
-
 /// The PostgreSQL scan's statement: every event in id order, binary, to
 /// `$to` (`STDOUT` for the scan; the benchmark also has the server write it
 /// to `/dev/null`, to time the server's share alone).
@@ -114,6 +111,18 @@ impl ScanBatch {
             first_leaf,
             end_leaf: first_leaf,
             ..ScanBatch::default()
+        }
+    }
+
+    /// Where this batch's tree hashes end, `end` being where its events
+    /// should: there, or (its last events missing) at its last event, which
+    /// marks it `reread`.
+    fn tree_end(&mut self, end: i64) -> i64 {
+        if self.end_leaf == end || self.events.is_empty() {
+            end
+        } else {
+            self.reread = true;
+            self.end_leaf
         }
     }
 
@@ -197,7 +206,7 @@ pub fn scan_with_readers(
                 let file = file.clone();
                 tokio::task::spawn_blocking(move || {
                     let mine = boundaries(size, step).skip(r).step_by(readers);
-                    if let Err(e) = sqlite_events(&file, size, mine, &events_tx) {
+                    if let Err(e) = sqlite_events(&file, mine, &events_tx) {
                         let _ = events_tx.blocking_send(Err(e));
                     }
                 });
@@ -254,7 +263,7 @@ async fn tree_groups(
     db: &Db,
     size: i64,
     step: i64,
-    out: &mpsc::Sender<Result<TreeRows, StoreError>>,
+    out: &mpsc::Sender<Result<log_tree::StoredHashes, StoreError>>,
 ) -> Result<(), StoreError> {
     for (first, end) in boundaries(size, step) {
         let group = log_tree::stored_between(db, first, end).await?;
@@ -274,7 +283,7 @@ async fn join(
     size: i64,
     step: i64,
     mut sources: Vec<mpsc::Receiver<Result<ScanBatch, StoreError>>>,
-    mut tree: Option<mpsc::Receiver<Result<TreeRows, StoreError>>>,
+    mut tree: Option<mpsc::Receiver<Result<log_tree::StoredHashes, StoreError>>>,
     out: &mpsc::Sender<Result<ScanBatch, StoreError>>,
 ) -> Result<(), StoreError> {
     let readers = sources.len().max(1);
@@ -293,13 +302,12 @@ async fn join(
             let Some(group) = tree.recv().await.transpose()? else {
                 return Ok(());
             };
-            if batch.end_leaf == end || batch.events.is_empty() {
-                (batch.leaves, batch.nodes) = group;
+            let tree_end = batch.tree_end(end);
+            (batch.leaves, batch.nodes) = if tree_end == end {
+                group
             } else {
-                (batch.leaves, batch.nodes) =
-                    log_tree::stored_between(db, batch.first_leaf, batch.end_leaf).await?;
-                batch.reread = true;
-            }
+                log_tree::stored_between(db, first, tree_end).await?
+            };
         }
         if out.send(Ok(batch)).await.is_err() {
             return Ok(());
@@ -326,15 +334,14 @@ fn blob<'a>(v: rusqlite::types::ValueRef<'a>, what: &str) -> Result<&'a [u8], St
 /// one read transaction.
 fn sqlite_events(
     file: &std::path::Path,
-    size: i64,
     mine: impl Iterator<Item = (i64, i64)>,
     tx: &mpsc::Sender<Result<ScanBatch, StoreError>>,
 ) -> Result<(), StoreError> {
     use rusqlite::types::ValueRef;
     let conn = sqlite_reader(file)?;
-    // One read transaction per reader. Every snapshot holds the first
-    // `size` events (the log only grows) and every tree hash of them (a row
-    // leaves `log_nodes` only into its tile).
+    // One read transaction per reader. Its snapshot, taken after the log's
+    // size was read, holds every event of `mine` (the log only grows) and
+    // every tree hash of them (a row leaves `log_nodes` only into its tile).
     conn.execute_batch("BEGIN")?;
     let mut events = conn.prepare(concat!(
         "SELECT ",
@@ -357,7 +364,7 @@ fn sqlite_events(
 
     for (first, end) in mine {
         let mut batch = ScanBatch::new(first);
-        let mut rows = events.query((first, end.min(size)))?;
+        let mut rows = events.query((first, end))?;
         while let Some(row) = rows.next()? {
             let columns = EntryColumns {
                 id: int(row.get_ref(0)?, "events.id")?,
@@ -368,15 +375,7 @@ fn sqlite_events(
             batch.push_row(&columns, blob(row.get_ref(4)?, "events.entry")?);
         }
         drop(rows);
-        // The tree hashes the batch completes, or (its last events missing)
-        // those of the leaves it has.
-        let end = end.min(size);
-        let tree_end = if batch.end_leaf == end || batch.events.is_empty() {
-            end
-        } else {
-            batch.reread = true;
-            batch.end_leaf
-        };
+        let tree_end = batch.tree_end(end);
         (batch.leaves, batch.nodes) = log_tree::stored_between_native(&conn, first, tree_end)?;
         if tx.blocking_send(Ok(batch)).is_err() {
             // The verifier stopped (it found a problem): nothing more to read.

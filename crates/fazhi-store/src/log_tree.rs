@@ -581,13 +581,30 @@ fn merge_base(
 /// per level from 1 the stored nodes (see [`stored_between`]).
 pub type StoredHashes = (Vec<(i64, Hash)>, Vec<Vec<(i64, Hash)>>);
 
-/// The levels above the leaves that leaves `[from_leaf, to_leaf)` complete
-/// nodes of: `(level, from, to)`, the nodes of `level` with `idx` in
-/// `[from, to)`.
-fn levels_over(from_leaf: i64, to_leaf: i64) -> impl Iterator<Item = (i64, i64, i64)> {
-    (1..63i64)
+/// What leaves `[from_leaf, to_leaf)` complete, per level from 0 (the
+/// leaves) up to the highest with a node: `Some((level, from, to))`, the
+/// stored hashes to read (of `level`, `idx` in `[from, to)`), for the leaves
+/// and each base level; `None` for a level between, which is not stored.
+fn stored_ranges(from_leaf: i64, to_leaf: i64) -> impl Iterator<Item = Option<(i64, i64, i64)>> {
+    (0..63i64)
         .map(move |level| (level, from_leaf >> level, to_leaf >> level))
-        .take_while(|(_, from, to)| from < to)
+        .take_while(|(level, from, to)| *level == 0 || from < to)
+        .map(|(level, from, to)| {
+            u8::try_from(level)
+                .is_ok_and(merkle::is_base_level)
+                .then_some((level, from, to))
+        })
+}
+
+/// The hashes read for [`stored_ranges`], one entry per level from 0, as
+/// leaves and nodes.
+fn by_level(mut read: Vec<Vec<(i64, Hash)>>) -> StoredHashes {
+    let leaves = if read.is_empty() {
+        Vec::new()
+    } else {
+        read.remove(0)
+    };
+    (leaves, read)
 }
 
 /// The stored hashes that leaves `[from_leaf, to_leaf)` complete: the leaves,
@@ -599,16 +616,14 @@ pub async fn stored_between(
     from_leaf: i64,
     to_leaf: i64,
 ) -> Result<StoredHashes, StoreError> {
-    let leaves = base_between(db, 0, from_leaf, to_leaf).await?;
-    let mut nodes = Vec::new();
-    for (level, from, to) in levels_over(from_leaf, to_leaf) {
-        nodes.push(if level % HEIGHT == 0 {
-            base_between(db, level, from, to).await?
-        } else {
-            Vec::new()
+    let mut read = Vec::new();
+    for range in stored_ranges(from_leaf, to_leaf) {
+        read.push(match range {
+            Some((level, from, to)) => base_between(db, level, from, to).await?,
+            None => Vec::new(),
         });
     }
-    Ok((leaves, nodes))
+    Ok(by_level(read))
 }
 
 /// [`stored_between`] on a SQLite bulk reader (see `bulk_read`), in its
@@ -619,27 +634,23 @@ pub(crate) fn stored_between_native(
     from_leaf: i64,
     to_leaf: i64,
 ) -> Result<StoredHashes, StoreError> {
-    let base = |level: i64, from: i64, to: i64| {
-        let rows = |sql: &str, params: (i64, i64, i64)| {
-            let mut statement = conn.prepare(sql)?;
-            let rows = statement.query_map(params, |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<Result<Vec<(i64, Vec<u8>)>, _>>()
-        };
-        let (tile_from, tile_to) = tiles_over(from, to);
-        let tiles = rows(TILES_BETWEEN, (level / HEIGHT, tile_from, tile_to))?;
-        let loose = rows(UNFOLDED_BETWEEN, (level, from, to))?;
-        merge_base(level, from, to, tiles, loose)
+    let rows = |sql: &str, params: (i64, i64, i64)| {
+        let mut statement = conn.prepare(sql)?;
+        let rows = statement.query_map(params, |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<Result<Vec<(i64, Vec<u8>)>, _>>()
     };
-    let leaves = base(0, from_leaf, to_leaf)?;
-    let mut nodes = Vec::new();
-    for (level, from, to) in levels_over(from_leaf, to_leaf) {
-        nodes.push(if level % HEIGHT == 0 {
-            base(level, from, to)?
-        } else {
-            Vec::new()
-        });
-    }
-    Ok((leaves, nodes))
+    let read = stored_ranges(from_leaf, to_leaf)
+        .map(|range| {
+            let Some((level, from, to)) = range else {
+                return Ok(Vec::new());
+            };
+            let (tile_from, tile_to) = tiles_over(from, to);
+            let tiles = rows(TILES_BETWEEN, (level / HEIGHT, tile_from, tile_to))?;
+            let loose = rows(UNFOLDED_BETWEEN, (level, from, to))?;
+            merge_base(level, from, to, tiles, loose)
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(by_level(read))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
