@@ -561,6 +561,13 @@ pub enum Flag {
     PreservationLate { due: Date },
     /// A deadline could not be computed: the holiday calendar of its year is not loaded.
     CalendarMissing { rule_id: String },
+    /// 暂定: a deadline computed on the provisional calendar of `years` (no
+    /// State Council schedule loaded yet); it may move when one is imported.
+    ProvisionalDeadline {
+        rule_id: String,
+        due: Date,
+        years: Vec<i16>,
+    },
     /// A repeat violator for whom a transfer rule may apply.
     TransferCheck { reason: String },
     /// A published notice withdrawn after its 3-working-day limit.
@@ -1310,7 +1317,19 @@ fn due(
         .ok()
         .and_then(|r| deadline::compute(&r, start, ctx.calendar, &[], ext).ok());
     match computed {
-        Some(c) => Some(c.due),
+        Some(c) => {
+            if c.provisional {
+                let flag = Flag::ProvisionalDeadline {
+                    rule_id: rule_id.to_owned(),
+                    due: c.due,
+                    years: c.provisional_years,
+                };
+                if !case.flags.contains(&flag) {
+                    case.flags.push(flag);
+                }
+            }
+            Some(c.due)
+        }
         None => {
             let flag = Flag::CalendarMissing {
                 rule_id: rule_id.to_owned(),

@@ -13,6 +13,16 @@
 use crate::calendar::{Calendar, CalendarError, DayKind};
 use jiff::civil::{Date, DateTime};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// The kind of `d`, noting a provisional answer's year in `prov`.
+fn kind_of(cal: &Calendar, d: Date, prov: &mut BTreeSet<i16>) -> Result<DayKind, CalendarError> {
+    let (kind, provisional) = cal.day_kind_or_provisional(d)?;
+    if provisional {
+        prov.insert(d.year());
+    }
+    Ok(kind)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -135,6 +145,12 @@ pub struct Computed {
     /// For hour periods: the exact instant (civil time of the start).
     pub due_at: Option<DateTime>,
     pub steps: Vec<Step>,
+    /// 暂定: some day the count looked at is in a year whose State Council
+    /// schedule is not loaded, so it was judged by the provisional calendar
+    /// (the holiday law, no 调休). The date may move when the schedule is imported.
+    pub provisional: bool,
+    /// Those years.
+    pub provisional_years: Vec<i16>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -180,6 +196,7 @@ pub fn compute(
         }
     }
     let count = rule.count + extensions.iter().map(|e| e.count).sum::<u32>();
+    let mut prov = BTreeSet::new();
     let mut steps = vec![Step::Start {
         date: start,
         event: rule.starts_on.clone(),
@@ -194,7 +211,7 @@ pub fn compute(
             if count > DAYS_MAX {
                 return Err(DeadlineError::OutOfRange);
             }
-            count_days(rule.unit, start, count, cal, pauses, &mut steps)?
+            count_days(rule.unit, start, count, cal, pauses, &mut steps, &mut prov)?
         }
         Unit::Months | Unit::Years => {
             let span = if rule.unit == Unit::Months {
@@ -237,7 +254,7 @@ pub fn compute(
         Unit::Hours => return Err(DeadlineError::NeedsTime),
     };
     let due = if rule.roll_forward && rule.unit != Unit::WorkingDays {
-        roll_forward(due, cal, &mut steps)?
+        roll_forward(due, cal, &mut steps, &mut prov)?
     } else {
         due
     };
@@ -249,6 +266,8 @@ pub fn compute(
         due,
         due_at: None,
         steps,
+        provisional: !prov.is_empty(),
+        provisional_years: prov.into_iter().collect(),
     })
 }
 
@@ -268,6 +287,8 @@ pub fn compute_hours(rule: &DeadlineRule, start: DateTime) -> Result<Computed, D
             date: start.date(),
             event: rule.starts_on.clone(),
         }],
+        provisional: false,
+        provisional_years: Vec::new(),
     })
 }
 
@@ -278,6 +299,7 @@ fn count_days(
     cal: &Calendar,
     pauses: &[Pause],
     steps: &mut Vec<Step>,
+    prov: &mut BTreeSet<i16>,
 ) -> Result<Date, DeadlineError> {
     let mut d = start;
     let mut total = 0u32;
@@ -310,7 +332,7 @@ fn count_days(
             continue;
         }
         if unit == Unit::WorkingDays {
-            match cal.day_kind(d)? {
+            match kind_of(cal, d, prov)? {
                 DayKind::Weekend => {
                     flush(&mut run, total, steps);
                     steps.push(Step::SkippedWeekend { date: d });
@@ -334,11 +356,16 @@ fn count_days(
     Ok(d)
 }
 
-fn roll_forward(due: Date, cal: &Calendar, steps: &mut Vec<Step>) -> Result<Date, DeadlineError> {
+fn roll_forward(
+    due: Date,
+    cal: &Calendar,
+    steps: &mut Vec<Step>,
+    prov: &mut BTreeSet<i16>,
+) -> Result<Date, DeadlineError> {
     let mut d = due;
     let mut festival = None;
     loop {
-        match cal.day_kind(d)? {
+        match kind_of(cal, d, prov)? {
             DayKind::Workday | DayKind::AdjustedWorkday { .. } => break,
             DayKind::Holiday { festival: f } => {
                 festival.get_or_insert(f);
@@ -368,6 +395,34 @@ pub fn working_days_between(start: Date, end: Date, cal: &Calendar) -> Result<u3
         }
     }
     Ok(n)
+}
+
+fn years_text(years: &[i16]) -> String {
+    years
+        .iter()
+        .map(i16::to_string)
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// Why a date is provisional, in one sentence (the web pages use the same
+/// sentence from the i18n keys `deadline.provisional_why`).
+pub fn provisional_reason_zh(years: &[i16]) -> String {
+    format!(
+        "{}年国务院节假日安排尚未发布，本期限按《全国年节及纪念日放假办法》规定的节日暂定计算（未计调休），安排导入后将重新计算，日期可能变动。",
+        years_text(years)
+    )
+}
+
+pub fn provisional_reason_en(years: &[i16]) -> String {
+    format!(
+        "the State Council holiday schedule for {} is not yet published, so this date counts the festivals of the national holiday law without make-up workdays; it is recomputed, and may move, when the schedule is imported.",
+        years
+            .iter()
+            .map(i16::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
 }
 
 impl Computed {
@@ -442,8 +497,15 @@ impl Computed {
         }
         out.push(match self.due_at {
             Some(at) => format!("届满时刻：{}", at.strftime("%Y-%m-%d %H:%M")),
+            None if self.provisional => format!("届满日：{}（含当日）【暂定】", self.due),
             None => format!("届满日：{}（含当日）", self.due),
         });
+        if self.provisional {
+            out.push(format!(
+                "暂定：{}",
+                provisional_reason_zh(&self.provisional_years)
+            ));
+        }
         out
     }
 
@@ -500,8 +562,15 @@ impl Computed {
         }
         out.push(match self.due_at {
             Some(at) => format!("due at {}", at.strftime("%Y-%m-%d %H:%M")),
+            None if self.provisional => format!("due {} (inclusive) [provisional]", self.due),
             None => format!("due {} (inclusive)", self.due),
         });
+        if self.provisional {
+            out.push(format!(
+                "Provisional: {}",
+                provisional_reason_en(&self.provisional_years)
+            ));
+        }
         out
     }
 }
@@ -641,11 +710,43 @@ mod tests {
     }
 
     #[test]
-    fn a_period_crossing_into_2027_fails_naming_the_missing_calendar() {
-        let e = compute(
+    fn a_period_crossing_into_2027_is_computed_on_the_provisional_calendar_and_marked() {
+        // Mon 28 Dec 2026: 29–31 Dec (3), Fri 1 Jan 2027 元旦 (holiday law), 4–8 Jan (8), 11–12 Jan (10).
+        let c = compute(
             &rule("w", Unit::WorkingDays, 10, false),
             date(2026, 12, 28),
             cal(),
+            &[],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(c.due, date(2027, 1, 12));
+        assert!(c.provisional);
+        assert_eq!(c.provisional_years, vec![2027]);
+        assert!(c.steps.iter().any(|s| matches!(
+            s,
+            Step::SkippedHoliday { date: d, festival } if *d == date(2027, 1, 1) && festival == "元旦"
+        )));
+        let r = rule("w", Unit::WorkingDays, 10, false);
+        let zh = c.explain_zh(&r);
+        assert!(
+            zh.iter()
+                .any(|l| l.contains("暂定") && l.contains("2027年")),
+            "{zh:?}"
+        );
+        assert!(c.explain_en(&r).iter().any(|l| l.contains("[provisional]")));
+        // A period inside loaded years is not provisional.
+        let within = compute(&r, date(2026, 12, 1), cal(), &[], &[]).unwrap();
+        assert!(!within.provisional && within.provisional_years.is_empty());
+    }
+
+    #[test]
+    fn a_calendar_without_the_holiday_law_still_refuses_a_year_it_lacks() {
+        let strict = Calendar::parse(crate::calendar::NATIONAL_TOML).unwrap();
+        let e = compute(
+            &rule("w", Unit::WorkingDays, 10, false),
+            date(2026, 12, 28),
+            &strict,
             &[],
             &[],
         )
@@ -653,6 +754,19 @@ mod tests {
         assert_eq!(
             e,
             DeadlineError::Calendar(CalendarError::YearNotLoaded { year: 2027 })
+        );
+        // Beyond the years the provisional calendar covers: still an error, never a guess.
+        let e = compute(
+            &rule("w", Unit::WorkingDays, 10, false),
+            date(2100, 12, 28),
+            cal(),
+            &[],
+            &[],
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            DeadlineError::Calendar(CalendarError::YearNotLoaded { year: 2101 })
         );
     }
 

@@ -410,6 +410,16 @@ pub struct Feedback {
 pub struct Due {
     pub rule_id: String,
     pub on: Date,
+    /// 暂定: computed on the provisional calendar of a year whose holiday
+    /// schedule is not loaded (see [`deadline::Computed::provisional`]).
+    #[serde(default)]
+    pub provisional: bool,
+    /// Those years.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub provisional_years: Vec<i16>,
+    /// The date before the last holiday-schedule import moved it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changed_from: Option<Date>,
 }
 
 /// An internal note (never on the public page).
@@ -682,7 +692,39 @@ pub fn deadline_of(
     Ok(Some(Due {
         rule_id: rule_id.to_owned(),
         on: computed.due,
+        provisional: computed.provisional,
+        provisional_years: computed.provisional_years,
+        changed_from: None,
     }))
+}
+
+/// `req` with its due date recomputed on `calendar` (after a holiday-schedule
+/// import), or `None` when nothing changes. A moved date keeps the old one in
+/// `changed_from` so the pages can show the change.
+pub fn recomputed(
+    req: &Request,
+    rules: &RuleRegistry,
+    calendar: &Calendar,
+    jurisdiction: &str,
+) -> Option<Request> {
+    if req.due.is_none() && req.calendar_missing.is_none() {
+        return None;
+    }
+    let Ok(Some(mut due)) = deadline_of(req, rules, calendar, jurisdiction) else {
+        return None;
+    };
+    match &req.due {
+        Some(old) if old.on == due.on && old.provisional_years == due.provisional_years => {
+            return None;
+        }
+        Some(old) if old.on == due.on => due.changed_from = old.changed_from,
+        Some(old) => due.changed_from = Some(old.on),
+        None => {}
+    }
+    let mut next = req.clone();
+    next.due = Some(due);
+    next.calendar_missing = None;
+    Some(next)
 }
 
 fn refresh_due(req: &mut Request, ctx: &Ctx) {

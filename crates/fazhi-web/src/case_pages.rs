@@ -524,6 +524,8 @@ pub struct Deadline {
     pub due: String,
     pub class: &'static str,
     pub rule: String,
+    /// 暂定: computed on the provisional calendar (no holiday schedule loaded).
+    pub provisional: bool,
 }
 
 #[derive(Template)]
@@ -1219,6 +1221,20 @@ fn flag_text(tr: Tr, f: &Flag) -> String {
                 "the holiday calendar of the deadline's year is not loaded; deadline pending"
             )
         ),
+        Flag::ProvisionalDeadline {
+            rule_id,
+            due,
+            years,
+        } => format!(
+            "{} {due}（{rule_id}，{}）：{}",
+            tr.get("deadline.provisional"),
+            years
+                .iter()
+                .map(i16::to_string)
+                .collect::<Vec<_>>()
+                .join("、"),
+            tr.get("deadline.provisional_why")
+        ),
         Flag::TransferCheck { reason } => reason.clone(),
         Flag::CourtApplicationLate { due } => format!(
             "{} {due}",
@@ -1477,11 +1493,15 @@ fn case_view(
     let mut push = |label: &str, due: Option<jiff::civil::Date>, rule: &str, open: bool| {
         if let Some(d) = due {
             let s = d.to_string();
+            let provisional = c.flags.iter().any(|f| {
+                matches!(f, Flag::ProvisionalDeadline { rule_id, due, .. } if rule_id == rule && *due == d)
+            });
             deadlines.push(Deadline {
                 label: label.to_owned(),
                 class: if open { due_class(&s, today) } else { "ok" },
                 due: s,
                 rule: rule.to_owned(),
+                provisional,
             });
         }
     };

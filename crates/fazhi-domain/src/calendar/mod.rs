@@ -4,11 +4,18 @@
 //! `data/holidays_cn.toml` with the notice that announced each entry. A day
 //! is a working day unless it is a listed holiday, or a Saturday/Sunday that is
 //! not a listed make-up workday (调休上班). A date in a year with no schedule
-//! is an error — the calendar never guesses.
+//! is an error for [`Calendar::day_kind`]; the deadline engine asks
+//! [`Calendar::day_kind_or_provisional`] instead, which answers from the
+//! provisional calendar of the holiday law (`provisional.rs`) and says so —
+//! never silently.
 
 use jiff::civil::{Date, Weekday};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+pub mod provisional;
+pub use provisional::HolidayLaw;
 
 /// The embedded national schedules, 2015 onwards.
 pub const NATIONAL_TOML: &str = include_str!("../../data/holidays_cn.toml");
@@ -70,10 +77,20 @@ impl DayKind {
     }
 }
 
+/// A year's provisional days off, from the holiday law in force (no 调休).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProvisionalYear {
+    pub holidays: BTreeMap<Date, String>,
+    /// The law version it follows.
+    pub citation: String,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Calendar {
     entries: BTreeMap<Date, Entry>,
     years: BTreeSet<i16>,
+    /// Years the holiday law can stand in for (shared: calendars are cloned per request).
+    provisional: Arc<BTreeMap<i16, ProvisionalYear>>,
 }
 
 #[derive(Deserialize)]
@@ -144,9 +161,85 @@ fn parse_date(text: &str, line: usize) -> Result<Date, CalendarError> {
 }
 
 impl Calendar {
-    /// The national schedules embedded in the binary.
+    /// The national schedules embedded in the binary, with the provisional
+    /// calendar of the embedded holiday-law rules for the years after them.
     pub fn national() -> Result<Calendar, CalendarError> {
-        Calendar::parse(NATIONAL_TOML)
+        let cal = Calendar::parse(NATIONAL_TOML)?;
+        let rules = crate::rules::RuleRegistry::national().map_err(|e| {
+            file_error(
+                0,
+                format!("规则库无效：{e}"),
+                format!("rule registry invalid: {e}"),
+            )
+        })?;
+        let laws =
+            HolidayLaw::all_in(&rules).map_err(|e| file_error(0, e.to_string(), e.to_string()))?;
+        let first = cal.years.first().copied().unwrap_or(2015);
+        Ok(cal.with_provisional(&laws, first..=provisional::PROVISIONAL_LAST_YEAR))
+    }
+
+    /// This calendar with a provisional year for every year of `years` that
+    /// a version of the holiday law covers (loaded years still answer from
+    /// their schedule).
+    pub fn with_provisional(
+        mut self,
+        laws: &[HolidayLaw],
+        years: std::ops::RangeInclusive<i16>,
+    ) -> Calendar {
+        let mut map = BTreeMap::new();
+        for year in years {
+            let Some(law) = provisional::law_for_year(laws, year) else {
+                continue;
+            };
+            if let Some(holidays) = provisional::holidays_of(law, year) {
+                map.insert(
+                    year,
+                    ProvisionalYear {
+                        holidays,
+                        citation: law.citation.clone(),
+                    },
+                );
+            }
+        }
+        self.provisional = Arc::new(map);
+        self
+    }
+
+    /// Whether `year` has a loaded State Council schedule.
+    pub fn is_loaded(&self, year: i16) -> bool {
+        self.years.contains(&year)
+    }
+
+    /// The provisional days off of a year not loaded, if the law covers it.
+    pub fn provisional_year(&self, year: i16) -> Option<&ProvisionalYear> {
+        if self.is_loaded(year) {
+            return None;
+        }
+        self.provisional.get(&year)
+    }
+
+    /// The kind of `date` and whether it comes from the provisional calendar
+    /// (its year not loaded). A year neither loaded nor covered by the holiday
+    /// law is still an error.
+    pub fn day_kind_or_provisional(&self, date: Date) -> Result<(DayKind, bool), CalendarError> {
+        if self.years.contains(&date.year()) {
+            return Ok((self.day_kind(date)?, false));
+        }
+        let Some(p) = self.provisional.get(&date.year()) else {
+            return Err(CalendarError::YearNotLoaded { year: date.year() });
+        };
+        // Regional holidays an agency layered on still count.
+        let kind = match (p.holidays.get(&date), self.entries.get(&date)) {
+            (Some(festival), _) => DayKind::Holiday {
+                festival: festival.clone(),
+            },
+            (None, Some(e)) if e.kind == EntryKind::Holiday => DayKind::Holiday {
+                festival: e.festival.clone(),
+            },
+            _ if matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday) => DayKind::Weekend,
+            _ => DayKind::Workday,
+        };
+        Ok((kind, true))
     }
 
     /// Parse a schedule file. Any problem rejects the whole file, naming its line.
@@ -490,3 +583,6 @@ workdays = [ { date = "2027-01-09", festival = "元旦" } ]
         assert!(national().is_working_day(date(2026, 3, 20)).unwrap());
     }
 }
+
+#[cfg(test)]
+mod provisional_tests;
