@@ -194,15 +194,61 @@ pub async fn track_deadline(
     Ok((id, answer.computed.due))
 }
 
-/// Recompute every open tracked deadline on `base` (plus each deadline's
-/// agency's regional holidays); returns how many due dates changed.
+/// Recompute every open deadline — tracked deadlines and the due dates of
+/// open public requests — on `base` (plus each one's agency's regional
+/// holidays); each moved date is logged as its own event. Returns how many
+/// due dates changed.
 async fn recompute_open(
     app: &App,
     tx: &mut fazhi_store::Tx,
     base: &Calendar,
     now: i64,
+    actor_user_id: Option<i64>,
 ) -> Result<usize, AppError> {
     let mut recomputed = 0;
+    for s in fazhi_store::requests::open_in_tx(tx).await? {
+        let Ok(req) = serde_json::from_str::<fazhi_domain::request::Request>(&s.state_json) else {
+            continue;
+        };
+        let cal = layer(
+            base,
+            &fazhi_store::law::regional_for_path_in_tx(tx, &s.agency_path).await?,
+        );
+        let jurisdiction = crate::cases::province_of(&s.agency_region);
+        let Some(next) =
+            fazhi_domain::request::recomputed(&req, &app.law.rules, &cal, &jurisdiction)
+        else {
+            continue;
+        };
+        let json = serde_json::to_string(&next)
+            .map_err(|e| AppError::Internal(format!("request {}: {e}", s.id)))?;
+        let p = crate::requests::projection(&next);
+        if !fazhi_store::requests::update(tx, s.id, s.version, &p, &json, now).await? {
+            return Err(AppError::Internal(format!(
+                "request {} changed during the recompute",
+                s.id
+            )));
+        }
+        let (old, new) = (req.due.as_ref(), next.due.as_ref());
+        if old.map(|d| d.on) != new.map(|d| d.on) {
+            recomputed += 1;
+        }
+        app.log(
+            tx,
+            actor_user_id,
+            Some(s.agency_id),
+            EventKind::DeadlineRecomputed,
+            format!("request:{}", s.id),
+            serde_json::json!({
+                "rule": new.map(|d| d.rule_id.clone()),
+                "from": old.map(|d| d.on.to_string()),
+                "to": new.map(|d| d.on.to_string()),
+                "was_provisional": old.is_some_and(|d| d.provisional),
+                "provisional": new.is_some_and(|d| d.provisional),
+            }),
+        )
+        .await?;
+    }
     for d in fazhi_store::law::open_deadlines_in_tx(tx).await? {
         // A row whose rule or date no longer parses is left as it is (and shows in oversight).
         let Ok(start) = d.start_date.parse::<Date>() else {
@@ -232,6 +278,18 @@ async fn recompute_open(
             && c.due.to_string() != d.due_date
         {
             fazhi_store::law::set_due_date(tx, d.id, &c.due.to_string(), now).await?;
+            app.log(
+                tx,
+                actor_user_id,
+                d.agency_id,
+                EventKind::DeadlineRecomputed,
+                format!("deadline:{}", d.id),
+                serde_json::json!({
+                    "rule": d.rule_id, "subject": d.subject, "from": d.due_date,
+                    "to": c.due.to_string(), "provisional": c.provisional,
+                }),
+            )
+            .await?;
             recomputed += 1;
         }
     }
@@ -292,7 +350,14 @@ pub async fn add_regional_holiday(
                 e.into()
             }
         })?;
-    let recomputed = recompute_open(app, &mut tx, &app.law.calendar(), now).await?;
+    let recomputed = recompute_open(
+        app,
+        &mut tx,
+        &app.law.calendar(),
+        now,
+        actor.map(|a| a.user_id),
+    )
+    .await?;
     app.log(
         &mut tx,
         actor.map(|a| a.user_id),
@@ -346,7 +411,7 @@ pub async fn import_holidays(
         .collect::<Vec<_>>()
         .join(",");
     fazhi_store::law::insert_calendar_import(&mut tx, &years_text, text, replace, now).await?;
-    let recomputed = recompute_open(app, &mut tx, &merged, now).await?;
+    let recomputed = recompute_open(app, &mut tx, &merged, now, actor.map(|a| a.user_id)).await?;
     app.log(
         &mut tx,
         actor.map(|a| a.user_id),
@@ -362,4 +427,17 @@ pub async fn import_holidays(
     tx.commit().await?;
     app.law.set_calendar(merged);
     Ok(HolidayImport { years, recomputed })
+}
+
+/// From 1 November (China time), next year when its State Council schedule
+/// is not loaded: deadlines running into it are provisional until it is.
+pub fn next_year_missing(app: &App) -> Option<i16> {
+    let today = crate::registry::today_cst(app);
+    let next = today.year().checked_add(1)?;
+    (today.month() >= 11 && !app.law.calendar().is_loaded(next)).then_some(next)
+}
+
+/// The years whose State Council schedule is loaded.
+pub fn loaded_years(app: &App) -> Vec<i16> {
+    app.law.calendar().years().collect()
 }

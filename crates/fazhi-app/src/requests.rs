@@ -108,6 +108,8 @@ pub struct Submitted {
     pub tracking: String,
     pub kind: Kind,
     pub due_on: Option<String>,
+    /// 暂定: the due date was computed on the provisional calendar.
+    pub due_provisional: bool,
 }
 
 /// The agencies a requester may address (the public agency list).
@@ -135,7 +137,7 @@ pub fn normalize_tracking(text: &str) -> Option<String> {
         .then(|| format!("{prefix}-{}", hex.to_ascii_lowercase()))
 }
 
-fn projection(r: &Request) -> Projection {
+pub(crate) fn projection(r: &Request) -> Projection {
     let c = r.conclusion.as_ref();
     Projection {
         kind: r.kind.code().to_owned(),
@@ -367,6 +369,7 @@ pub(crate) async fn file(app: &App, input: &SubmitInput) -> Result<Submitted, Ap
         id,
         tracking,
         kind: sub.kind,
+        due_provisional: req.due.as_ref().is_some_and(|d| d.provisional),
         due_on: req.due.map(|d| d.on.to_string()),
     })
 }
@@ -391,6 +394,10 @@ pub struct PublicStatus {
     pub received_on: String,
     pub state: State,
     pub due_on: Option<String>,
+    /// 暂定: computed on the provisional calendar (no holiday schedule loaded yet).
+    pub due_provisional: bool,
+    /// The date before a holiday-schedule import moved it.
+    pub due_changed_from: Option<String>,
     pub due_citation: Option<String>,
     /// What the applicant was asked to correct (while a correction is due).
     pub correction_note: Option<String>,
@@ -456,6 +463,12 @@ pub async fn track(app: &App, tracking: &str, client: &str) -> Result<PublicStat
         received_on: r.received_on.to_string(),
         state: r.state,
         due_on: r.due.as_ref().map(|d| d.on.to_string()),
+        due_provisional: r.due.as_ref().is_some_and(|d| d.provisional),
+        due_changed_from: r
+            .due
+            .as_ref()
+            .and_then(|d| d.changed_from)
+            .map(|d| d.to_string()),
         due_citation: r.due.as_ref().and_then(|d| citation(&d.rule_id)),
         correction_note: r
             .correction

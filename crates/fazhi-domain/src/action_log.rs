@@ -48,10 +48,12 @@ pub enum EventKind {
     RequestStep,
     RequestFeedback,
     ReportNarrativeSaved,
+    /// A holiday-schedule import moved an open deadline (one event per moved date).
+    DeadlineRecomputed,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 32] = [
+    pub const ALL: [EventKind; 33] = [
         EventKind::AgencyCreated,
         EventKind::UserCreated,
         EventKind::UserActivated,
@@ -84,6 +86,7 @@ impl EventKind {
         EventKind::RequestStep,
         EventKind::RequestFeedback,
         EventKind::ReportNarrativeSaved,
+        EventKind::DeadlineRecomputed,
     ];
 
     pub fn code(self) -> &'static str {
@@ -120,6 +123,7 @@ impl EventKind {
             EventKind::RequestStep => "request.step",
             EventKind::RequestFeedback => "request.feedback",
             EventKind::ReportNarrativeSaved => "report.narrative_saved",
+            EventKind::DeadlineRecomputed => "deadline.recomputed",
         }
     }
 
@@ -161,6 +165,7 @@ impl EventKind {
             EventKind::RequestStep => "办理投诉举报或公开申请",
             EventKind::RequestFeedback => "诉求人评价办理结果",
             EventKind::ReportNarrativeSaved => "保存年度报告文稿",
+            EventKind::DeadlineRecomputed => "节假日安排导入后重算期限",
         }
     }
 }

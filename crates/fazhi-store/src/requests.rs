@@ -151,6 +151,17 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<StoredRequest>, StoreError> 
     .await?))
 }
 
+/// Every request not yet concluded, as the write transaction sees them (a
+/// holiday-schedule import recomputes their due dates).
+pub async fn open_in_tx(tx: &mut Tx) -> Result<Vec<StoredRequest>, StoreError> {
+    let sql = format!("{STORED_SELECT} WHERE r.state <> 'concluded' ORDER BY r.id");
+    Ok(on_tx!(tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(
+        sql.clone()
+    ))
+    .fetch_all(&mut *c)
+    .await?))
+}
+
 /// The request a tracking number (its hash) opens, if any.
 pub async fn by_tracking(
     db: &Db,

@@ -176,6 +176,7 @@ pub struct DeadlinePage {
     pub rule: String,
     pub from: String,
     pub due: Option<String>,
+    pub provisional: bool,
     pub verified: bool,
     pub explanation: Vec<String>,
     pub error: Option<String>,
@@ -209,6 +210,7 @@ async fn deadline_page(
         rule: q.rule.clone().unwrap_or_default(),
         from: q.from.clone().unwrap_or_default(),
         due: None,
+        provisional: false,
         verified: true,
         explanation: Vec::new(),
         error: None,
@@ -223,6 +225,7 @@ async fn deadline_page(
         match result {
             Ok((answer, d)) => {
                 page.due = Some(answer.computed.due.to_string());
+                page.provisional = answer.computed.provisional;
                 page.verified = state
                     .app
                     .law
@@ -317,6 +320,10 @@ pub struct DeadlineOut {
     pub from: String,
     /// The due date, `YYYY-MM-DD` (inclusive).
     pub due: String,
+    /// 暂定: counted on the provisional calendar of `provisional_years`, whose
+    /// State Council holiday schedule is not loaded; the date may move when it is.
+    pub provisional: bool,
+    pub provisional_years: Vec<i16>,
     pub explanation_zh: Vec<String>,
     pub explanation_en: Vec<String>,
     #[schema(value_type = Vec<Object>)]
@@ -348,6 +355,8 @@ pub async fn compute_deadline(
         citation: answer.rule.citation.clone(),
         from: from.to_string(),
         due: answer.computed.due.to_string(),
+        provisional: answer.computed.provisional,
+        provisional_years: answer.computed.provisional_years.clone(),
         steps: serde_json::to_value(&answer.computed.steps).unwrap_or(serde_json::Value::Null),
         explanation_zh: answer.explanation_zh,
         explanation_en: answer.explanation_en,

@@ -14,6 +14,7 @@ pub mod auth;
 pub mod case_api;
 pub mod case_pages;
 pub mod error;
+pub mod holiday_pages;
 pub mod i18n;
 pub mod inspection_pages;
 pub mod law_pages;
@@ -66,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         .merge(task_pages::router())
         .merge(report_pages::router())
         .merge(law_pages::router())
+        .merge(holiday_pages::router())
         .merge(transparency_pages::router())
         .merge(public_pages::router())
         .merge(notice_pages::router())

@@ -255,6 +255,11 @@ async fn home_page(State(state): State<AppState>, user: PageUser) -> Response {
             .iter()
             .map(|e| EventRow::new(e, tr.lang))
             .collect(),
+        holidays_missing: if role_allows(actor.role, Action::ManageAgencies) {
+            fazhi_app::law::next_year_missing(&state.app)
+        } else {
+            None
+        },
     };
     render(page, StatusCode::OK, tr.lang)
 }

@@ -186,6 +186,7 @@ pub struct DonePage {
     pub tracking: String,
     pub kind: String,
     pub due_on: String,
+    pub due_provisional: bool,
     pub csrf: String,
 }
 
@@ -218,6 +219,7 @@ async fn submit(
                 tracking: done.tracking,
                 kind: r.tr.pick(done.kind.name_zh(), done.kind.name_en()).into(),
                 due_on: done.due_on.unwrap_or_default(),
+                due_provisional: done.due_provisional,
                 csrf,
             };
             with_cookie(cookie, html(&view, StatusCode::OK, r.tr, r.hant))

@@ -45,6 +45,8 @@ pub const ROUTES: &[RouteSpec] = &[
     r("GET", "/admin/tokens", Some(Action::ManageApiTokens)),
     r("POST", "/admin/tokens", Some(Action::ManageApiTokens)),
     r("POST", "/admin/tokens/{id}/revoke", Some(Action::ManageApiTokens)),
+    r("GET", "/admin/holidays", Some(Action::ManageAgencies)),
+    r("POST", "/admin/holidays/import", Some(Action::ManageAgencies)),
     r("GET", "/registry/entities", Some(Action::ViewRegistry)),
     r("GET", "/registry/entities.csv", Some(Action::ViewRegistry)),
     r("POST", "/registry/entities/import", Some(Action::ManageRegistry)),

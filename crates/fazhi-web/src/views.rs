@@ -101,6 +101,8 @@ pub struct HomePage {
     pub cards: Vec<StatCard>,
     pub chart_svg: String,
     pub recent: Vec<EventRow>,
+    /// For the system administrator from 1 November: next year's holiday schedule is missing.
+    pub holidays_missing: Option<i16>,
 }
 
 #[derive(Template)]

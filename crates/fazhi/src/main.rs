@@ -341,6 +341,12 @@ async fn open_app(db: &DbArgs, params: PasswordParams) -> Result<App> {
     fazhi_app::law::load_imports(&app)
         .await
         .unwrap_or_else(|e| fail(&e));
+    if let Some(year) = fazhi_app::law::next_year_missing(&app) {
+        tracing::warn!(
+            year,
+            "{year}年国务院节假日安排尚未导入，跨年期限按暂定日历计算；发布后请执行 fazhi holidays import 或在系统管理员主页导入 / the {year} State Council holiday schedule is not imported: deadlines running into {year} are provisional until it is (fazhi holidays import, or the system administrator's home page)"
+        );
+    }
     Ok(app)
 }
 
@@ -635,7 +641,11 @@ async fn main() -> Result<()> {
             for line in lines {
                 println!("{line}");
             }
-            println!("{}", answer.computed.due);
+            if answer.computed.provisional {
+                println!("{} 暂定 / provisional", answer.computed.due);
+            } else {
+                println!("{}", answer.computed.due);
+            }
             Ok(())
         }
         Command::Holidays { command } => match command {
