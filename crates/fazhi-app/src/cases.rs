@@ -776,6 +776,7 @@ fn ids(field: &'static str, values: &[String]) -> Result<Vec<i64>, AppError> {
 /// Turn the form into the domain command, loading the facts it needs.
 async fn command_of(
     app: &App,
+    actor: &Actor,
     view: &CaseView,
     input: &StepInput,
     on: Date,
@@ -802,17 +803,17 @@ async fn command_of(
         },
         "add_evidence"
             if !input.sha256.trim().is_empty()
-                && fazhi_store::attachments::by_hash(
-                    &app.db,
+                && !crate::evidence::readable_hash(
+                    app,
+                    actor,
                     &input.sha256.trim().to_ascii_lowercase(),
                 )
-                .await?
-                .is_none() =>
+                .await? =>
         {
             return Err(AppError::invalid(
                 "sha256",
-                "证据库中没有这个 SHA-256 的附件：请先上传附件（执法记录仪视频、照片、扫描件），再登记证据",
-                "no attachment with this SHA-256 in the evidence store: upload it first, then add the evidence",
+                "证据库中没有您可查阅的这个 SHA-256 的附件：请先把附件（执法记录仪视频、照片、扫描件）上传到本案，再登记证据",
+                "no attachment with this SHA-256 that you may read in the evidence store: upload it to this case first, then add the evidence",
             ));
         }
         "add_evidence" => Command::AddEvidence {
@@ -1028,7 +1029,7 @@ pub async fn act(
         return Err(stale());
     }
     let on = today(app);
-    let mut cmd = command_of(app, &view, input, on).await?;
+    let mut cmd = command_of(app, actor, &view, input, on).await?;
     let cal = crate::law::calendar_for(app, Some(&view.agency_path)).await?;
     let jurisdiction = province_of(&view.agency_region);
     let context = ctx(app, actor, &cal, &jurisdiction);

@@ -52,7 +52,7 @@ fn bounded(field: &'static str, text: &str, max: usize) -> Result<String, AppErr
 
 /// May the actor see this task: it is in the actor's scope, or the actor is
 /// one of its officers.
-async fn visible(app: &App, actor: &Actor, task: &TaskRow) -> Result<bool, AppError> {
+pub(crate) async fn visible(app: &App, actor: &Actor, task: &TaskRow) -> Result<bool, AppError> {
     let path = AgencyPath::parse(&task.agency_path)
         .ok_or_else(|| AppError::Internal("bad path".into()))?;
     if actor.agency_path.covers(&path) {

@@ -50,13 +50,20 @@ pub async fn insert(tx: &mut Tx, a: &Attachment) -> Result<i64, StoreError> {
     Ok(id)
 }
 
-/// The newest record of a file by its hash.
-pub async fn by_hash(db: &Db, sha256: &str) -> Result<Option<Attachment>, StoreError> {
-    let sql = sqlx::AssertSqlSafe(format!(
-        "{SELECT} WHERE sha256 = $1 ORDER BY id DESC LIMIT 1"
-    ));
+/// Every upload of a file by its hash, newest first. Each is its own
+/// attachment (record, media type, name); the bytes are shared.
+pub async fn all_by_hash(db: &Db, sha256: &str) -> Result<Vec<Attachment>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE sha256 = $1 ORDER BY id DESC"));
     Ok(on_db!(db, |c| sqlx::query_as(sql)
         .bind(sha256)
+        .fetch_all(c)
+        .await?))
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<Option<Attachment>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE id = $1"));
+    Ok(on_db!(db, |c| sqlx::query_as(sql)
+        .bind(id)
         .fetch_optional(c)
         .await?))
 }

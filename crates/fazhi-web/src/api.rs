@@ -469,14 +469,25 @@ async fn upload_evidence(
         .into_response())
 }
 
-/// Download an evidence file by its SHA-256 (streamed).
+#[derive(Deserialize, IntoParams)]
+pub struct EvidenceDownloadQuery {
+    /// The attachment (one upload of these bytes) whose name and media type
+    /// to serve; by default the newest upload the caller may read.
+    pub attachment: Option<i64>,
+}
+
+/// Download an evidence file by its SHA-256 (streamed). Who may read it, and
+/// the name and media type it is served with, follow one attachment of these
+/// bytes and the record it belongs to. Always a download (`attachment`),
+/// under a sandboxing CSP and `nosniff`.
 #[utoipa::path(get, path = "/api/v1/evidence/{sha256}", tag = "log",
-    params(("sha256" = String, Path, description = "hex SHA-256 of the file")),
-    responses((status = 200, content_type = "application/octet-stream"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    params(("sha256" = String, Path, description = "hex SHA-256 of the file"), EvidenceDownloadQuery),
+    responses((status = 200, content_type = "application/octet-stream"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn download_evidence(
     State(state): State<AppState>,
     ApiUser(auth): ApiUser,
     Path(sha256): Path<String>,
+    Query(q): Query<EvidenceDownloadQuery>,
 ) -> Result<Response, ApiError> {
     fazhi_domain::authz::authorize(
         &auth.actor(),
@@ -495,7 +506,8 @@ async fn download_evidence(
             "must be 64 lowercase hex digits",
         )));
     }
-    let (record, path) = fazhi_app::evidence::open(&state.app, &auth.actor(), &sha256).await?;
+    let (record, path) =
+        fazhi_app::evidence::open(&state.app, &auth.actor(), &sha256, q.attachment).await?;
     let file = tokio::fs::File::open(&path).await.map_err(|_| {
         ApiError(AppError::NotFound {
             zh: "证据文件",
@@ -503,20 +515,43 @@ async fn download_evidence(
         })
     })?;
     let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file));
-    let disposition = format!(
-        "attachment; filename*=UTF-8''{}",
-        crate::auth::percent_encode(&record.file_name)
-    );
     Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, record.media_type),
-            (axum::http::header::CONTENT_DISPOSITION, disposition),
-            (
-                axum::http::header::HeaderName::from_static("x-content-sha256"),
-                record.sha256,
-            ),
-        ],
+        evidence_headers(&record.media_type, &record.file_name, &record.sha256),
         body,
     )
         .into_response())
+}
+
+/// The headers every evidence download goes out with: the attachment's media
+/// type (markup as bytes), always a download, a sandbox that runs nothing,
+/// and no type sniffing.
+pub fn evidence_headers(
+    media_type: &str,
+    file_name: &str,
+    sha256: &str,
+) -> [(axum::http::HeaderName, String); 5] {
+    use axum::http::header;
+    let name = fazhi_app::evidence::clean_file_name(file_name);
+    [
+        (
+            header::CONTENT_TYPE,
+            fazhi_app::evidence::served_media_type(media_type).to_owned(),
+        ),
+        (
+            header::CONTENT_DISPOSITION,
+            format!(
+                "attachment; filename*=UTF-8''{}",
+                crate::auth::percent_encode(&name)
+            ),
+        ),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "sandbox; default-src 'none'".to_owned(),
+        ),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+        (
+            axum::http::HeaderName::from_static("x-content-sha256"),
+            sha256.to_owned(),
+        ),
+    ]
 }

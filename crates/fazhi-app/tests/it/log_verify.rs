@@ -6,7 +6,7 @@ use fazhi_app::log_verify::{Problem, verify};
 use fazhi_store::log_tree::StoredCheckpoint;
 use fazhi_store::testing::{self, TestDb, as_attacker};
 
-use super::support::{DEMO_TODAY_US, actor, app_at};
+use super::support::{DEMO_TODAY_US, a_case, actor, app_at};
 
 /// Events in the logs these tests tamper with: two full leaf tiles (events
 /// 1–512), 88 leaves still filling the third, and two level-8 hashes.
@@ -39,10 +39,12 @@ async fn grow(app: &App, size: i64) {
     tx.commit().await.unwrap();
 }
 
+/// A photo uploaded to a new case of the 东湖 supervision body.
 async fn upload(app: &App, bytes: &[u8]) -> fazhi_store::attachments::Attachment {
+    let case = a_case(app, "dh.admin", "dh.officer1").await;
     let actor = actor(app, "dh.officer1").await;
     let meta = fazhi_app::evidence::EvidenceMeta {
-        subject: "inspection:1".into(),
+        subject: format!("case:{case}"),
         media_type: "image/jpeg".into(),
         file_name: "现场.jpg".into(),
         ..Default::default()
@@ -336,11 +338,12 @@ async fn a_record_bundle_verifies_offline_and_names_a_changed_event() {
     for t in testing::both().await {
         let (app, _db) = seeded(t).await;
         let app = app.with_log_key("fazhi.test/log", fazhi_app::log_key::Seed([9u8; 32]));
-        upload(&app, b"scene photo").await;
-        let bundle = fazhi_app::transparency::make_bundle(&app, "inspection:1")
+        let a = upload(&app, b"scene photo").await;
+        let bundle = fazhi_app::transparency::make_bundle(&app, &a.subject)
             .await
             .unwrap();
-        assert_eq!((bundle.events.len(), bundle.attachments.len()), (1, 1));
+        // The case's opening and the evidence added to it.
+        assert_eq!((bundle.events.len(), bundle.attachments.len()), (2, 1));
         let key = fazhi_domain::checkpoint::parse_verifier_key(
             &app.log_signer.as_ref().unwrap().verifier_key(),
         )
@@ -349,10 +352,10 @@ async fn a_record_bundle_verifies_offline_and_names_a_changed_event() {
             fazhi_domain::bundle::verify_bundle(&bundle, &key)
                 .unwrap()
                 .events_verified,
-            1
+            2
         );
         let mut changed = bundle.clone();
-        changed.events[0].payload_json = changed.events[0].payload_json.replace("现场", "伪造");
+        changed.events[1].payload_json = changed.events[1].payload_json.replace("现场", "伪造");
         assert!(fazhi_domain::bundle::verify_bundle(&changed, &key).is_err());
         assert!(
             fazhi_app::transparency::make_bundle(&app, "case:404")

@@ -41,3 +41,39 @@ pub async fn actor(app: &App, username: &str) -> Actor {
 pub async fn events(app: &App) -> i64 {
     fazhi_store::events::size(&app.db).await.unwrap()
 }
+
+/// A penalty case opened by `officer` (after the district's administrator
+/// `admin` loaded the demo power list): a record evidence can belong to.
+pub async fn a_case(app: &App, admin: &str, officer: &str) -> i64 {
+    let admin = actor(app, admin).await;
+    let powers = fazhi_app::registry::import(
+        app,
+        &admin,
+        fazhi_app::registry::ImportKind::Powers,
+        "powers.csv",
+        fazhi_app::demo::DEMO_POWERS_CSV.as_bytes(),
+        &|_, _| {},
+    )
+    .await;
+    assert!(powers.is_ok(), "{powers:?}");
+    let officer = actor(app, officer).await;
+    fazhi_app::cases::open(
+        app,
+        &officer,
+        &fazhi_app::cases::OpenInput {
+            source: "complaint".into(),
+            party_kind: "organisation".into(),
+            party_name: "示范市锦绣宾馆".into(),
+            party_id: "91350100M000100Y43".into(),
+            party_address: "东湖路2号".into(),
+            domain: "public_places".into(),
+            power_code: "CF-003".into(),
+            summary: "群众举报该宾馆无证营业".into(),
+            act_date: "2026-11-10".into(),
+            life_health_harm: None,
+            task_id: String::new(),
+        },
+    )
+    .await
+    .unwrap()
+}
