@@ -1482,17 +1482,22 @@ pub fn apply(case: Option<&Case>, cmd: &Command, ctx: &Ctx) -> Step {
                 ));
             }
             handlers_check(ctx, case.domain, handlers)?;
+            // 第三十六条 runs to discovery: the day the case source was
+            // registered, not the day the filing is approved.
             if let Some(ends) = case.limitation_ends
-                && ctx.today > ends
+                && case.opened_on > ends
             {
                 return Err(refuse(
                     ctx,
                     "ap_limitation",
                     format!(
-                        "违法行为发生于 {}，追责期限已于 {ends} 届满，不再给予行政处罚",
-                        case.act_date
+                        "违法行为发生于 {}，至案源登记（{}）时追责期限已于 {ends} 届满，不再给予行政处罚",
+                        case.act_date, case.opened_on
                     ),
-                    format!("the act of {} is time-barred since {ends}", case.act_date),
+                    format!(
+                        "the act of {} was time-barred on {ends}, before the case source was registered on {}",
+                        case.act_date, case.opened_on
+                    ),
                 ));
             }
             next.handlers = handlers.iter().map(|h| h.user_id).collect();
@@ -1505,7 +1510,7 @@ pub fn apply(case: Option<&Case>, cmd: &Command, ctx: &Ctx) -> Step {
                 let warn = param(ctx, "ap_limitation_warning", "warn_days_before").unwrap_or(60);
                 if ends
                     .checked_sub(jiff::Span::new().days(warn))
-                    .is_ok_and(|from| ctx.today >= from)
+                    .is_ok_and(|from| case.opened_on >= from)
                 {
                     next.flags.push(Flag::LimitationNear { ends });
                 }
@@ -2234,16 +2239,8 @@ pub fn apply(case: Option<&Case>, cmd: &Command, ctx: &Ctx) -> Step {
                     None => None,
                 };
                 // Court enforcement may be sought within 3 months after the
-                // 6-month litigation period ends (《行政强制法》第五十三条).
-                next.court_application_due = match effective {
-                    Some(e) => match due(ctx, &mut next, "lit_6_months", e, &[]) {
-                        Some(remedies_end) => {
-                            due(ctx, &mut next, "ac_court_application", remedies_end, &[])
-                        }
-                        None => None,
-                    },
-                    None => None,
-                };
+                // reconsideration and litigation periods end (《行政强制法》第五十三条).
+                next.court_application_due = court_window(ctx, &mut next)?.map(|(_, last)| last);
                 next.stage = Stage::Execution;
             } else {
                 next.stage = Stage::Closing;
@@ -2356,12 +2353,40 @@ pub fn apply(case: Option<&Case>, cmd: &Command, ctx: &Ctx) -> Step {
                     ),
                 ));
             }
-            next.court_application_on = Some(ctx.today);
-            if let Some(last) = case.court_application_due
-                && ctx.today > last
-            {
-                next.flags.push(Flag::CourtApplicationLate { due: last });
+            let Some((periods_end, last)) = court_window(ctx, &mut scratch)? else {
+                return Err(refuse(
+                    ctx,
+                    "ac_court_application",
+                    "申请强制执行的期限无法计算（节假日安排未导入或送达未生效），请先导入节假日安排",
+                    "the court application window cannot be computed (holiday calendar missing or service not effective)",
+                ));
+            };
+            if ctx.today <= periods_end {
+                return Err(refuse(
+                    ctx,
+                    "ac_court_application",
+                    format!(
+                        "复议、诉讼期限至 {periods_end} 届满，届满后三个月内（{last} 前）方可申请人民法院强制执行"
+                    ),
+                    format!(
+                        "the reconsideration and litigation periods run to {periods_end}; apply to the court only after that, by {last}"
+                    ),
+                ));
             }
+            if ctx.today > last {
+                return Err(refuse(
+                    ctx,
+                    "ac_court_application",
+                    format!(
+                        "申请人民法院强制执行的期限已于 {last} 届满（复议、诉讼期限届满之日 {periods_end} 起三个月），法院不予受理"
+                    ),
+                    format!(
+                        "the window to apply to the court ended on {last} (3 months after the remedy periods ended on {periods_end})"
+                    ),
+                ));
+            }
+            next.court_application_due = Some(last);
+            next.court_application_on = Some(ctx.today);
             Ok(next)
         }
         Command::RecordCourtResult { result } => {
@@ -2525,6 +2550,70 @@ pub fn apply(case: Option<&Case>, cmd: &Command, ctx: &Ctx) -> Step {
             Ok(next)
         }
     }
+}
+
+/// The window to apply to the court for enforcement (《行政强制法》第五十三条,
+/// 法释〔2018〕1号第一百五十六条): `(periods_end, last)` — an application is
+/// possible after `periods_end` (the reconsideration and litigation periods
+/// have run out, counted from effective service) up to `last` (3 months
+/// later). An on-the-spot decision must go to reconsideration first
+/// (`rev_on_spot_first`): only the 60 days count. A reconsideration the party
+/// brought moves the start to the end of the 15 days to sue after it; a
+/// deferral or instalment approved under 第七十二条第二款 moves it to the end
+/// of the deferral. `None` when a period cannot be computed (calendar missing).
+fn court_window(ctx: &Ctx, case: &mut Case) -> Result<Option<(Date, Date)>, Refusal> {
+    let Some(served) = case.service.as_ref().and_then(|s| s.effective_on) else {
+        return Ok(None);
+    };
+    if case.remedies.iter().any(|r| r.until.is_none()) {
+        return Err(refuse(
+            ctx,
+            "ac_court_application",
+            "当事人已申请复议或提起诉讼且尚未终结，不能申请人民法院强制执行",
+            "a reconsideration or lawsuit is pending: no court enforcement application now",
+        ));
+    }
+    let last_remedy = case
+        .remedies
+        .iter()
+        .filter_map(|r| r.until.map(|u| (u, r.kind)))
+        .max_by_key(|(u, _)| *u);
+    let periods_end = match last_remedy {
+        Some((_, RemedyKind::Litigation)) => {
+            return Err(refuse(
+                ctx,
+                "ac_court_application",
+                "当事人已提起行政诉讼：生效裁判的执行依照《行政诉讼法》第九十五条申请，不适用非诉执行",
+                "the party sued: the judgment is enforced under Art. 95 of the Administrative Litigation Law, not by this application",
+            ));
+        }
+        Some((until, RemedyKind::Reconsideration)) => {
+            due(ctx, case, "lit_after_review_15d", until, &[])
+        }
+        None => {
+            let on_spot_first = case.procedure == Procedure::Summary
+                && ctx
+                    .rules
+                    .get("rev_on_spot_first", ctx.jurisdiction, served)
+                    .is_ok_and(|r| r.in_force_on(served));
+            let reconsideration = due(ctx, case, "rev_apply_60d", served, &[]);
+            if on_spot_first {
+                reconsideration
+            } else {
+                match (reconsideration, due(ctx, case, "lit_6_months", served, &[])) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    _ => None,
+                }
+            }
+        }
+    };
+    let Some(periods_end) = periods_end else {
+        return Ok(None);
+    };
+    let start = case
+        .deferral_until
+        .map_or(periods_end, |d| d.max(periods_end));
+    Ok(due(ctx, case, "ac_court_application", start, &[]).map(|last| (start, last)))
 }
 
 /// 延期事由 (codes and names; 浙卫发〔2019〕44号 lists the kind of reasons that count).
@@ -2729,11 +2818,6 @@ fn open(cmd: &Command, ctx: &Ctx) -> Step {
             if *act_date > ctx.today {
                 return Err(bad_date(ctx, "act_date"));
             }
-            let rule_id = if *life_health_harm {
-                "ap_limitation_life_health"
-            } else {
-                "ap_limitation"
-            };
             let mut case = blank(
                 Procedure::Ordinary,
                 Stage::Intake,
@@ -2745,26 +2829,12 @@ fn open(cmd: &Command, ctx: &Ctx) -> Step {
                 *act_date,
                 ctx,
             );
-            let limitation_ends = ctx
-                .rules
-                .deadline_rule(rule_id, ctx.jurisdiction, *act_date)
-                .ok()
-                .and_then(|r| {
-                    // Years: the end date does not depend on holidays unless it rolls; compute without a calendar gap.
-                    deadline::compute(&r, *act_date, ctx.calendar, &[], &[]).ok()
-                })
-                .map(|c| c.due);
-            if limitation_ends.is_none() {
-                // The end date of a year period only moves if it falls on a holiday; without that year's
-                // calendar, use the same-numbered day (民法典第二百零二条) and flag it.
-                case.flags.push(Flag::CalendarMissing {
-                    rule_id: rule_id.to_owned(),
-                });
-            }
-            case.limitation_ends = limitation_ends.or_else(|| {
-                let years: i16 = if *life_health_harm { 5 } else { 2 };
-                act_date.checked_add(jiff::Span::new().years(years)).ok()
-            });
+            case.limitation_ends = Some(limitation_end(
+                ctx,
+                &mut case,
+                *act_date,
+                *life_health_harm,
+            )?);
             if *illegal_practice {
                 let min = param(ctx, "crim_illegal_practice_repeat", "prior_penalties_min")?;
                 if i64::from(*prior_penalties) >= min {
@@ -2913,6 +2983,7 @@ fn open(cmd: &Command, ctx: &Ctx) -> Step {
             } else if fine.fen() > 0 {
                 let today = ctx.today;
                 case.payment_due = due(ctx, &mut case, "ap_payment_deadline", today, &[]);
+                case.court_application_due = court_window(ctx, &mut case)?.map(|(_, last)| last);
             }
             let today = ctx.today;
             case.summary_filing_due = due(ctx, &mut case, "ap_summary_filing", today, &[]);
@@ -2925,6 +2996,47 @@ fn open(cmd: &Command, ctx: &Ctx) -> Step {
             message_en: format!("'{}' needs an existing case", other.code()),
         }),
     }
+}
+
+/// The last day on which the act may still be discovered (《行政处罚法》第三十六条).
+/// The rule version is the one in force on the act's date: an act before
+/// 2021-07-15 has the old law's two years even with harm to life and health
+/// (从旧兼从轻, 第三十七条), never the new five years. Without the calendar of
+/// the end year the same-numbered day is used (民法典第二百零二条) and flagged.
+fn limitation_end(
+    ctx: &Ctx,
+    case: &mut Case,
+    act_date: Date,
+    life_health_harm: bool,
+) -> Result<Date, Refusal> {
+    let in_force = |id: &str| ctx.rules.deadline_rule(id, ctx.jurisdiction, act_date).ok();
+    let (rule_id, rule) = match life_health_harm
+        .then(|| in_force("ap_limitation_life_health"))
+        .flatten()
+    {
+        Some(r) => ("ap_limitation_life_health", r),
+        None => match in_force("ap_limitation") {
+            Some(r) => ("ap_limitation", r),
+            None => {
+                return Err(refuse(
+                    ctx,
+                    "ap_limitation",
+                    format!("违法行为发生之日（{act_date}）没有生效的追责时效规则"),
+                    format!("no limitation rule was in force on the act's date {act_date}"),
+                ));
+            }
+        },
+    };
+    if let Ok(c) = deadline::compute(&rule, act_date, ctx.calendar, &[], &[]) {
+        return Ok(c.due);
+    }
+    case.flags.push(Flag::CalendarMissing {
+        rule_id: rule_id.to_owned(),
+    });
+    let years = i16::try_from(rule.count).unwrap_or(i16::MAX);
+    act_date
+        .checked_add(jiff::Span::new().years(years))
+        .map_err(|_| bad_date(ctx, "act_date"))
 }
 
 #[allow(clippy::too_many_arguments)] // one call site per procedure; a struct would only rename the fields

@@ -259,6 +259,58 @@ fn ap_limitation_a_case_is_refused_two_years_after_the_act() {
 }
 
 #[test]
+fn ap_limitation_runs_to_the_registration_of_the_case_source_not_to_filing() {
+    // Registered on 20 February 2025, within two years of the act of 1 March
+    // 2023; the head approves filing after the two years: still in time.
+    let c = opened(organisation(), date(2023, 3, 1), date(2025, 2, 20));
+    let f = step(
+        &c,
+        Command::File {
+            handlers: vec![handler(OFFICER_A), handler(OFFICER_B)],
+        },
+        date(2025, 3, 10),
+        SECTION,
+    );
+    assert_eq!(f.stage, Stage::Investigation);
+}
+
+#[test]
+fn ap_limitation_an_act_before_the_2021_law_keeps_the_old_two_years_even_with_harm_to_health() {
+    let open = |act: Date, today: Date| {
+        apply(
+            None,
+            &Command::Open {
+                source: Source::Inspection,
+                party: organisation(),
+                domain: SupervisionDomain::PublicPlaces,
+                power_code: "CF-003".into(),
+                summary: "未取得卫生许可证擅自营业".into(),
+                act_date: act,
+                life_health_harm: true,
+                illegal_practice: false,
+                prior_penalties: 0,
+            },
+            &ctx(today, OFFICER_A),
+        )
+        .unwrap()
+    };
+    // 从旧兼从轻 (第三十七条): the old law had no five-year period.
+    let old = open(date(2021, 3, 1), date(2023, 6, 1));
+    assert_eq!(old.limitation_ends, Some(date(2023, 3, 1)));
+    let r = refused(
+        &old,
+        Command::File {
+            handlers: vec![handler(OFFICER_A), handler(OFFICER_B)],
+        },
+        date(2023, 6, 1),
+        SECTION,
+    );
+    assert_eq!(r.rule_id, "ap_limitation");
+    let new = open(date(2021, 8, 1), date(2023, 6, 1));
+    assert_eq!(new.limitation_ends, Some(date(2026, 8, 1)));
+}
+
+#[test]
 fn ap_limitation_warning_flags_a_filing_within_sixty_days_of_the_limit() {
     let c = opened(organisation(), date(2023, 3, 20), date(2025, 2, 10));
     let f = step(
@@ -1118,13 +1170,19 @@ fn ac_court_application_demand_ten_working_days_before_applying_to_court() {
         refused(&e, Command::ApplyToCourt, date(2025, 5, 6), OFFICER_A).rule_id,
         "ac_court_application_demand"
     );
-    let e = step(&e, Command::ApplyToCourt, date(2025, 5, 9), OFFICER_A);
+    // Ten working days after the demand is not enough: the litigation period
+    // still runs (the old behaviour accepted this application).
+    assert_eq!(
+        refused(&e, Command::ApplyToCourt, date(2025, 5, 9), OFFICER_A).rule_id,
+        "ac_court_application"
+    );
+    let e = step(&e, Command::ApplyToCourt, date(2025, 10, 10), OFFICER_A);
     let e = step(
         &e,
         Command::RecordCourtResult {
             result: "法院裁定准予执行，已执行完毕".into(),
         },
-        date(2025, 7, 1),
+        date(2025, 12, 1),
         OFFICER_A,
     );
     assert_eq!(e.stage, Stage::Closing);
@@ -1689,6 +1747,109 @@ fn ac_court_application_three_months_after_the_six_month_litigation_period() {
         s.court_application_due,
         Some(date(2026, 1, 9)),
         "6 months from 3 April end on 3 October (National Day): rolled to 9 October, + 3 months"
+    );
+    let e = step(&s, Command::SendDemand, date(2025, 4, 21), OFFICER_A);
+    // Refused before the periods run out, on their last day, and after the 3 months.
+    for (day, why) in [
+        (
+            date(2025, 6, 3),
+            "after the 60 days of reconsideration, within the 6 months",
+        ),
+        (date(2025, 10, 9), "the last day of the litigation period"),
+        (date(2026, 1, 10), "the day after the 3 months"),
+    ] {
+        let r = refused(&e, Command::ApplyToCourt, day, OFFICER_A);
+        assert_eq!(r.rule_id, "ac_court_application", "{why}");
+    }
+    assert!(
+        refused(&e, Command::ApplyToCourt, date(2026, 1, 10), OFFICER_A)
+            .message_zh
+            .contains("2026-01-09")
+    );
+    let first = step(&e, Command::ApplyToCourt, date(2025, 10, 10), OFFICER_A);
+    assert_eq!(first.court_application_on, Some(date(2025, 10, 10)));
+    let last = step(&e, Command::ApplyToCourt, date(2026, 1, 9), OFFICER_A);
+    assert_eq!(last.court_application_on, Some(date(2026, 1, 9)));
+}
+
+#[test]
+fn ac_court_application_a_deferral_moves_the_window_and_a_pending_remedy_stops_it() {
+    let s = served(&decided(date(2025, 4, 2)));
+    // Instalments approved to 31 December 2025 (第七十二条第二款): the window
+    // opens after that day, not after 9 October.
+    let d = step(
+        &s,
+        Command::ApproveDeferral {
+            until: date(2025, 12, 31),
+        },
+        date(2025, 4, 10),
+        HEAD,
+    );
+    let e = step(&d, Command::SendDemand, date(2026, 1, 5), OFFICER_A);
+    // Without the deferral the window would have closed on 9 January 2026.
+    let ok = step(&e, Command::ApplyToCourt, date(2026, 3, 31), OFFICER_A);
+    assert_eq!(ok.court_application_due, Some(date(2026, 3, 31)));
+    assert_eq!(
+        refused(&e, Command::ApplyToCourt, date(2026, 4, 1), OFFICER_A).rule_id,
+        "ac_court_application",
+        "3 months after the deferral ended"
+    );
+    // The party applied for reconsideration: no application while it runs.
+    let r = step(
+        &served(&decided(date(2025, 4, 2))),
+        Command::RecordRemedy {
+            kind: RemedyKind::Reconsideration,
+            on: date(2025, 4, 20),
+        },
+        date(2025, 4, 20),
+        OFFICER_A,
+    );
+    let e = step(&r, Command::SendDemand, date(2025, 4, 21), OFFICER_A);
+    let pending = refused(&e, Command::ApplyToCourt, date(2025, 10, 20), OFFICER_A);
+    assert_eq!(pending.rule_id, "ac_court_application");
+    // Concluded on 2 June: 15 days to sue after it, then 3 months.
+    let c = step(
+        &e,
+        Command::RecordRemedyConcluded {
+            on: date(2025, 6, 2),
+            result: "复议维持".into(),
+        },
+        date(2025, 6, 2),
+        OFFICER_A,
+    );
+    assert_eq!(
+        refused(&c, Command::ApplyToCourt, date(2025, 6, 17), OFFICER_A).rule_id,
+        "ac_court_application"
+    );
+    assert!(
+        apply(
+            Some(&c),
+            &Command::ApplyToCourt,
+            &ctx(date(2025, 6, 18), OFFICER_A)
+        )
+        .is_ok()
+    );
+}
+
+#[test]
+fn rev_on_spot_first_an_on_the_spot_decision_counts_only_the_reconsideration_period() {
+    // Decided and handed over on 3 June 2025: reconsideration first, 60 days
+    // to 2 August (Saturday) → Monday 4 August; the window runs 3 months from then.
+    let c = summary(organisation(), 500, false).unwrap();
+    assert_eq!(c.court_application_due, Some(date(2025, 11, 4)));
+    let f = step(&c, Command::FileSummary, date(2025, 6, 4), OFFICER_B);
+    let e = step(&f, Command::SendDemand, date(2025, 6, 20), OFFICER_A);
+    assert_eq!(
+        refused(&e, Command::ApplyToCourt, date(2025, 8, 4), OFFICER_A).rule_id,
+        "ac_court_application"
+    );
+    assert!(
+        apply(
+            Some(&e),
+            &Command::ApplyToCourt,
+            &ctx(date(2025, 8, 5), OFFICER_A)
+        )
+        .is_ok()
     );
 }
 

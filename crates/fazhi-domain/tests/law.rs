@@ -386,3 +386,10 @@ fn every_rule_id_has_a_test_named_after_it() {
         "rules without a test named after them: {missing:?}"
     );
 }
+
+#[test]
+fn crim_illegal_practice_repeat_cites_item_four_of_article_two() {
+    let r = rule("crim_illegal_practice_repeat", MON_2_MARCH);
+    assert!(r.citation.contains("第二条第（四）项"), "{}", r.citation);
+    assert!(!r.citation.contains("第（五）项"), "{}", r.citation);
+}
