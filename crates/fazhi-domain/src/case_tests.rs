@@ -334,6 +334,24 @@ fn ap_decision_deadline_ninety_days_from_filing() {
     assert_eq!(f.decision_due, Some(date(2025, 6, 30)));
 }
 
+#[test]
+fn ap_decision_deadline_into_a_year_without_a_schedule_is_set_and_flagged_provisional() {
+    // Filed 7 Dec 2026: 90 days end on 7 Mar 2027 (a Sunday), rolled on the provisional 2027 calendar.
+    let f = filed(date(2026, 12, 7));
+    assert_eq!(f.decision_due, Some(date(2027, 3, 8)));
+    assert!(f.flags.contains(&Flag::ProvisionalDeadline {
+        rule_id: "ap_decision_deadline".into(),
+        due: date(2027, 3, 8),
+        years: vec![2027],
+    }));
+    assert!(
+        !f.flags
+            .iter()
+            .any(|x| matches!(x, Flag::CalendarMissing { .. })),
+        "a date, not a missing calendar"
+    );
+}
+
 // ------------------------------------------------------------ investigation
 
 #[test]

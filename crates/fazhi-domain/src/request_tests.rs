@@ -504,3 +504,48 @@ fn every_command_in_every_state_either_steps_or_refuses_and_never_loses_the_kind
         }
     }
 }
+
+#[test]
+fn ogi_reply_20_plus_20_into_a_year_without_a_schedule_is_provisional_and_recomputed_on_import() {
+    let filed = receive(
+        &Submission {
+            kind: Kind::Disclosure,
+            subject: "申请公开抽查结果".into(),
+            content: "2026年抽查结果".into(),
+            concerning: String::new(),
+        },
+        &ctx(date(2026, 12, 7), None),
+    );
+    let d = filed.due.clone().expect("a provisional date, not none");
+    assert_eq!((d.on, d.provisional), (date(2027, 1, 5), true));
+    assert_eq!(d.provisional_years, vec![2027]);
+    assert!(filed.calendar_missing.is_none());
+    // Nothing changes on the same calendar.
+    assert!(recomputed(&filed, &RULES, &CAL, NATIONAL).is_none());
+    // The real schedule arrives with a longer 元旦: the date moves, the old one is kept.
+    let cal = CAL
+        .import(
+            "[[year]]\nyear = 2027\nnotice = \"测试\"\nholidays = [ { from = \"2027-01-01\", to = \"2027-01-04\", festival = \"元旦\" } ]\n",
+            false,
+        )
+        .unwrap();
+    let next = recomputed(&filed, &RULES, &cal, NATIONAL).expect("the date moved");
+    let d = next.due.unwrap();
+    assert_eq!((d.on, d.provisional), (date(2027, 1, 6), false));
+    assert_eq!(d.changed_from, Some(date(2027, 1, 5)));
+    // A schedule that confirms the date only clears the mark.
+    let same = CAL
+        .import(
+            "[[year]]\nyear = 2027\nnotice = \"测试\"\nholidays = [ { from = \"2027-01-01\", to = \"2027-01-03\", festival = \"元旦\" } ]\n",
+            false,
+        )
+        .unwrap();
+    let d = recomputed(&filed, &RULES, &same, NATIONAL)
+        .expect("the mark changes")
+        .due
+        .unwrap();
+    assert_eq!(
+        (d.on, d.provisional, d.changed_from),
+        (date(2027, 1, 5), false, None)
+    );
+}

@@ -24,18 +24,18 @@ fn app_on(db: &TestDb) -> App {
 async fn importing_next_years_schedule_recomputes_open_deadlines_and_survives_a_restart() {
     for t in testing::both().await {
         let app = app_on(&t);
-        // A 10-working-day deadline from 28 Dec 2026 cannot be computed before 2027 is loaded.
-        assert!(
-            compute_deadline(
-                &app,
-                "ac_court_application_demand",
-                date(2026, 12, 28),
-                "national",
-                &[],
-                &[]
-            )
-            .is_err()
-        );
+        // Before 2027 is loaded, a 10-working-day deadline from 28 Dec 2026 is provisional.
+        let provisional = compute_deadline(
+            &app,
+            "ac_court_application_demand",
+            date(2026, 12, 28),
+            "national",
+            &[],
+            &[],
+        )
+        .unwrap();
+        assert!(provisional.computed.provisional);
+        assert_eq!(provisional.computed.due, date(2027, 1, 12));
         // A deadline inside 2026 is tracked as usual.
         let mut tx = app.db.begin().await.unwrap();
         let (_, due_before) = track_deadline(
@@ -69,6 +69,7 @@ async fn importing_next_years_schedule_recomputes_open_deadlines_and_survives_a_
         .unwrap();
         // 29–31 Dec (3); 1–3 Jan holiday; 4–8 Jan (8); 11–12 Jan (10).
         assert_eq!(due.computed.due, date(2027, 1, 12));
+        assert!(!due.computed.provisional);
         // A fresh app on the same database loads the import.
         let again = app_on(&t);
         load_imports(&again).await.unwrap();
@@ -194,9 +195,10 @@ async fn a_regional_holiday_applies_to_the_agency_and_below_and_recomputes_their
         .await
         .unwrap();
         assert_eq!(n, 1, "only the deadline of the district's institute moves");
+        // The regional holiday and the one moved date, each its own event.
         assert_eq!(
             fazhi_store::events::size(&app.db).await.unwrap(),
-            before + 1
+            before + 2
         );
         assert_eq!(
             fazhi_store::law::for_subject(&app.db, "case:3")

@@ -8,6 +8,7 @@ mod inspections;
 mod law;
 mod log_verify;
 mod notices;
+mod provisional;
 mod registry_import;
 mod registry_records;
 mod requests;

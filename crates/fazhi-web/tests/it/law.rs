@@ -70,12 +70,24 @@ async fn the_deadline_api_returns_the_date_and_its_explanation_or_a_named_error(
                 None,
             )
             .await;
+        // Into 2027 (no schedule loaded): a provisional date, marked.
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.json()["provisional"], true);
+        // Beyond any year the holiday law can stand in for: still a named error.
+        let r = t
+            .api(
+                &mut officer,
+                Method::GET,
+                "/api/v1/deadlines?rule=ap_service&from=2100-12-28",
+                None,
+            )
+            .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(
             r.json()["error"]["message_en"]
                 .as_str()
                 .unwrap()
-                .contains("calendar for 2027 not loaded")
+                .contains("calendar for 2101 not loaded")
         );
         let rules = t
             .api(&mut officer, Method::GET, "/api/v1/rules", None)

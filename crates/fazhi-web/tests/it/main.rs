@@ -12,6 +12,7 @@ mod law;
 mod log_events;
 mod notice_pages;
 mod openapi;
+mod provisional;
 mod public;
 mod record_pages;
 mod registry;
