@@ -11,7 +11,7 @@
 
 use crate::{App, AppError};
 use fazhi_domain::agency::AgencyPath;
-use fazhi_domain::redact::redact_text;
+use fazhi_domain::redact::{people_named_in, redact_text};
 use fazhi_domain::registry::{Circumstance, PowerAdjustment, PowerKind, SupervisionDomain};
 use fazhi_store::registry::ROWS_PER_QUERY_MAX;
 use std::collections::{BTreeSet, HashMap};
@@ -849,7 +849,12 @@ fn publish_with_people(
     let mut row_marks = Vec::new();
     let rows = rows
         .into_iter()
-        .map(|(row, people)| {
+        .map(|(row, mut people)| {
+            // A person named after a role word in one cell (举报人张三称) is
+            // masked in every cell of the row (a title naming 张三).
+            for cell in &row {
+                people.extend(people_named_in(cell));
+            }
             let people: Vec<&str> = people.iter().map(String::as_str).collect();
             let mut marks = 0;
             let row = row
@@ -1299,6 +1304,68 @@ mod tests {
         assert_eq!(t.marks, 1);
         assert!(t.rows[0][0].contains("91350100M000100Y3K"));
         assert!(!t.rows[0][1].contains("13812345678"));
+    }
+
+    fn notice_row(title: &str, content: &str) -> fazhi_store::notices::NoticeRow {
+        fazhi_store::notices::NoticeRow {
+            id: 1,
+            agency_id: 1,
+            agency_name: "福州市鼓楼区卫生健康局".into(),
+            agency_path: "/1/".into(),
+            kind: "penalty".into(),
+            case_id: 1,
+            number: "鼓卫医罚〔2026〕15号".into(),
+            decided_on: "2026-03-12".into(),
+            year: 2026,
+            domain: String::new(),
+            party_name: "福州某某诊所有限公司".into(),
+            party_kind: "organisation".into(),
+            party_code: "91350100M000100Y43".into(),
+            title: title.into(),
+            facts: String::new(),
+            basis: String::new(),
+            content: content.into(),
+            state: "published".into(),
+            due_on: String::new(),
+            published_on: "2026-03-13".into(),
+            shortest_until: String::new(),
+            until_on: "2029-03-13".into(),
+            withdrawal_due: String::new(),
+            taken_down_on: String::new(),
+            reason: String::new(),
+            reply: String::new(),
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn a_notice_row_hides_old_ids_prefixed_phones_unlabelled_addresses_and_named_persons() {
+        let t = notices_table(&[notice_row(
+            "王小明投诉案",
+            "举报人王小明称，当事人聘用的李四（身份证号350102850615123，电话+86 139-1234-5678、\
+             8613912345678，家住福州市鼓楼区某某路8号）无证行医。",
+        )]);
+        let cells = t.rows[0].join("|");
+        for hidden in [
+            "王小明",
+            "350102850615123",
+            "1234-5678",
+            "8613912345678",
+            "某某路8号",
+        ] {
+            assert!(!cells.contains(hidden), "{hidden} in {cells}");
+        }
+        assert!(fazhi_domain::redact::find_personal_identifiers(&cells).is_empty());
+        for kept in [
+            "王某某投诉案",
+            "鼓卫医罚〔2026〕15号",
+            "91350100M000100Y43",
+            "福州某某诊所有限公司",
+            "福州市鼓楼区卫生健康局",
+            "家住福州市鼓楼区***",
+        ] {
+            assert!(cells.contains(kept), "{kept} not in {cells}");
+        }
     }
 
     #[test]

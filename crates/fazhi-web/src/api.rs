@@ -24,6 +24,123 @@ use utoipa_axum::routes;
 )]
 struct ApiDoc;
 
+/// The API's router and its OpenAPI document, with the error answers every
+/// operation can give documented (see [`document_errors`]).
+pub fn split() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, mut openapi) = router().split_for_parts();
+    document_errors(&mut openapi);
+    (router, openapi)
+}
+
+/// Error answers shared by the operations, as `#/components/responses/…`:
+/// `(status, name, description, applies to (method, path, has request body))`.
+type ErrorUse = fn(&str, &str, bool) -> bool;
+const SHARED_ERRORS: [(&str, &str, &str, ErrorUse); 8] = [
+    (
+        "400",
+        "BadRequest",
+        "请求格式无效（查询参数、路径或请求体无法解析）/ malformed request (query, path or body cannot be parsed)",
+        |_, _, _| true,
+    ),
+    (
+        "401",
+        "Unauthenticated",
+        "未登录或令牌无效 / no session or an invalid bearer token",
+        |_, _, _| true,
+    ),
+    (
+        "403",
+        "Forbidden",
+        "无权操作或 CSRF 校验失败 / not allowed for this role or scope, or CSRF check failed",
+        |_, _, _| true,
+    ),
+    (
+        "404",
+        "NotFound",
+        "记录不存在或不在本机关范围内 / no such record in the caller's scope",
+        |_, path, _| path.contains('{'),
+    ),
+    (
+        "409",
+        "Conflict",
+        "与现有数据冲突（如版本已变化、名称已存在）/ conflicts with existing data (stale version, name taken)",
+        |method, _, _| method != "get",
+    ),
+    (
+        "413",
+        "PayloadTooLarge",
+        "请求体过大 / request body too large",
+        |_, _, body| body,
+    ),
+    (
+        "422",
+        "Invalid",
+        "输入不符合规则，错误指明字段与规则 / input breaks a rule; the error names the field and the rule",
+        |_, _, _| true,
+    ),
+    (
+        "429",
+        "TooManyRequests",
+        "请求过于频繁，请稍后再试 / too many requests, try again later",
+        |_, _, _| true,
+    ),
+];
+
+/// Adds to every operation the error answers it can give and does not list
+/// yet (each an [`ErrorBody`]), so a client — and schemathesis — finds every
+/// status the server sends in the document.
+fn document_errors(openapi: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{
+        ContentBuilder, Ref, RefOr, ResponseBuilder,
+        security::{Http, HttpAuthScheme, SecurityScheme},
+    };
+    let components = openapi.components.get_or_insert_with(Default::default);
+    for (_, name, description, _) in SHARED_ERRORS {
+        let body = ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name("ErrorBody")))
+            .build();
+        components.responses.insert(
+            name.to_owned(),
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content("application/json", body)
+                    .build(),
+            ),
+        );
+    }
+    components.security_schemes.insert(
+        "bearer".to_owned(),
+        RefOr::T(SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer))),
+    );
+    for (path, item) in openapi.paths.paths.iter_mut() {
+        let operations = [
+            ("get", &mut item.get),
+            ("post", &mut item.post),
+            ("put", &mut item.put),
+            ("delete", &mut item.delete),
+            ("patch", &mut item.patch),
+        ];
+        for (method, operation) in operations {
+            let Some(operation) = operation.as_mut() else {
+                continue;
+            };
+            let has_body = operation.request_body.is_some();
+            for (status, name, _, applies) in SHARED_ERRORS {
+                if applies(method, path, has_body) {
+                    operation
+                        .responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| {
+                            RefOr::Ref(Ref::new(format!("#/components/responses/{name}")))
+                        });
+                }
+            }
+        }
+    }
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(me))
@@ -64,6 +181,33 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                     "body",
                     format!("请求体不是有效的 JSON 或缺少字段：{detail}"),
                     format!("request body is not valid JSON for this endpoint: {detail}"),
+                )))
+            }
+        }
+    }
+}
+
+/// A query string whose parse errors become our bilingual JSON error (422,
+/// naming the parameter), not axum's plain-text 400.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(v)) => Ok(ApiQuery(v)),
+            Err(rejection) => {
+                let text = rejection.body_text();
+                let detail = text
+                    .strip_prefix("Failed to deserialize query string: ")
+                    .unwrap_or(&text);
+                Err(ApiError(AppError::invalid(
+                    "query",
+                    format!("查询参数无效：{detail}"),
+                    format!("invalid query parameter: {detail}"),
                 )))
             }
         }
@@ -124,7 +268,40 @@ pub struct HomeOut {
     pub officers: i64,
     pub events: i64,
     /// `[date, events]` for each of the last 14 days (Beijing time).
+    #[schema(schema_with = day_counts_schema)]
     pub events_by_day: Vec<(String, i64)>,
+}
+
+/// `[["2026-12-07", 12], …]`: pairs of a date and a count. utoipa writes a
+/// tuple as `items: [..]`, which is no valid OpenAPI 3.1 schema; `prefixItems`
+/// would be exact but tools (schemathesis) still misread it, so each pair is an
+/// array of two items, each a date or a count.
+fn day_counts_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{AnyOfBuilder, ArrayBuilder, ObjectBuilder, Type};
+    use utoipa::openapi::{KnownFormat, SchemaFormat};
+    let date_or_count = AnyOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))),
+        )
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+                .minimum(Some(0)),
+        );
+    let pair = ArrayBuilder::new()
+        .items(date_or_count)
+        .min_items(Some(2))
+        .max_items(Some(2))
+        .description(Some("[date, events]"))
+        .build();
+    ArrayBuilder::new()
+        .items(utoipa::openapi::schema::ArrayItems::RefOrSchema(Box::new(
+            utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Array(pair)),
+        )))
+        .build()
 }
 
 /// Counts of the caller's scope, as on the home page.
@@ -300,7 +477,7 @@ pub struct EventOut {
 async fn list_events(
     State(state): State<AppState>,
     ApiUser(auth): ApiUser,
-    Query(q): Query<EventsQuery>,
+    ApiQuery(q): ApiQuery<EventsQuery>,
 ) -> Result<Json<Vec<EventOut>>, ApiError> {
     let events = home::recent_events(&state.app, &auth.actor(), q.limit.unwrap_or(100)).await?;
     Ok(Json(
@@ -434,7 +611,7 @@ pub struct EvidenceQuery {
 async fn upload_evidence(
     State(state): State<AppState>,
     ApiUser(auth): ApiUser,
-    Query(q): Query<EvidenceQuery>,
+    ApiQuery(q): ApiQuery<EvidenceQuery>,
     body: axum::body::Body,
 ) -> Result<Response, ApiError> {
     use futures_util::StreamExt;

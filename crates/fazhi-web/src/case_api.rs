@@ -1,11 +1,11 @@
 //! `/api/v1/cases…`: the same case use cases as the pages, as JSON.
 
 use crate::AppState;
-use crate::api::ApiJson;
+use crate::api::{ApiJson, ApiQuery};
 use crate::auth::ApiUser;
 use crate::error::{ApiError, ErrorBody};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use fazhi_app::AppError;
@@ -56,7 +56,7 @@ pub struct CaseListQuery {
 pub async fn list_cases(
     State(state): State<AppState>,
     ApiUser(auth): ApiUser,
-    Query(q): Query<CaseListQuery>,
+    ApiQuery(q): ApiQuery<CaseListQuery>,
 ) -> Result<Json<CaseListOut>, ApiError> {
     let queue = Queue::parse(&q.queue).ok_or_else(|| {
         AppError::invalid(

@@ -336,7 +336,7 @@ pub struct DeadlineOut {
 pub async fn compute_deadline(
     State(state): State<AppState>,
     ApiUser(auth): ApiUser,
-    Query(q): Query<DeadlineQuery>,
+    crate::api::ApiQuery(q): crate::api::ApiQuery<DeadlineQuery>,
 ) -> Result<Json<DeadlineOut>, ApiError> {
     authorize(&auth.actor(), Action::ViewLaw, None).map_err(AppError::from)?;
     let rule = q.rule.unwrap_or_default();

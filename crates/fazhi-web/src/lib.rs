@@ -56,8 +56,7 @@ pub struct AppState {
 
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
-    let (api_router, openapi) = api::router().split_for_parts();
-    let openapi_json = openapi.clone();
+    let (api_router, openapi) = api::split();
     Router::new()
         .merge(pages::router())
         .merge(registry_pages::router())
@@ -73,11 +72,9 @@ pub fn router(state: AppState) -> Router {
         .merge(notice_pages::router())
         .merge(request_pages::router())
         .merge(api_router)
-        .route(
-            "/api/openapi.json",
-            axum::routing::get(move || async move { axum::Json(openapi_json) }),
-        )
-        .merge(utoipa_swagger_ui::SwaggerUi::new("/api/docs"))
+        // Serves the document at /api/openapi.json, and the Swagger UI at
+        // /api/docs/ reading it from there.
+        .merge(utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::middleware,
@@ -102,7 +99,7 @@ pub fn router(state: AppState) -> Router {
 
 /// The OpenAPI document, for tests and `fazhi` to print.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api::router().split_for_parts().1
+    api::split().1
 }
 
 /// Serve until `shutdown` resolves.

@@ -178,7 +178,7 @@ pub struct InclusionOut {
     responses((status = 200, body = InclusionOut), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn inclusion(
     State(state): State<AppState>,
-    Query(q): Query<EventQuery>,
+    crate::api::ApiQuery(q): crate::api::ApiQuery<EventQuery>,
 ) -> Result<Json<InclusionOut>, ApiError> {
     let id = parse_event(q.event.as_deref().unwrap_or(""))?;
     let a = transparency::inclusion(&state.app, id, q.size).await?;
@@ -226,7 +226,7 @@ impl From<ConsistencyAnswer> for ConsistencyOut {
     responses((status = 200, body = ConsistencyOut), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn consistency(
     State(state): State<AppState>,
-    Query(q): Query<ConsistencyQuery>,
+    crate::api::ApiQuery(q): crate::api::ApiQuery<ConsistencyQuery>,
 ) -> Result<Json<ConsistencyOut>, ApiError> {
     let (Some(from), Some(to)) = (q.from, q.to) else {
         return Err(ApiError(AppError::invalid(

@@ -159,6 +159,22 @@ pub fn redact_text(text: &str, known_people: &[&str]) -> Redacted {
     Redacted { text: out, marks }
 }
 
+/// The natural persons' names written after a role word in `text`
+/// (举报人张三称 → 张三), unmasked, each once: for a caller that redacts a
+/// record field by field, so that a name met in one field is masked in the
+/// others too (pass them as `known_people`).
+pub fn people_named_in(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut names: Vec<String> = Vec::new();
+    for f in role_name_findings(&chars) {
+        let name: String = chars[f.start..f.end].iter().collect();
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
+}
+
 /// What [`find_personal_identifiers`] reports: identifiers in digits and
 /// names after a role word, not overlapping one another.
 fn scan(chars: &[char]) -> Vec<Finding> {
