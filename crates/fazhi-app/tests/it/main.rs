@@ -10,5 +10,6 @@ mod log_verify;
 mod notices;
 mod registry_import;
 mod registry_records;
+mod registry_scope;
 mod requests;
 mod support;
