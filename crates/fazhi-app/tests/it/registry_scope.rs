@@ -275,3 +275,40 @@ async fn every_registry_export_imported_again_unchanged_changes_nothing() {
         assert_eq!(total, 1200);
     }
 }
+
+#[tokio::test]
+async fn an_exported_power_row_must_leave_its_item_as_it_is_and_a_change_needs_its_adjustment() {
+    for t in testing::both().await {
+        let (app, _db) = setup(t).await;
+        let admin = actor(&app, "dh.admin").await;
+        imported(
+            &app,
+            &admin,
+            ImportKind::Powers,
+            fazhi_app::demo::DEMO_POWERS_CSV.as_bytes(),
+        )
+        .await;
+        let sheet = registry::export_powers(&app, &admin, "").await.unwrap();
+        let before = events(&app).await;
+        // The export renamed one item but without an adjustment: refused.
+        let mut edited = sheet.clone();
+        edited.rows[1][2] = format!("{}（改）", edited.rows[1][2]);
+        let bytes = edited.to_bytes(Format::Csv).unwrap();
+        let errors = refused(&app, &admin, ImportKind::Powers, &bytes).await;
+        assert_eq!(
+            errors
+                .iter()
+                .map(|e| (e.row, e.column.as_str()))
+                .collect::<Vec<_>>(),
+            [(3, "调整类型")],
+            "{errors:?}"
+        );
+        // Nor may an exported row state another status than the item has.
+        let mut edited = sheet.clone();
+        edited.rows[0][5] = "已取消".into();
+        let bytes = edited.to_bytes(Format::Csv).unwrap();
+        let errors = refused(&app, &admin, ImportKind::Powers, &bytes).await;
+        assert_eq!(errors[0].row, 2, "{errors:?}");
+        assert_eq!(events(&app).await, before);
+    }
+}
