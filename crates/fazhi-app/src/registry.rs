@@ -17,6 +17,8 @@ use fazhi_store::registry::{self, CredentialRow, EntityRow, OfficerRow};
 use sha2::Digest;
 use std::collections::HashMap;
 
+mod scope;
+
 /// Largest import file: 64 MiB (≈ 300,000 entity rows).
 pub const IMPORT_BYTES_MAX: usize = 64 * 1024 * 1024;
 /// Problems listed in one report before it stops counting.
@@ -217,6 +219,11 @@ const ENTITY_COLUMNS: &[Column] = &[
         headers: &["许可有效期至", "permit_valid_to"],
         required: false,
     },
+    Column {
+        code: "agency",
+        headers: &["所属机构", "agency"],
+        required: false,
+    },
 ];
 
 const OFFICER_COLUMNS: &[Column] = &[
@@ -275,6 +282,11 @@ const OFFICER_COLUMNS: &[Column] = &[
         headers: &["培训学时", "training_hours"],
         required: false,
     },
+    Column {
+        code: "agency",
+        headers: &["所属机构", "agency"],
+        required: false,
+    },
 ];
 
 const POWER_COLUMNS: &[Column] = &[
@@ -306,17 +318,27 @@ const POWER_COLUMNS: &[Column] = &[
     Column {
         code: "adjustment",
         headers: &["调整类型", "adjustment"],
-        required: true,
+        required: false,
     },
     Column {
         code: "reason",
         headers: &["调整理由", "reason"],
-        required: true,
+        required: false,
     },
     Column {
         code: "document",
         headers: &["文号", "document"],
-        required: true,
+        required: false,
+    },
+    Column {
+        code: "status",
+        headers: &["状态", "status"],
+        required: false,
+    },
+    Column {
+        code: "agency",
+        headers: &["所属机构", "agency"],
+        required: false,
     },
 ];
 
@@ -355,6 +377,11 @@ const DISCRETION_COLUMNS: &[Column] = &[
         code: "citation",
         headers: &["依据", "citation"],
         required: true,
+    },
+    Column {
+        code: "agency",
+        headers: &["所属机构", "agency"],
+        required: false,
     },
 ];
 
@@ -480,6 +507,11 @@ const SPOT_CHECK_COLUMNS: &[Column] = &[
         headers: &["检查方式", "method"],
         required: true,
     },
+    Column {
+        code: "agency",
+        headers: &["所属机构", "agency"],
+        required: false,
+    },
 ];
 
 fn parse_spot_checks(
@@ -551,6 +583,11 @@ const NO_PENALTY_COLUMNS: &[Column] = &[
         code: "effective_from",
         headers: &["生效日期", "effective_from"],
         required: true,
+    },
+    Column {
+        code: "agency",
+        headers: &["所属机构", "agency"],
+        required: false,
     },
 ];
 
@@ -676,6 +713,11 @@ const RECUSAL_COLUMNS: &[Column] = &[
         headers: &["回避理由", "reason"],
         required: true,
     },
+    Column {
+        code: "agency",
+        headers: &["所属机构", "agency"],
+        required: false,
+    },
 ];
 
 fn parse_recusals(
@@ -738,12 +780,34 @@ fn parse_recusals(
     }
 }
 
-/// A power-list row with the adjustment it makes.
+/// A power-list row with the adjustment it makes. A row without an
+/// adjustment (a row of an export) must leave its item as it is; `status`
+/// is then the state its 状态 column states, if any.
 struct PowerChange {
     row: fazhi_store::registry::PowerRow,
-    adjustment: fazhi_domain::registry::PowerAdjustment,
+    adjustment: Option<fazhi_domain::registry::PowerAdjustment>,
+    status: Option<&'static str>,
     reason: String,
     document: String,
+}
+
+/// The stored status of a power item from the text an export writes.
+fn power_status(text: &str) -> Option<&'static str> {
+    match text {
+        "已公布" | "published" => Some("published"),
+        "已下放" | "delegated" => Some("delegated"),
+        "已取消" | "removed" => Some("removed"),
+        _ => None,
+    }
+}
+
+/// The text an export writes for a stored power status.
+fn power_status_name(status: &str) -> &'static str {
+    match status {
+        "published" => "已公布",
+        "delegated" => "已下放",
+        _ => "已取消",
+    }
 }
 
 fn parse_powers(t: &Table, agency_id: i64) -> Result<Vec<PowerChange>, Vec<RowError>> {
@@ -771,21 +835,44 @@ fn parse_powers(t: &Table, agency_id: i64) -> Result<Vec<PowerChange>, Vec<RowEr
                 "kind must be permit, penalty, inspection, coercion, confirmation or other",
             ));
         }
-        let adjustment = PowerAdjustment::parse(t.get(r, "adjustment"));
-        if adjustment.is_none() {
-            errors.push(row_error(
-                row,
-                &t.header("adjustment"),
-                "调整类型须为 新增/变更/下放/取消",
-                "adjustment must be added, changed, delegated_down or removed",
-            ));
-        }
+        let adjustment = match t.get(r, "adjustment") {
+            "" => None,
+            text => {
+                let a = PowerAdjustment::parse(text);
+                if a.is_none() {
+                    errors.push(row_error(
+                        row,
+                        &t.header("adjustment"),
+                        "调整类型须为 新增/变更/下放/取消",
+                        "adjustment must be added, changed, delegated_down or removed",
+                    ));
+                }
+                a
+            }
+        };
+        let adjusting = !t.get(r, "adjustment").is_empty();
+        let status = match t.get(r, "status") {
+            "" => None,
+            text => {
+                let s = power_status(text);
+                if s.is_none() {
+                    errors.push(row_error(
+                        row,
+                        &t.header("status"),
+                        "状态须为 已公布/已下放/已取消",
+                        "status must be published, delegated or removed",
+                    ));
+                }
+                s
+            }
+        };
         let name = text_field(&mut errors, t, r, row, "name", 200, true);
         let legal_basis = text_field(&mut errors, t, r, row, "legal_basis", 2000, true);
         let unit = text_field(&mut errors, t, r, row, "unit", 100, true);
-        let reason = text_field(&mut errors, t, r, row, "reason", 500, true);
-        let document = text_field(&mut errors, t, r, row, "document", 100, true);
-        if let (Some(kind), Some(adjustment)) = (kind, adjustment) {
+        // An adjustment is recorded with its reason and document.
+        let reason = text_field(&mut errors, t, r, row, "reason", 500, adjusting);
+        let document = text_field(&mut errors, t, r, row, "document", 100, adjusting);
+        if let Some(kind) = kind {
             rows.push(PowerChange {
                 row: fazhi_store::registry::PowerRow {
                     agency_id,
@@ -794,9 +881,14 @@ fn parse_powers(t: &Table, agency_id: i64) -> Result<Vec<PowerChange>, Vec<RowEr
                     name,
                     legal_basis,
                     unit,
-                    status: adjustment.status_after().to_owned(),
+                    status: adjustment
+                        .map(PowerAdjustment::status_after)
+                        .or(status)
+                        .unwrap_or_default()
+                        .to_owned(),
                 },
                 adjustment,
+                status,
                 reason,
                 document,
             });
@@ -1224,7 +1316,10 @@ fn parse_officers(
     }
 }
 
-/// Import a file for the actor's agency. `progress(done, total)` is called as rows are written.
+/// Import a file into the actor's scope: each row into the agency its 所属机构
+/// column names, else its record's, else the actor's. A row naming an agency
+/// outside the scope, or matching a record of one, rejects the whole file.
+/// `progress(done, total)` is called as rows are written.
 pub async fn import(
     app: &App,
     actor: &Actor,
@@ -1256,15 +1351,34 @@ pub async fn import(
         Change::Updated => outcome.updated += 1,
         Change::Unchanged => outcome.unchanged += 1,
     };
+    let agencies = scope::Agencies::load(app, actor).await?;
     let mut tx = app.db.begin().await?;
     // Power-list adjustments are recorded one by one (with reason and document) in the import's event.
     let mut adjustments: Vec<serde_json::Value> = Vec::new();
     // (record key, change) of every row, for each record's history.
     let mut touched: Vec<(String, Change)> = Vec::new();
+    let rejected = ImportFailure::Rejected;
+    // Every row is placed in the importer's scope before anything is written.
+    let table_of =
+        |columns: &'static [Column]| -> Result<(Table, Vec<Option<i64>>), ImportFailure> {
+            let table = parse_table(&text, columns).map_err(rejected)?;
+            let named = agencies.column(&table).map_err(rejected)?;
+            Ok((table, named))
+        };
+    let refuse_any = |errors: Vec<RowError>| {
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ImportFailure::Rejected(errors))
+        }
+    };
     match kind {
         ImportKind::Entities => {
-            let table = parse_table(&text, ENTITY_COLUMNS).map_err(ImportFailure::Rejected)?;
-            let rows = parse_entities(&table, actor.agency_id).map_err(ImportFailure::Rejected)?;
+            let (table, named) = table_of(ENTITY_COLUMNS)?;
+            let mut rows = parse_entities(&table, actor.agency_id).map_err(rejected)?;
+            refuse_any(
+                scope::place_entities(&mut tx, &agencies, &table, &named, &mut rows).await?,
+            )?;
             outcome.rows = rows.len();
             let total = rows.len();
             let changes =
@@ -1276,9 +1390,9 @@ pub async fn import(
             }
         }
         ImportKind::SpotChecks => {
-            let table = parse_table(&text, SPOT_CHECK_COLUMNS).map_err(ImportFailure::Rejected)?;
-            let rows =
-                parse_spot_checks(&table, actor.agency_id).map_err(ImportFailure::Rejected)?;
+            let (table, named) = table_of(SPOT_CHECK_COLUMNS)?;
+            let mut rows = parse_spot_checks(&table, actor.agency_id).map_err(rejected)?;
+            scope::set_named(&named, rows.iter_mut().map(|r| &mut r.agency_id));
             outcome.rows = rows.len();
             for row in &rows {
                 let change = registry::upsert_spot_check(&mut tx, row, now).await?;
@@ -1296,9 +1410,11 @@ pub async fn import(
             )
             .await?;
             let staff: Vec<String> = officers.into_iter().map(|o| o.staff_no).collect();
-            let table = parse_table(&text, RECUSAL_COLUMNS).map_err(ImportFailure::Rejected)?;
-            let rows =
-                parse_recusals(&table, actor.agency_id, &staff).map_err(ImportFailure::Rejected)?;
+            let (table, named) = table_of(RECUSAL_COLUMNS)?;
+            let mut rows = parse_recusals(&table, actor.agency_id, &staff).map_err(rejected)?;
+            refuse_any(
+                scope::place_recusals(&mut tx, &agencies, &table, &named, &mut rows).await?,
+            )?;
             outcome.rows = rows.len();
             for row in &rows {
                 count(
@@ -1314,9 +1430,10 @@ pub async fn import(
                 .filter(|p| p.kind == "penalty" && p.status == "published")
                 .map(|p| p.code)
                 .collect();
-            let table = parse_table(&text, DISCRETION_COLUMNS).map_err(ImportFailure::Rejected)?;
-            let rows = parse_discretion(&table, actor.agency_id, &penalty_codes)
-                .map_err(ImportFailure::Rejected)?;
+            let (table, named) = table_of(DISCRETION_COLUMNS)?;
+            let mut rows =
+                parse_discretion(&table, actor.agency_id, &penalty_codes).map_err(rejected)?;
+            scope::set_named(&named, rows.iter_mut().map(|r| &mut r.agency_id));
             outcome.rows = rows.len();
             for row in &rows {
                 let change = registry::upsert_discretion(&mut tx, row, now).await?;
@@ -1331,9 +1448,10 @@ pub async fn import(
                 .filter(|p| p.kind == "penalty" && p.status == "published")
                 .map(|p| p.code)
                 .collect();
-            let table = parse_table(&text, NO_PENALTY_COLUMNS).map_err(ImportFailure::Rejected)?;
-            let rows = parse_no_penalty(&table, actor.agency_id, &penalty_codes)
-                .map_err(ImportFailure::Rejected)?;
+            let (table, named) = table_of(NO_PENALTY_COLUMNS)?;
+            let mut rows =
+                parse_no_penalty(&table, actor.agency_id, &penalty_codes).map_err(rejected)?;
+            scope::set_named(&named, rows.iter_mut().map(|r| &mut r.agency_id));
             outcome.rows = rows.len();
             for row in &rows {
                 let change = registry::upsert_no_penalty(&mut tx, row, now).await?;
@@ -1342,24 +1460,60 @@ pub async fn import(
             }
         }
         ImportKind::Powers => {
-            let table = parse_table(&text, POWER_COLUMNS).map_err(ImportFailure::Rejected)?;
-            let changes = parse_powers(&table, actor.agency_id).map_err(ImportFailure::Rejected)?;
+            let (table, named) = table_of(POWER_COLUMNS)?;
+            let mut changes = parse_powers(&table, actor.agency_id).map_err(rejected)?;
+            scope::set_named(&named, changes.iter_mut().map(|c| &mut c.row.agency_id));
+            // A row without an adjustment (an exported row) must leave its item as it is.
+            let mut errors = Vec::new();
+            for (i, c) in changes.iter().enumerate() {
+                if c.adjustment.is_some() {
+                    continue;
+                }
+                let stored =
+                    fazhi_store::registry_owners::power_item(&mut tx, c.row.agency_id, &c.row.code)
+                        .await?;
+                let same = stored.is_some_and(|p| {
+                    (&p.kind, &p.name, &p.legal_basis, &p.unit)
+                        == (&c.row.kind, &c.row.name, &c.row.legal_basis, &c.row.unit)
+                        && c.status.is_none_or(|s| s == p.status)
+                });
+                if !same {
+                    errors.push(row_error(
+                        i + 2,
+                        "调整类型",
+                        format!("事项 {} 是新增或有改动的事项：须填写调整类型（新增/变更/下放/取消）、调整理由和文号", c.row.code),
+                        format!("item {} is new or changed: give its adjustment (added, changed, delegated_down, removed), reason and document", c.row.code),
+                    ));
+                }
+            }
+            refuse_any(errors)?;
             outcome.rows = changes.len();
             for c in &changes {
+                let Some(adjustment) = c.adjustment else {
+                    touched.push((
+                        format!("{}:{}", c.row.agency_id, c.row.code),
+                        Change::Unchanged,
+                    ));
+                    count(Change::Unchanged, &mut outcome);
+                    continue;
+                };
                 let (_, change) =
                     registry::upsert_power(&mut tx, &c.row, &c.reason, &c.document, now).await?;
                 touched.push((format!("{}:{}", c.row.agency_id, c.row.code), change));
                 if change != Change::Unchanged {
                     adjustments.push(serde_json::json!({
-                        "code": c.row.code, "adjustment": c.adjustment.code(), "reason": c.reason, "document": c.document,
+                        "code": c.row.code, "adjustment": adjustment.code(), "reason": c.reason, "document": c.document,
                     }));
                 }
                 count(change, &mut outcome);
             }
         }
         ImportKind::Officers => {
-            let table = parse_table(&text, OFFICER_COLUMNS).map_err(ImportFailure::Rejected)?;
-            let rows = parse_officers(&table, actor.agency_id).map_err(ImportFailure::Rejected)?;
+            let (table, named) = table_of(OFFICER_COLUMNS)?;
+            let mut rows = parse_officers(&table, actor.agency_id).map_err(rejected)?;
+            refuse_any(
+                scope::place_officers(&mut tx, &agencies, &table, &named, &mut rows).await?,
+            )?;
             outcome.rows = rows.len();
             for (i, (officer, credential)) in rows.iter().enumerate() {
                 let (id, mut change) = registry::upsert_officer(&mut tx, officer, now).await?;
@@ -1640,6 +1794,8 @@ pub async fn export_officers(app: &App, actor: &Actor, search: &str) -> Result<S
             "岗位",
             "执法领域",
             "执法证号",
+            "发证机关",
+            "执法区域",
             "有效期起",
             "有效期止",
             "年审年度",
@@ -1661,6 +1817,8 @@ pub async fn export_officers(app: &App, actor: &Actor, search: &str) -> Result<S
                 o.posts,
                 domain_names(&o.domains),
                 o.credential_number.unwrap_or_default(),
+                o.issuing_body.unwrap_or_default(),
+                o.area.unwrap_or_default(),
                 o.valid_from.unwrap_or_default(),
                 o.valid_to.unwrap_or_default(),
                 o.last_review_year
@@ -1761,11 +1919,7 @@ pub async fn export_powers(app: &App, actor: &Actor, search: &str) -> Result<She
                 p.name,
                 p.legal_basis,
                 p.unit,
-                if p.status == "published" {
-                    "已公布".to_owned()
-                } else {
-                    "已取消".to_owned()
-                },
+                power_status_name(&p.status).to_owned(),
                 p.version.to_string(),
                 p.last_document,
                 p.agency_name,
@@ -1788,6 +1942,7 @@ pub async fn export_discretion(app: &App, actor: &Actor) -> Result<Sheet, AppErr
             "情节描述",
             "依据",
             "版本",
+            "所属机构",
         ],
         rows.into_iter().map(|d| {
             vec![
@@ -1800,6 +1955,7 @@ pub async fn export_discretion(app: &App, actor: &Actor) -> Result<Sheet, AppErr
                 d.description,
                 d.citation,
                 d.version.to_string(),
+                d.agency_name,
             ]
         }),
     )
@@ -1815,6 +1971,7 @@ pub async fn list_no_penalty(
 
 pub async fn export_no_penalty(app: &App, actor: &Actor) -> Result<Sheet, AppError> {
     let rows = list_no_penalty(app, actor).await?;
+    let agencies = scope::Agencies::load(app, actor).await?;
     sheet(
         "不予处罚清单",
         &[
@@ -1824,6 +1981,7 @@ pub async fn export_no_penalty(app: &App, actor: &Actor) -> Result<Sheet, AppErr
             "适用条件",
             "依据",
             "生效日期",
+            "所属机构",
         ],
         rows.into_iter().map(|n| {
             vec![
@@ -1833,6 +1991,7 @@ pub async fn export_no_penalty(app: &App, actor: &Actor) -> Result<Sheet, AppErr
                 n.conditions,
                 n.basis,
                 n.effective_from,
+                agencies.name_of(n.agency_id),
             ]
         }),
     )
@@ -1840,6 +1999,7 @@ pub async fn export_no_penalty(app: &App, actor: &Actor) -> Result<Sheet, AppErr
 
 pub async fn export_spot_checks(app: &App, actor: &Actor) -> Result<Sheet, AppError> {
     let rows = list_spot_checks(app, actor).await?;
+    let agencies = scope::Agencies::load(app, actor).await?;
     sheet(
         "随机抽查事项清单",
         &[
@@ -1850,6 +2010,7 @@ pub async fn export_spot_checks(app: &App, actor: &Actor) -> Result<Sheet, AppEr
             "检查对象",
             "检查内容",
             "检查方式",
+            "所属机构",
         ],
         rows.into_iter().map(|s| {
             vec![
@@ -1860,6 +2021,7 @@ pub async fn export_spot_checks(app: &App, actor: &Actor) -> Result<Sheet, AppEr
                 s.object,
                 s.content,
                 s.method,
+                agencies.name_of(s.agency_id),
             ]
         }),
     )
@@ -1867,16 +2029,29 @@ pub async fn export_spot_checks(app: &App, actor: &Actor) -> Result<Sheet, AppEr
 
 pub async fn export_recusals(app: &App, actor: &Actor) -> Result<Sheet, AppError> {
     let rows = list_recusals(app, actor).await?;
+    let agencies = scope::Agencies::load(app, actor).await?;
     sheet(
         "回避关系",
-        &["工号", "统一社会信用代码", "自然人姓名", "回避理由"],
+        &[
+            "工号",
+            "统一社会信用代码",
+            "自然人姓名",
+            "回避理由",
+            "所属机构",
+        ],
         rows.into_iter().map(|r| {
             let (uscc, person) = match r.party_key.split_once(':') {
                 Some(("uscc", v)) => (v.to_owned(), String::new()),
                 Some(("person", v)) => (String::new(), v.to_owned()),
                 _ => (r.party_key.clone(), String::new()),
             };
-            vec![r.staff_no, uscc, person, r.reason]
+            vec![
+                r.staff_no,
+                uscc,
+                person,
+                r.reason,
+                agencies.name_of(r.agency_id),
+            ]
         }),
     )
 }

@@ -22,6 +22,7 @@ pub mod log_tree;
 pub mod narratives;
 pub mod notices;
 pub mod registry;
+pub mod registry_owners;
 pub mod requests;
 pub mod schema;
 pub mod sessions;

@@ -779,6 +779,7 @@ pub async fn upsert_discretion(
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct DiscretionListed {
+    pub agency_name: String,
     pub power_code: String,
     pub power_name: Option<String>,
     pub circumstance: String,
@@ -798,8 +799,8 @@ pub async fn list_discretion(
     let prefix = format!("{}%", scope.as_str());
     Ok(on_db!(db, |c| {
         sqlx::query_as(
-        "SELECT d.power_code, p.name AS power_name, d.circumstance, d.fine_min_fen, d.fine_max_fen, d.other_penalties, \
-                d.description, d.citation, d.version \
+        "SELECT a.name AS agency_name, d.power_code, p.name AS power_name, d.circumstance, d.fine_min_fen, d.fine_max_fen, \
+                d.other_penalties, d.description, d.citation, d.version \
          FROM discretion_rules d JOIN agencies a ON a.id = d.agency_id \
          LEFT JOIN power_items p ON p.agency_id = d.agency_id AND p.code = d.power_code \
          WHERE a.path LIKE $1 ORDER BY d.power_code, d.fine_max_fen"
@@ -1109,8 +1110,8 @@ pub async fn discretion_band(
 ) -> Result<Option<DiscretionListed>, StoreError> {
     Ok(on_db!(db, |c| {
         sqlx::query_as(
-            "SELECT d.power_code, p.name AS power_name, d.circumstance, d.fine_min_fen, d.fine_max_fen, d.other_penalties, \
-             d.description, d.citation, d.version \
+            "SELECT a.name AS agency_name, d.power_code, p.name AS power_name, d.circumstance, d.fine_min_fen, d.fine_max_fen, \
+             d.other_penalties, d.description, d.citation, d.version \
              FROM discretion_rules d JOIN agencies a ON a.id = d.agency_id \
              LEFT JOIN power_items p ON p.agency_id = d.agency_id AND p.code = d.power_code \
              WHERE $1 LIKE a.path || '%' AND d.power_code = $2 AND d.circumstance = $3 \

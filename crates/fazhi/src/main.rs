@@ -135,6 +135,8 @@ enum Command {
         font_dirs: Vec<PathBuf>,
     },
     /// Import a registry file (CSV, UTF-8 or GB18030): `fazhi import entities FILE --user NAME`.
+    /// Rows stay inside NAME's agency scope: the optional 所属机构 column names the agency; a row
+    /// about an agency or record outside the scope rejects the whole file.
     Import {
         #[command(flatten)]
         db: DbArgs,

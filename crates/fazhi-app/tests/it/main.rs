@@ -11,5 +11,6 @@ mod notices;
 mod provisional;
 mod registry_import;
 mod registry_records;
+mod registry_scope;
 mod requests;
 mod support;

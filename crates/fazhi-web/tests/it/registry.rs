@@ -112,3 +112,49 @@ async fn a_bad_file_shows_its_errors_on_screen_and_imports_nothing() {
         let _ = t.api(&mut officer, Method::GET, "/api/v1/me", None).await;
     }
 }
+
+#[tokio::test]
+async fn another_districts_entity_in_an_upload_is_refused_on_screen_and_an_export_uploads_back_as_no_change()
+ {
+    for t in apps().await {
+        let mut dh = t.login_ok("dh.section").await;
+        let csv = format!(
+            "统一社会信用代码,单位名称,法定代表人,地址,行政区划代码,专业\n{},示范市东湖区范围宾馆,张三,东湖路1号,990102,公共场所卫生\n",
+            uscc("91990102MA0000008")
+        );
+        let r = upload(&t, &mut dh, "/registry/entities/import", &csv, true).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        // 西山's administrator uploads the same row: refused, named by row and column.
+        let mut xs = t.login_ok("xs.admin").await;
+        let mut head = t.login_ok("dh.head").await;
+        let before = t.event_count().await;
+        let r = upload(&t, &mut xs, "/registry/entities/import", &csv, true).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(
+            r.body.contains("id=\"import-errors\"") && r.body.contains("不在您的管辖范围内"),
+            "{}",
+            r.body
+        );
+        assert_eq!(t.event_count().await, before);
+        // 东湖's head downloads the export and uploads it again: nothing changes.
+        let export = t.get(&mut head, "/registry/entities.csv").await;
+        assert!(export.body.contains("所属机构"));
+        let r = upload(
+            &t,
+            &mut head,
+            "/registry/entities/import",
+            &export.body,
+            true,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(t.event_count().await, before);
+        let list = t
+            .get(&mut dh, "/registry/entities?q=%E8%8C%83%E5%9B%B4")
+            .await;
+        assert!(
+            list.body.contains("示范市东湖区范围宾馆"),
+            "still the 监督所's"
+        );
+    }
+}
