@@ -1248,11 +1248,14 @@ pub(crate) fn refuse(
     zh: impl Into<String>,
     en: impl Into<String>,
 ) -> Refusal {
+    // The version in force today, or else the rule's latest (a rule that
+    // ended still governs what was decided under it).
     let citation = ctx
         .rules
         .get(rule_id, ctx.jurisdiction, ctx.today)
-        .map(|r| r.citation.clone())
-        .unwrap_or_else(|_| PLATFORM_RULE.to_owned());
+        .ok()
+        .or_else(|| ctx.rules.versions(rule_id).last().copied())
+        .map_or_else(|| PLATFORM_RULE.to_owned(), |r| r.citation.clone());
     Refusal {
         rule_id,
         citation,
@@ -2089,12 +2092,20 @@ pub fn apply(case: Option<&Case>, cmd: &Command, ctx: &Ctx) -> Step {
             publish,
         } => {
             let mut next = decide(case, next, cmd, number, *fine, ctx)?;
-            if *publish
-                && next
-                    .decision
-                    .as_ref()
-                    .is_some_and(|d| d.outcome == Outcome::Penalty)
-            {
+            let penalty = next
+                .decision
+                .as_ref()
+                .filter(|d| d.outcome == Outcome::Penalty);
+            if *publish && let Some(d) = penalty {
+                let class = crate::notice::classify(
+                    ctx,
+                    d.on,
+                    false,
+                    d.fine,
+                    d.confiscation,
+                    &d.other_penalties,
+                )?;
+                crate::notice::publishable(ctx, class, d.on)?;
                 let today = ctx.today;
                 let due_on = due(ctx, &mut next, "pub_permit_penalty_7wd", today, &[]);
                 next.publication = Some(Publication {
