@@ -1420,21 +1420,48 @@ fn review_required(ctx: &Ctx, case: &Case, p: &Proposal) -> bool {
     all_ordinary
         || p.major
         || p.heavy_penalty
-        || hearing_triggered(ctx, case, p)
+        // Unknown until the province sets its amount: review to be safe.
+        || hearing_triggered(ctx, case, p).unwrap_or(true)
         || case.hearing.is_some()
 }
 
-/// Whether the proposed penalty carries the right to request a hearing (第六十三条).
-fn hearing_triggered(ctx: &Ctx, case: &Case, p: &Proposal) -> bool {
+/// Whether the proposed penalty carries the right to request a hearing
+/// (第六十三条). "较大数额" is set by each province: there is no national
+/// amount, and without the province's value the question cannot be answered
+/// — a refusal naming the rule, never a silently dropped right.
+fn hearing_triggered(ctx: &Ctx, case: &Case, p: &Proposal) -> Result<bool, Refusal> {
     if p.outcome != Outcome::Penalty {
-        return false;
+        return Ok(false);
     }
-    let key = match case.party.kind {
+    let large = hearing_threshold(ctx, case.party.kind)?;
+    Ok(p.heavy_penalty || p.fine.fen() + p.confiscation.fen() >= large.fen())
+}
+
+/// The province's 较大数额 for a party of `kind` (rule `ap_hearing_triggers`
+/// in the agency's jurisdiction).
+pub fn hearing_threshold(ctx: &Ctx, kind: PartyKind) -> Result<Money, Refusal> {
+    let key = match kind {
         PartyKind::Citizen => "large_fine_citizen_fen",
         PartyKind::Organisation => "large_fine_organisation_fen",
     };
-    let large = param(ctx, "ap_hearing_triggers", key).unwrap_or(i64::MAX);
-    p.heavy_penalty || p.fine.fen() + p.confiscation.fen() >= large
+    ctx.rules
+        .get("ap_hearing_triggers", ctx.jurisdiction, ctx.today)
+        .and_then(|r| r.param_i64(key))
+        .map(Money::from_fen)
+        .map_err(|_| {
+            refuse(
+                ctx,
+                "ap_hearing_triggers",
+                format!(
+                    "本省（{}）尚未设定听证的“较大数额罚款”标准（规则 ap_hearing_triggers），不能确定当事人是否享有听证权利；请先在规则库中设定本省标准，再送达事先告知书",
+                    ctx.jurisdiction
+                ),
+                format!(
+                    "the province ({}) has not set the amount of a 'large fine' for hearings (rule ap_hearing_triggers): the hearing right cannot be decided; set the province's amount before serving the prior notice",
+                    ctx.jurisdiction
+                ),
+            )
+        })
 }
 
 /// Apply `cmd` to `case` (or open a case when `case` is `None`).
@@ -1879,7 +1906,7 @@ pub fn apply(case: Option<&Case>, cmd: &Command, ctx: &Ctx) -> Step {
             if *served_on > ctx.today || *served_on < p.proposed_on {
                 return Err(bad_date(ctx, "served_on"));
             }
-            let hearing_right = hearing_triggered(ctx, case, p);
+            let hearing_right = hearing_triggered(ctx, case, p)?;
             let statement_until = due(ctx, &mut next, "ap_statement_period", *served_on, &[]);
             let hearing_request_until = if hearing_right {
                 due(ctx, &mut next, "ap_hearing_request", *served_on, &[])

@@ -22,6 +22,11 @@ const HEAD: i64 = 21;
 const REVIEWER: i64 = 30;
 
 fn ctx(today: Date, actor: i64) -> Ctx<'static> {
+    ctx_in(today, actor, "990000")
+}
+
+/// The context of an agency in province `jurisdiction`.
+fn ctx_in(today: Date, actor: i64, jurisdiction: &'static str) -> Ctx<'static> {
     let role = match actor {
         SECTION => Role::SectionHead,
         HEAD => Role::AgencyHead,
@@ -34,7 +39,7 @@ fn ctx(today: Date, actor: i64) -> Ctx<'static> {
         role,
         rules: &RULES,
         calendar: &CAL,
-        jurisdiction: "990000",
+        jurisdiction,
     }
 }
 
@@ -877,6 +882,25 @@ fn ap_hearing_triggers_a_large_fine_carries_the_right_to_a_hearing() {
     );
 }
 
+#[test]
+fn ap_hearing_triggers_a_province_without_its_amount_cannot_serve_a_prior_notice() {
+    let today = date(2025, 4, 2);
+    let p = proposed(today);
+    // 浙江 (330000) has no amount in the rules data: the hearing right cannot
+    // be decided, so no prior notice (the old behaviour used a national default).
+    let r = apply(
+        Some(&p),
+        &Command::SendNotice { served_on: today },
+        &ctx_in(today, OFFICER_A, "330000"),
+    )
+    .unwrap_err();
+    assert_eq!(r.rule_id, "ap_hearing_triggers");
+    assert!(r.message_zh.contains("ap_hearing_triggers") && r.message_zh.contains("330000"));
+    // The demo province's own amount decides.
+    let threshold = hearing_threshold(&ctx(today, OFFICER_A), PartyKind::Organisation).unwrap();
+    assert_eq!(threshold, Money::from_yuan(100_000));
+}
+
 fn hearing_case() -> Case {
     let today = date(2025, 4, 2);
     let c = with_evidence(&filed(today), today);
@@ -1494,16 +1518,34 @@ mod property {
         /// by whoever, the case never reaches a state the law forbids.
         #[test]
         fn random_command_sequences_never_reach_a_forbidden_state(
+            province in 0usize..16,
             steps in proptest::collection::vec((any::<u8>(), 0i64..200_000, any::<u8>(), 0i64..90), 1..60)
         ) {
+            // Each run in one of the provinces whose hearing amounts the rules
+            // data sets (ap_hearing_triggers has no national amount).
+            let provinces: Vec<&'static str> = RULES
+                .versions("ap_hearing_triggers")
+                .into_iter()
+                .filter(|r| r.jurisdiction != crate::rules::NATIONAL)
+                .map(|r| r.jurisdiction.as_str())
+                .collect();
+            prop_assert!(!provinces.is_empty());
+            let jurisdiction = provinces[province % provinces.len()];
             let start = date(2025, 3, 3);
             let mut case = opened(organisation(), date(2025, 2, 1), start);
             let mut today = start;
             for (choice, amount, actor_pick, days) in steps {
                 today = today.checked_add(jiff::Span::new().days(days % 4)).unwrap();
                 let (cmd, actor) = command(choice, amount, actor_pick);
-                if let Ok(next) = apply(Some(&case), &cmd, &ctx(today, actor)) {
+                let c = ctx_in(today, actor, jurisdiction);
+                if let Ok(next) = apply(Some(&case), &cmd, &c) {
                     prop_assert!(violations(&next).is_empty(), "{:?} after {}: {:?}", violations(&next), cmd.code(), next.stage);
+                    // The hearing right follows the province's amount.
+                    if let (Some(n), Some(p), None) = (&next.notice, &next.proposal, &case.notice) {
+                        let large = hearing_threshold(&c, case.party.kind).unwrap();
+                        let expected = p.heavy_penalty || p.fine.fen() + p.confiscation.fen() >= large.fen();
+                        prop_assert_eq!(n.hearing_right, expected);
+                    }
                     if case.stage == Stage::Archived {
                         prop_assert!(false, "an archived case changed");
                     }

@@ -331,10 +331,35 @@ fn ap_late_fee_from_the_registry_is_three_percent_a_day_capped_at_the_fine() {
 }
 
 #[test]
-fn ap_hearing_triggers_large_amount_is_a_provincial_parameter_marked_unverified() {
-    let r = rule("ap_hearing_triggers", MON_2_MARCH);
-    assert!(r.param_i64("large_fine_organisation_fen").unwrap() > 0);
-    assert!(!r.confidence.verified());
+fn ap_hearing_triggers_large_amount_is_set_by_each_province_with_no_national_default() {
+    let national = rule("ap_hearing_triggers", MON_2_MARCH);
+    assert!(
+        national.param_i64("large_fine_organisation_fen").is_err(),
+        "no national amount"
+    );
+    for province in RULES
+        .versions("ap_hearing_triggers")
+        .into_iter()
+        .filter(|r| r.jurisdiction != NATIONAL)
+    {
+        assert!(province.param_i64("large_fine_citizen_fen").unwrap() > 0);
+        assert!(province.param_i64("large_fine_organisation_fen").unwrap() > 0);
+    }
+    let demo = RULES
+        .get("ap_hearing_triggers", "990000", MON_2_MARCH)
+        .unwrap();
+    assert!(
+        !demo.confidence.verified(),
+        "the demo province's amount is not a real one"
+    );
+    assert!(
+        RULES
+            .get("ap_hearing_triggers", "330000", MON_2_MARCH)
+            .unwrap()
+            .param_i64("large_fine_citizen_fen")
+            .is_err(),
+        "a province without its amount falls back to nothing"
+    );
 }
 
 #[test]
