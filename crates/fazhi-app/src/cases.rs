@@ -897,6 +897,7 @@ async fn command_of(
                 .map(|(code, _)| input.checklist.iter().any(|c| c == code))
                 .collect(),
             opinion: input.opinion.clone(),
+            reviewer_qualified: false,
         },
         "record_discussion" => Command::RecordDiscussion {
             participants: input
@@ -1029,6 +1030,15 @@ pub async fn act(
     }
     let on = today(app);
     let mut cmd = command_of(app, &view, input, on).await?;
+    if let Command::RecordReview {
+        reviewer_qualified, ..
+    } = &mut cmd
+    {
+        // 第五十八条第二款: what the reviewer's account records.
+        *reviewer_qualified = fazhi_store::users::get(&app.db, actor.user_id)
+            .await?
+            .is_some_and(|u| !u.legal_qualification.is_empty() || u.legal_review_before_2021);
+    }
     let cal = crate::law::calendar_for(app, Some(&view.agency_path)).await?;
     let jurisdiction = province_of(&view.agency_region);
     let context = ctx(app, actor, &cal, &jurisdiction);

@@ -207,7 +207,11 @@ pub async fn seed_accounts(app: &App) -> Result<bool, AppError> {
             role: account.role.code().to_owned(),
             agency_id,
         };
-        accounts::create_user(app, None, &input).await?;
+        let user = accounts::create_user(app, None, &input).await?;
+        if account.role == Role::LegalReviewer {
+            // 第五十八条第二款: the demo reviewer holds the qualification (a demo number).
+            accounts::set_legal_qualification(app, None, user.id, "A20199900001", false).await?;
+        }
     }
     let mut tx = app.db.begin().await?;
     let root = ids.first().map(|(_, id)| *id);

@@ -21,6 +21,7 @@ pub enum EventKind {
     UserActivated,
     UserDeactivated,
     UserPasswordChanged,
+    UserQualificationSet,
     LoginSucceeded,
     LoggedOut,
     ApiTokenCreated,
@@ -51,12 +52,13 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 32] = [
+    pub const ALL: [EventKind; 33] = [
         EventKind::AgencyCreated,
         EventKind::UserCreated,
         EventKind::UserActivated,
         EventKind::UserDeactivated,
         EventKind::UserPasswordChanged,
+        EventKind::UserQualificationSet,
         EventKind::LoginSucceeded,
         EventKind::LoggedOut,
         EventKind::ApiTokenCreated,
@@ -93,6 +95,7 @@ impl EventKind {
             EventKind::UserActivated => "user.activated",
             EventKind::UserDeactivated => "user.deactivated",
             EventKind::UserPasswordChanged => "user.password_changed",
+            EventKind::UserQualificationSet => "user.qualification_set",
             EventKind::LoginSucceeded => "session.login",
             EventKind::LoggedOut => "session.logout",
             EventKind::ApiTokenCreated => "api_token.created",
@@ -134,6 +137,7 @@ impl EventKind {
             EventKind::UserActivated => "启用用户",
             EventKind::UserDeactivated => "停用用户",
             EventKind::UserPasswordChanged => "修改密码",
+            EventKind::UserQualificationSet => "登记法律职业资格",
             EventKind::LoginSucceeded => "登录",
             EventKind::LoggedOut => "退出登录",
             EventKind::ApiTokenCreated => "创建接口令牌",

@@ -1017,6 +1017,10 @@ pub enum Command {
         passed: bool,
         checklist: Vec<bool>,
         opinion: String,
+        /// The reviewer's account records a 法律职业资格 or legal review done
+        /// before 2021-07-15 (第五十八条第二款; loaded by the use case).
+        #[serde(default)]
+        reviewer_qualified: bool,
     },
     /// 集体讨论
     RecordDiscussion {
@@ -1589,12 +1593,13 @@ pub fn apply(case: Option<&Case>, cmd: &Command, ctx: &Ctx) -> Step {
             if case.stage != Stage::Investigation {
                 return Err(wrong_stage(ctx, case, cmd));
             }
-            if !is_head(ctx.role) {
+            // 第五十六条: "经行政机关负责人批准" — the agency's head, not a section head.
+            if ctx.role != Role::AgencyHead {
                 return Err(refuse(
                     ctx,
                     "ap_evidence_preservation",
-                    "先行登记保存须经行政机关负责人批准",
-                    "preserving evidence needs the head's approval",
+                    "先行登记保存须经行政机关负责人批准（科室负责人不能批准）",
+                    "preserving evidence needs the agency head's approval (a section head may not approve it)",
                 ));
             }
             require_text(ctx, "items", items)?;
@@ -1785,12 +1790,21 @@ pub fn apply(case: Option<&Case>, cmd: &Command, ctx: &Ctx) -> Step {
             passed,
             checklist,
             opinion,
+            reviewer_qualified,
         } => {
             if case.stage != Stage::Review {
                 return Err(wrong_stage(ctx, case, cmd));
             }
             if ctx.role != Role::LegalReviewer {
                 return Err(role_refusal(ctx, cmd, "法制审核人员", "a legal reviewer"));
+            }
+            if !reviewer_qualified {
+                return Err(refuse(
+                    ctx,
+                    "ap_legal_review",
+                    "初次从事行政处罚决定法制审核的人员，应当取得法律职业资格：审核人员账号未登记法律职业资格（或 2021年7月15日前已从事法制审核），不能审核",
+                    "a first-time legal reviewer must hold the legal professional qualification: none is recorded on the reviewer's account (nor review work before 2021-07-15)",
+                ));
             }
             if case.handlers.contains(&ctx.actor) {
                 return Err(refuse(

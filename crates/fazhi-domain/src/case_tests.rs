@@ -392,13 +392,23 @@ fn ap_evidence_preservation_needs_head_approval_and_a_decision_within_seven_work
         OFFICER_A,
     );
     assert_eq!(r.rule_id, "ap_evidence_preservation");
-    let p = step(
+    // A section head may not approve it (第五十六条 "行政机关负责人").
+    let r = refused(
         &f,
         Command::Preserve {
             items: "消毒剂 3 瓶".into(),
         },
         today,
         SECTION,
+    );
+    assert_eq!(r.rule_id, "ap_evidence_preservation");
+    let p = step(
+        &f,
+        Command::Preserve {
+            items: "消毒剂 3 瓶".into(),
+        },
+        today,
+        HEAD,
     );
     // 7 working days from Monday 29 September 2025 skip 1–8 October and count
     // the make-up working Saturday of 11 October.
@@ -587,6 +597,7 @@ fn ap_legal_review_is_required_by_the_province_and_no_handler_may_review() {
             passed: true,
             checklist: checklist.clone(),
             opinion: "同意".into(),
+            reviewer_qualified: true,
         },
         &as_handler,
     )
@@ -603,6 +614,7 @@ fn ap_legal_review_is_required_by_the_province_and_no_handler_may_review() {
             passed: true,
             checklist: bad.clone(),
             opinion: "同意".into(),
+            reviewer_qualified: true,
         },
         later,
         REVIEWER,
@@ -614,6 +626,7 @@ fn ap_legal_review_is_required_by_the_province_and_no_handler_may_review() {
             passed: false,
             checklist: bad,
             opinion: "适用法律错误，退回补正".into(),
+            reviewer_qualified: true,
         },
         later,
         REVIEWER,
@@ -624,6 +637,28 @@ fn ap_legal_review_is_required_by_the_province_and_no_handler_may_review() {
         "returned for correction loops back"
     );
     assert!(returned.proposal.is_none());
+}
+
+#[test]
+fn ap_legal_review_a_first_time_reviewer_needs_the_legal_professional_qualification() {
+    let today = date(2025, 4, 2);
+    let c = with_evidence(&filed(today), today);
+    let p = step(&c, propose(1500, true), today, OFFICER_A);
+    let s = step(&p, Command::SubmitForReview, today, OFFICER_A);
+    let review = |qualified| Command::RecordReview {
+        passed: true,
+        checklist: vec![true; REVIEW_CHECKLIST.len()],
+        opinion: "同意".into(),
+        reviewer_qualified: qualified,
+    };
+    // 第五十八条第二款: the old behaviour let any legal reviewer review.
+    let r = refused(&s, review(false), today, REVIEWER);
+    assert_eq!(r.rule_id, "ap_legal_review");
+    assert!(r.message_zh.contains("法律职业资格"));
+    assert_eq!(
+        step(&s, review(true), today, REVIEWER).review_state,
+        ReviewState::Passed
+    );
 }
 
 #[test]
@@ -647,6 +682,7 @@ fn ap_head_review_outcomes_a_major_case_needs_collective_discussion() {
             passed: true,
             checklist: vec![true; 7],
             opinion: "同意".into(),
+            reviewer_qualified: true,
         },
         later,
         REVIEWER,
@@ -1452,6 +1488,7 @@ mod property {
                 passed: amount % 2 == 0,
                 checklist: vec![amount % 2 == 0; 7],
                 opinion: "意见".into(),
+                reviewer_qualified: amount % 5 != 0,
             },
             7 => Command::RecordDiscussion {
                 participants: vec!["甲".into(), "乙".into(), "丙".into()],
@@ -1937,7 +1974,7 @@ fn case_facts_read_from_the_stored_json_equal_the_facts_of_the_case() {
             items: "消毒剂 3 瓶".into(),
         },
         today,
-        SECTION,
+        HEAD,
     );
     let d = decided(date(2025, 4, 2));
     let served = served(&d);

@@ -621,12 +621,12 @@ fn forms_for(
                 let p = propose_inputs(tr);
                 f.push(form("propose_outcome", tr.pick("调查终结，提出处理意见", "Finish investigating: propose the outcome"), tr.pick("选择情节后系统按裁量基准给出罚款幅度；超出幅度须书面说明理由并标记督查（《行政处罚法》第三十四条）。", "Pick the circumstance: the benchmark band applies; a fine outside it needs a written reason and is flagged (Art. 34)."), p, !c.evidence.is_empty()));
             }
-            if head {
+            if agency_head {
                 f.push(form(
                     "preserve",
                     tr.pick(
-                        "先行登记保存证据（负责人批准）",
-                        "Preserve evidence (head approval)",
+                        "先行登记保存证据（行政机关负责人批准）",
+                        "Preserve evidence (the agency head's approval)",
                     ),
                     tr.pick(
                         "七个工作日内作出处理决定（第五十六条）。",
