@@ -936,6 +936,8 @@ async fn command_of(
                 AppError::invalid("days", "请填写延长天数", "give the number of days")
             })?,
             reason_code: input.reason_code.clone(),
+            // Set from the actor's place in the agency tree in `act`.
+            approver_superior: false,
         },
         "decide" => Command::Decide {
             publish: checked(&input.publish),
@@ -1030,6 +1032,14 @@ pub async fn act(
     }
     let on = today(app);
     let mut cmd = command_of(app, &view, input, on).await?;
+    if let Command::ExtendDecisionDeadline {
+        approver_superior, ..
+    } = &mut cmd
+    {
+        // An agency above the case's agency (hp_decision_deadline before 2025-06-01).
+        *approver_superior =
+            actor.agency_path != view.agency_path && actor.agency_path.covers(&view.agency_path);
+    }
     if let Command::RecordReview {
         reviewer_qualified, ..
     } = &mut cmd
@@ -1148,7 +1158,9 @@ fn step_detail(cmd: &Command) -> serde_json::Value {
         Command::RecordPayment { on, amount } => {
             serde_json::json!({ "on": on, "amount_fen": amount.fen() })
         }
-        Command::ExtendDecisionDeadline { days, reason_code } => {
+        Command::ExtendDecisionDeadline {
+            days, reason_code, ..
+        } => {
             serde_json::json!({ "days": days, "reason_code": reason_code })
         }
         _ => serde_json::Value::Null,

@@ -782,9 +782,9 @@ impl Dues {
             Stage::Investigation => self
                 .preservation
                 .map(|d| ("ap_evidence_preservation", d))
-                .or(self.decision.map(|d| ("ap_decision_deadline", d))),
+                .or(self.decision.map(|d| ("hp_decision_deadline", d))),
             Stage::Proposed | Stage::Review | Stage::Notice | Stage::Hearing => {
-                self.decision.map(|d| ("ap_decision_deadline", d))
+                self.decision.map(|d| ("hp_decision_deadline", d))
             }
             Stage::Decided => self.service.map(|d| ("ap_service", d)),
             Stage::Served | Stage::Execution => self.payment.map(|d| ("ap_payment_deadline", d)),
@@ -1055,6 +1055,10 @@ pub enum Command {
     ExtendDecisionDeadline {
         days: u32,
         reason_code: String,
+        /// The approving head belongs to an agency above the case's agency
+        /// (loaded by the use case from the agency tree).
+        #[serde(default)]
+        approver_superior: bool,
     },
     /// 行政处罚决定 by the agency head; `number` from the agency's register.
     Decide {
@@ -1259,7 +1263,14 @@ pub(crate) fn refuse(
         .get(rule_id, ctx.jurisdiction, ctx.today)
         .ok()
         .or_else(|| ctx.rules.versions(rule_id).last().copied())
-        .map_or_else(|| PLATFORM_RULE.to_owned(), |r| r.citation.clone());
+        .map_or_else(
+            || PLATFORM_RULE.to_owned(),
+            // A rule still to be confirmed says so wherever it refuses a step.
+            |r| match r.confidence {
+                crate::rules::Confidence::M => format!("{}（该规则待核实）", r.citation),
+                crate::rules::Confidence::V | crate::rules::Confidence::S => r.citation.clone(),
+            },
+        );
     Refusal {
         rule_id,
         citation,
@@ -1531,7 +1542,7 @@ pub fn apply(case: Option<&Case>, cmd: &Command, ctx: &Ctx) -> Step {
                 }
             }
             let today = ctx.today;
-            next.decision_due = due(ctx, &mut next, "ap_decision_deadline", today, &[]);
+            next.decision_due = decision_due(ctx, &mut next, today);
             Ok(next)
         }
         Command::DeclineFiling { reason } => {
@@ -2088,7 +2099,11 @@ pub fn apply(case: Option<&Case>, cmd: &Command, ctx: &Ctx) -> Step {
             next.stage = Stage::Proposed;
             Ok(next)
         }
-        Command::ExtendDecisionDeadline { days, reason_code } => {
+        Command::ExtendDecisionDeadline {
+            days,
+            reason_code,
+            approver_superior,
+        } => {
             if !matches!(
                 case.stage,
                 Stage::Investigation
@@ -2099,21 +2114,70 @@ pub fn apply(case: Option<&Case>, cmd: &Command, ctx: &Ctx) -> Step {
             ) {
                 return Err(wrong_stage(ctx, case, cmd));
             }
-            if ctx.role != Role::AgencyHead {
+            let Some(filed) = case.filed_on else {
+                return Err(wrong_stage(ctx, case, cmd));
+            };
+            // The health-sector rule in force on the filing date decides the
+            // period, who approves an extension, how long and how often.
+            let rule = ctx
+                .rules
+                .get("hp_decision_deadline", ctx.jurisdiction, filed)
+                .map_err(|e| {
+                    refuse(
+                        ctx,
+                        "hp_decision_deadline",
+                        format!("办案期限规则：{e}"),
+                        format!("case period rule: {e}"),
+                    )
+                })?;
+            let superior = rule
+                .params
+                .get("extension_approver")
+                .and_then(toml::Value::as_str)
+                == Some("superior");
+            if ctx.role != Role::AgencyHead || superior != *approver_superior {
+                return Err(if superior {
+                    refuse(
+                        ctx,
+                        "hp_decision_deadline",
+                        "因特殊原因延长办案期限的，应当报请上级卫生行政机关批准（由上级机关负责人批准）",
+                        "an extension must be approved by the superior health agency (its head)",
+                    )
+                } else {
+                    refuse(
+                        ctx,
+                        "hp_decision_deadline",
+                        "延长办案期限须经本机关负责人批准",
+                        "an extension needs the approval of the agency's own head",
+                    )
+                });
+            }
+            if !EXTENSION_REASONS.iter().any(|(c, _)| c == reason_code) || *days == 0 {
                 return Err(refuse(
                     ctx,
-                    "ap_decision_deadline",
-                    "延长办案期限须经行政机关负责人批准",
-                    "extending the case period needs the agency head's approval",
+                    "hp_decision_deadline",
+                    "延期须选择法定事由（不可抗力、当事人下落不明、等待其他机关结论、需协助调查）并填写天数；人手不足、工作量大不是延期事由",
+                    "an extension needs a valid reason code and a number of days; staffing and workload are not reasons",
                 ));
             }
-            if !EXTENSION_REASONS.iter().any(|(c, _)| c == reason_code) || *days == 0 || *days > 90
+            if let Ok(max) = rule.param_i64("extension_max_days")
+                && i64::from(*days) > max
             {
                 return Err(refuse(
                     ctx,
-                    "ap_decision_deadline",
-                    "延期须选择法定事由（不可抗力、当事人下落不明、等待其他机关结论、需协助调查），期限 1–90 日；人手不足、工作量大不是延期事由",
-                    "an extension needs a valid reason code and 1–90 days; staffing and workload are not reasons",
+                    "hp_decision_deadline",
+                    format!("延长期限不得超过 {max} 日"),
+                    format!("an extension may not exceed {max} days"),
+                ));
+            }
+            if let Ok(max) = rule.param_i64("extensions_max")
+                && i64::try_from(case.extensions.len()).unwrap_or(i64::MAX) >= max
+            {
+                return Err(refuse(
+                    ctx,
+                    "hp_decision_deadline",
+                    format!("办案期限只能延长 {max} 次"),
+                    format!("the case period may be extended {max} time(s) only"),
                 ));
             }
             next.extensions.push(Extension {
@@ -2121,10 +2185,7 @@ pub fn apply(case: Option<&Case>, cmd: &Command, ctx: &Ctx) -> Step {
                 reason_code: reason_code.clone(),
                 approver: ctx.actor.to_string(),
             });
-            if let Some(filed) = case.filed_on {
-                let ext = next.extensions.clone();
-                next.decision_due = due(ctx, &mut next, "ap_decision_deadline", filed, &ext);
-            }
+            next.decision_due = decision_due(ctx, &mut next, filed);
             Ok(next)
         }
         Command::Decide {
@@ -2582,6 +2643,25 @@ pub fn apply(case: Option<&Case>, cmd: &Command, ctx: &Ctx) -> Step {
             next.stage = Stage::Archived;
             Ok(next)
         }
+    }
+}
+
+/// The decision deadline of a case filed on `filed`: the health-sector rule
+/// in force on the filing date (`hp_decision_deadline`: 3 months before
+/// 2025-06-01, 90 days after), with the extensions granted — in the rule's
+/// unit when it counts days, added as calendar days to a period in months.
+fn decision_due(ctx: &Ctx, case: &mut Case, filed: Date) -> Option<Date> {
+    let ext = case.extensions.clone();
+    let days: u32 = ext.iter().map(|e| e.count).sum();
+    let in_days = ctx
+        .rules
+        .deadline_rule("hp_decision_deadline", ctx.jurisdiction, filed)
+        .is_ok_and(|r| r.unit == deadline::Unit::CalendarDays);
+    if in_days {
+        due(ctx, case, "hp_decision_deadline", filed, &ext)
+    } else {
+        due(ctx, case, "hp_decision_deadline", filed, &[])
+            .and_then(|d| d.checked_add(jiff::Span::new().days(i64::from(days))).ok())
     }
 }
 

@@ -334,9 +334,9 @@ fn ap_limitation_warning_flags_a_filing_within_sixty_days_of_the_limit() {
 }
 
 #[test]
-fn ap_decision_deadline_ninety_days_from_filing() {
-    let f = filed(date(2025, 4, 1));
-    assert_eq!(f.decision_due, Some(date(2025, 6, 30)));
+fn hp_decision_deadline_ninety_days_from_a_filing_after_june_2025() {
+    let f = filed(date(2025, 7, 1));
+    assert_eq!(f.decision_due, Some(date(2025, 9, 29)));
 }
 
 // ------------------------------------------------------------ investigation
@@ -1434,28 +1434,58 @@ fn an_ordinary_case_walks_from_intake_to_archive_and_then_is_read_only() {
 }
 
 #[test]
-fn an_extension_needs_a_valid_reason_and_moves_the_decision_deadline() {
+fn hp_decision_deadline_an_extension_follows_the_health_rule_of_the_filing_date() {
+    // Filed 1 April 2025: the old rule (3 months), extensions approved by the
+    // superior agency only — the agency's own head may not (the old behaviour).
     let f = filed(date(2025, 4, 1));
-    let r = refused(
-        &f,
-        Command::ExtendDecisionDeadline {
-            days: 30,
-            reason_code: "workload".into(),
-        },
-        date(2025, 6, 1),
-        HEAD,
+    assert_eq!(f.decision_due, Some(date(2025, 7, 1)));
+    let ext = |days: u32, reason: &str, superior: bool| Command::ExtendDecisionDeadline {
+        days,
+        reason_code: reason.into(),
+        approver_superior: superior,
+    };
+    let r = refused(&f, ext(30, "party_missing", false), date(2025, 6, 1), HEAD);
+    assert_eq!(r.rule_id, "hp_decision_deadline");
+    assert!(r.message_zh.contains("上级"), "{}", r.message_zh);
+    let r = refused(&f, ext(30, "workload", true), date(2025, 6, 1), HEAD);
+    assert_eq!(r.rule_id, "hp_decision_deadline");
+    let e = step(&f, ext(30, "party_missing", true), date(2025, 6, 1), HEAD);
+    assert_eq!(e.decision_due, Some(date(2025, 7, 31)));
+    // Filed after 1 June 2025: 90 days; the agency's own head, once, at most 30 days (M).
+    let g = filed(date(2025, 7, 1));
+    assert_eq!(g.decision_due, Some(date(2025, 9, 29)));
+    assert_eq!(
+        refused(&g, ext(30, "party_missing", true), date(2025, 8, 1), HEAD).rule_id,
+        "hp_decision_deadline",
+        "not the superior agency under the 2025 rule"
     );
-    assert_eq!(r.rule_id, "ap_decision_deadline");
-    let e = step(
-        &f,
-        Command::ExtendDecisionDeadline {
-            days: 30,
-            reason_code: "party_missing".into(),
-        },
-        date(2025, 6, 1),
-        HEAD,
+    assert_eq!(
+        refused(&g, ext(31, "party_missing", false), date(2025, 8, 1), HEAD).rule_id,
+        "hp_decision_deadline"
     );
-    assert_eq!(e.decision_due, Some(date(2025, 7, 30)));
+    let once = step(&g, ext(30, "party_missing", false), date(2025, 8, 1), HEAD);
+    assert_eq!(once.decision_due, Some(date(2025, 10, 29)));
+    assert_eq!(
+        refused(
+            &once,
+            ext(10, "party_missing", false),
+            date(2025, 9, 1),
+            HEAD
+        )
+        .rule_id,
+        "hp_decision_deadline",
+        "once only"
+    );
+    assert_eq!(
+        refused(
+            &g,
+            ext(30, "party_missing", false),
+            date(2025, 8, 1),
+            SECTION
+        )
+        .rule_id,
+        "hp_decision_deadline"
+    );
 }
 
 // ------------------------------------------------------------ property
@@ -1537,6 +1567,7 @@ mod property {
             },
             20 => Command::Archive,
             21 => Command::ExtendDecisionDeadline {
+                approver_superior: amount % 2 == 0,
                 days: 30,
                 reason_code: "force_majeure".into(),
             },

@@ -71,20 +71,32 @@ fn hp_service_decision_7d_matches_the_penalty_law() {
 }
 
 #[test]
-fn hp_case_filing_days_is_marked_unverified() {
-    assert_eq!(due("hp_case_filing_days", MON_2_MARCH), date(2026, 3, 9));
+fn hp_case_filing_days_is_marked_unverified_and_ends_with_the_1997_rule() {
+    let old = date(2025, 3, 3);
+    assert_eq!(due("hp_case_filing_days", old), date(2025, 3, 10));
+    assert!(!rule("hp_case_filing_days", old).confidence.verified());
+    // The 1997 rule ended on 31 May 2025 (the old behaviour kept it in force).
     assert!(
-        !rule("hp_case_filing_days", MON_2_MARCH)
-            .confidence
-            .verified()
+        RULES
+            .get("hp_case_filing_days", NATIONAL, MON_2_MARCH)
+            .is_err()
     );
 }
 
 #[test]
-fn hp_public_notice_service_thirty_days() {
+fn hp_public_notice_service_thirty_days_from_2022_sixty_before() {
     assert_eq!(
         due("hp_public_notice_service", MON_2_MARCH),
         date(2026, 4, 1)
+    );
+    // The 2021 amendment (in force 2022-01-01), not only from 2024.
+    assert_eq!(
+        due("hp_public_notice_service", date(2022, 3, 1)),
+        date(2022, 3, 31)
+    );
+    assert_eq!(
+        due("hp_public_notice_service", date(2021, 3, 1)),
+        date(2021, 4, 30)
     );
 }
 

@@ -524,6 +524,8 @@ pub struct Deadline {
     pub due: String,
     pub class: &'static str,
     pub rule: String,
+    /// The rule version that set it is marked M (to be confirmed).
+    pub unconfirmed: bool,
 }
 
 #[derive(Template)]
@@ -1333,6 +1335,15 @@ async fn render_case(
         .unwrap_or_default();
     let today = fazhi_app::registry::today_cst(&state.app);
     let mut page = case_view(tr, &view, &actor, &handlers, &events, today, user, error);
+    // A deadline set by a rule still to be confirmed (M) says so.
+    let jurisdiction = fazhi_app::cases::province_of(&view.agency_region);
+    let rules = &state.app.law.rules;
+    let on = view.case.filed_on.unwrap_or(view.case.opened_on);
+    for d in &mut page.deadlines {
+        d.unconfirmed = rules
+            .get(&d.rule, &jurisdiction, on)
+            .is_ok_and(|r| r.confidence == fazhi_domain::rules::Confidence::M);
+    }
     for (row, e) in page.timeline.iter_mut().zip(events.iter().rev()) {
         if let Some(id) = e.actor_user_id
             && let Some((_, n)) = names.iter().find(|(u, _)| *u == id)
@@ -1482,6 +1493,7 @@ fn case_view(
                 class: if open { due_class(&s, today) } else { "ok" },
                 due: s,
                 rule: rule.to_owned(),
+                unconfirmed: false,
             });
         }
     };
@@ -1498,7 +1510,7 @@ fn case_view(
     push(
         tr.pick("作出决定", "Decision due"),
         c.decision_due,
-        "ap_decision_deadline",
+        "hp_decision_deadline",
         deciding,
     );
     for p in &c.preservations {
