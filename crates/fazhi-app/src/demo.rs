@@ -634,7 +634,10 @@ pub async fn seed_requests(app: &App, count: usize) -> Result<usize, AppError> {
                 act(
                     staff,
                     2,
-                    cmd("request_correction", "请明确所需信息的时间范围"),
+                    StepInput {
+                        days: "15".into(),
+                        ..cmd("request_correction", "请明确所需信息的时间范围")
+                    },
                 )
                 .await?;
                 act(staff, 6, cmd("corrected", "")).await?;
@@ -690,9 +693,10 @@ pub async fn seed_requests(app: &App, count: usize) -> Result<usize, AppError> {
             // Every fifth one takes longer than the 60 days.
             let days = if i % 5 == 1 { 75 } else { 20 + (i as i64 % 30) };
             // Half of those got the head's 30 more days in time; the rest are late.
+            // The agency's head approves the extension (本机关负责人).
             if accepted && i % 10 == 1 && staff.agency_id == section.agency_id {
                 act(
-                    &section,
+                    &head,
                     50,
                     StepInput {
                         days: "30".into(),
