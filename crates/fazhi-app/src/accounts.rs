@@ -256,6 +256,8 @@ pub async fn create_user(
         agency_id: agency.id,
         agency_name: agency.name,
         agency_path: agency.path,
+        legal_qualification: String::new(),
+        legal_review_before_2021: false,
         active: true,
     })
 }
@@ -306,6 +308,69 @@ pub async fn set_user_active(
     .await?;
     tx.commit().await?;
     Ok(User { active, ..user })
+}
+
+/// Record a legal reviewer's 法律职业资格 (《行政处罚法》第五十八条第二款): the
+/// certificate number (empty clears it) and whether the reviewer already did
+/// legal review before 2021-07-15. One event; only for legal reviewers.
+pub async fn set_legal_qualification(
+    app: &App,
+    actor: Option<&Actor>,
+    user_id: i64,
+    certificate: &str,
+    before_2021: bool,
+) -> Result<User, AppError> {
+    if let Some(actor) = actor {
+        authorize(actor, Action::ManageUsers, None)?;
+    }
+    let user = users::get(&app.db, user_id)
+        .await?
+        .ok_or(AppError::NotFound {
+            zh: "用户",
+            en: "user",
+        })?;
+    if let Some(actor) = actor {
+        authorize(actor, Action::ManageUsers, Some(&user.agency_path))?;
+    }
+    if user.role != Role::LegalReviewer {
+        return Err(AppError::invalid(
+            "legal_qualification",
+            "法律职业资格只登记在法制审核人员的账号上",
+            "the legal qualification is recorded on legal reviewers' accounts only",
+        ));
+    }
+    let certificate = certificate.trim();
+    let ok = certificate.chars().count() <= 40
+        && certificate.chars().all(|c| {
+            c.is_ascii_alphanumeric() || c == '-' || ('\u{4e00}'..='\u{9fff}').contains(&c)
+        });
+    if !ok {
+        return Err(AppError::invalid(
+            "legal_qualification",
+            "法律职业资格证书编号须为不超过 40 个字符的字母、数字或汉字（规则 ap_legal_review）",
+            "the certificate number of the legal qualification: at most 40 letters, digits or Chinese characters (rule ap_legal_review)",
+        ));
+    }
+    if user.legal_qualification == certificate && user.legal_review_before_2021 == before_2021 {
+        return Ok(user);
+    }
+    let mut tx = app.db.begin().await?;
+    users::set_legal_qualification(&mut tx, user.id, certificate, before_2021).await?;
+    app.log(
+        &mut tx,
+        actor.map(|a| a.user_id),
+        Some(user.agency_id),
+        EventKind::UserQualificationSet,
+        format!("user:{}", user.id),
+        serde_json::json!({ "certificate": !certificate.is_empty(), "before_2021": before_2021 }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(User {
+        legal_qualification: certificate.to_owned(),
+        legal_review_before_2021: before_2021,
+        ..user
+    })
 }
 
 pub async fn list_users(app: &App, actor: &Actor) -> Result<Vec<User>, AppError> {

@@ -898,6 +898,7 @@ async fn command_of(
                 .map(|(code, _)| input.checklist.iter().any(|c| c == code))
                 .collect(),
             opinion: input.opinion.clone(),
+            reviewer_qualified: false,
         },
         "record_discussion" => Command::RecordDiscussion {
             participants: input
@@ -936,6 +937,8 @@ async fn command_of(
                 AppError::invalid("days", "请填写延长天数", "give the number of days")
             })?,
             reason_code: input.reason_code.clone(),
+            // Set from the actor's place in the agency tree in `act`.
+            approver_superior: false,
         },
         "decide" => Command::Decide {
             publish: checked(&input.publish),
@@ -1030,6 +1033,23 @@ pub async fn act(
     }
     let on = today(app);
     let mut cmd = command_of(app, actor, &view, input, on).await?;
+    if let Command::ExtendDecisionDeadline {
+        approver_superior, ..
+    } = &mut cmd
+    {
+        // An agency above the case's agency (hp_decision_deadline before 2025-06-01).
+        *approver_superior =
+            actor.agency_path != view.agency_path && actor.agency_path.covers(&view.agency_path);
+    }
+    if let Command::RecordReview {
+        reviewer_qualified, ..
+    } = &mut cmd
+    {
+        // 第五十八条第二款: what the reviewer's account records.
+        *reviewer_qualified = fazhi_store::users::get(&app.db, actor.user_id)
+            .await?
+            .is_some_and(|u| !u.legal_qualification.is_empty() || u.legal_review_before_2021);
+    }
     let cal = crate::law::calendar_for(app, Some(&view.agency_path)).await?;
     let jurisdiction = province_of(&view.agency_region);
     let context = ctx(app, actor, &cal, &jurisdiction);
@@ -1139,7 +1159,9 @@ fn step_detail(cmd: &Command) -> serde_json::Value {
         Command::RecordPayment { on, amount } => {
             serde_json::json!({ "on": on, "amount_fen": amount.fen() })
         }
-        Command::ExtendDecisionDeadline { days, reason_code } => {
+        Command::ExtendDecisionDeadline {
+            days, reason_code, ..
+        } => {
             serde_json::json!({ "days": days, "reason_code": reason_code })
         }
         _ => serde_json::Value::Null,

@@ -207,7 +207,11 @@ pub async fn seed_accounts(app: &App) -> Result<bool, AppError> {
             role: account.role.code().to_owned(),
             agency_id,
         };
-        accounts::create_user(app, None, &input).await?;
+        let user = accounts::create_user(app, None, &input).await?;
+        if account.role == Role::LegalReviewer {
+            // 第五十八条第二款: the demo reviewer holds the qualification (a demo number).
+            accounts::set_legal_qualification(app, None, user.id, "A20199900001", false).await?;
+        }
     }
     let mut tx = app.db.begin().await?;
     let root = ids.first().map(|(_, id)| *id);
@@ -630,7 +634,10 @@ pub async fn seed_requests(app: &App, count: usize) -> Result<usize, AppError> {
                 act(
                     staff,
                     2,
-                    cmd("request_correction", "请明确所需信息的时间范围"),
+                    StepInput {
+                        days: "15".into(),
+                        ..cmd("request_correction", "请明确所需信息的时间范围")
+                    },
                 )
                 .await?;
                 act(staff, 6, cmd("corrected", "")).await?;
@@ -686,9 +693,10 @@ pub async fn seed_requests(app: &App, count: usize) -> Result<usize, AppError> {
             // Every fifth one takes longer than the 60 days.
             let days = if i % 5 == 1 { 75 } else { 20 + (i as i64 % 30) };
             // Half of those got the head's 30 more days in time; the rest are late.
+            // The agency's head approves the extension (本机关负责人).
             if accepted && i % 10 == 1 && staff.agency_id == section.agency_id {
                 act(
-                    &section,
+                    &head,
                     50,
                     StepInput {
                         days: "30".into(),

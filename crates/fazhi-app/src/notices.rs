@@ -42,6 +42,8 @@ pub struct NoticeView {
     pub withdrawn_late: bool,
     /// On the public site today.
     pub public: bool,
+    /// Re-timings of the publicity period (filled on the notice's own page).
+    pub retimings: Vec<Retiming>,
 }
 
 fn date_text(d: Option<Date>) -> String {
@@ -95,6 +97,7 @@ fn view(row: NoticeRow, today: Date) -> Result<NoticeView, AppError> {
         public: notice.is_public(today),
         notice,
         row,
+        retimings: Vec::new(),
     })
 }
 
@@ -138,6 +141,23 @@ fn penalty_content(case: &Case) -> String {
     parts.join("；")
 }
 
+/// The publicity class of a case's penalty decision (on the decision date).
+fn class_of(ctx: &Ctx<'_>, case: &Case) -> Result<notice::PenaltyClass, AppError> {
+    let Some(d) = case.decision.as_ref() else {
+        return Err(AppError::Internal(
+            "a penalty notice without a decision".into(),
+        ));
+    };
+    Ok(notice::classify(
+        ctx,
+        d.on,
+        case.procedure == fazhi_domain::case::Procedure::Summary,
+        d.fine,
+        d.confiscation,
+        &d.other_penalties,
+    )?)
+}
+
 /// Keep a case's notice in step with the case, inside the case step's
 /// transaction: a decision marked for publication creates the notice; the
 /// case's `record_published` publishes it; a change, revocation or
@@ -163,12 +183,7 @@ pub(crate) async fn sync_case(
     let now = app.now_us();
     let existing = store::of_case(tx, case_id).await?;
     let Some(row) = existing else {
-        let class = notice::classify(
-            ctx,
-            decision.fine,
-            decision.confiscation,
-            &decision.other_penalties,
-        )?;
+        let class = class_of(ctx, case)?;
         let period = notice::penalty_period(ctx, class, decision.on)?;
         let mut n = Notice::new(ctx, NoticeKind::Penalty, decision.on, Some(period));
         // The case fixed the due date when it decided; keep the one it shows.
@@ -400,7 +415,9 @@ async fn load(app: &App, actor: &Actor, id: i64) -> Result<NoticeRow, AppError> 
 /// One notice for the back office.
 pub async fn get(app: &App, actor: &Actor, id: i64) -> Result<NoticeView, AppError> {
     let row = load(app, actor, id).await?;
-    view(row, crate::registry::today_cst(app))
+    let mut v = view(row, crate::registry::today_cst(app))?;
+    v.retimings = retimings(app, id).await?;
+    Ok(v)
 }
 
 /// Notices of the actor's scope, pending (by due date) first; `state` filters.
@@ -561,6 +578,120 @@ pub async fn sweep_expired(app: &App) -> Result<usize, AppError> {
                 serde_json::json!({
                     "command": "expire", "from": "published", "to": "expired",
                     "until": row.until_on, "version": row.version + 1,
+                }),
+            )
+            .await?;
+            done += 1;
+        }
+        tx.commit().await?;
+    }
+}
+
+/// One re-timing of a notice's publicity period, as the notice page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Retiming {
+    /// The day it was re-timed (China Standard Time).
+    pub on: String,
+    pub rule_id: String,
+    pub shortest_from: String,
+    pub shortest_to: String,
+    pub until_from: String,
+    pub until_to: String,
+}
+
+/// The re-timings logged for notice `id`, oldest first.
+async fn retimings(app: &App, id: i64) -> Result<Vec<Retiming>, AppError> {
+    let events = fazhi_store::events::for_subject(&app.db, &format!("notice:{id}")).await?;
+    Ok(events
+        .into_iter()
+        .filter_map(|e| {
+            let p: serde_json::Value = serde_json::from_str(&e.payload_json).ok()?;
+            (p["command"] == "retime").then(|| {
+                let text = |k: &str| p[k].as_str().unwrap_or_default().to_owned();
+                Retiming {
+                    on: jiff::Timestamp::from_microsecond(e.at_us)
+                        .map(|ts| {
+                            ts.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(8)))
+                                .date()
+                                .to_string()
+                        })
+                        .unwrap_or_default(),
+                    rule_id: text("rule"),
+                    shortest_from: text("shortest_from"),
+                    shortest_to: text("shortest_to"),
+                    until_from: text("until_from"),
+                    until_to: text("until_to"),
+                }
+            })
+        })
+        .collect())
+}
+
+/// Put right the publicity periods of penalty notices still pending or up:
+/// each gets the period of the credit rule in force on its decision date
+/// (`cred_publicity_period_2026` from 2026-04-01, 《信用修复管理办法》),
+/// where that shortens it — a notice set for 3 years under the 2023 rule
+/// after that rule ended comes down after 1 year, a warning-only decision is
+/// taken down by the next sweep. One event per notice changed, in the same
+/// transaction as its change; run at start and by `fazhi notices retime`.
+/// Returns how many notices changed.
+pub async fn retime_periods(app: &App) -> Result<usize, AppError> {
+    let today = crate::registry::today_cst(app);
+    let mut after = 0;
+    let mut done = 0;
+    loop {
+        let rows = store::open_penalties(&app.db, after, SWEEP_BATCH).await?;
+        let Some(last) = rows.last() else {
+            return Ok(done);
+        };
+        after = last.id;
+        let mut tx = app.db.begin().await?;
+        for row in &rows {
+            let Some(stored) = fazhi_store::cases::get(&app.db, row.case_id).await? else {
+                continue;
+            };
+            let case: Case = serde_json::from_str(&stored.state_json)
+                .map_err(|e| AppError::Internal(format!("case {}: {e}", row.case_id)))?;
+            let current = notice_of(row)?;
+            let path = AgencyPath::parse(&row.agency_path)
+                .ok_or_else(|| AppError::Internal(format!("notice {}: bad agency path", row.id)))?;
+            let cal = crate::law::calendar_for(app, Some(&path)).await?;
+            let jurisdiction = cases::jurisdiction_of(app, row.agency_id).await?;
+            let ctx = Ctx {
+                today,
+                actor: 0,
+                role: Role::SystemAdmin,
+                rules: &app.law.rules,
+                calendar: &cal,
+                jurisdiction: &jurisdiction,
+            };
+            let class = class_of(&ctx, &case)?;
+            let right = notice::penalty_period(&ctx, class, current.decided_on)?;
+            let Some((shortest, until)) = notice::retimed(&current, right) else {
+                continue;
+            };
+            let next = Notice {
+                shortest_until: Some(shortest),
+                until: Some(until),
+                ..current.clone()
+            };
+            if !store::update_lifecycle(&mut tx, row.id, row.version, &life_of(&next), app.now_us())
+                .await?
+            {
+                // Changed meanwhile: the next run looks at it again.
+                continue;
+            }
+            app.log(
+                &mut tx,
+                None,
+                Some(row.agency_id),
+                EventKind::NoticeStep,
+                format!("notice:{}", row.id),
+                serde_json::json!({
+                    "command": "retime", "rule": right.rule_id, "class": format!("{class:?}"),
+                    "shortest_from": row.shortest_until, "shortest_to": shortest.to_string(),
+                    "until_from": row.until_on, "until_to": until.to_string(),
+                    "version": row.version + 1,
                 }),
             )
             .await?;

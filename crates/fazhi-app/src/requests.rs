@@ -683,6 +683,9 @@ pub struct StepInput {
     pub link_kind: String,
     #[serde(default)]
     pub link_id: String,
+    /// The day the consulted third party received the letter (YYYY-MM-DD; empty: today).
+    #[serde(default)]
+    pub received_on: String,
 }
 
 /// The step's text: required for the steps whose text the law asks for (a
@@ -730,10 +733,21 @@ async fn command_of(
         },
         "request_correction" => Command::RequestCorrection {
             note: text_field(input, ("需补正的内容", "what to correct"))?,
+            days: input.days.trim().parse().map_err(|_| {
+                AppError::invalid(
+                    "days",
+                    "请填写合理的补正期限（天数，《政府信息公开条例》第三十条）",
+                    "enter a reasonable period for the correction in days (OGI Regulation art. 30)",
+                )
+            })?,
         },
         "corrected" => Command::Corrected,
         "start_consultation" => Command::StartConsultation {
             party: text_field(input, ("征求意见对象", "consulted party"))?,
+            received_on: match input.received_on.trim() {
+                "" => None,
+                t => Some(crate::law::parse_date("received_on", t)?),
+            },
         },
         "end_consultation" => Command::EndConsultation,
         "extend" => Command::Extend {

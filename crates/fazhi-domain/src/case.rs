@@ -789,9 +789,9 @@ impl Dues {
             Stage::Investigation => self
                 .preservation
                 .map(|d| ("ap_evidence_preservation", d))
-                .or(self.decision.map(|d| ("ap_decision_deadline", d))),
+                .or(self.decision.map(|d| ("hp_decision_deadline", d))),
             Stage::Proposed | Stage::Review | Stage::Notice | Stage::Hearing => {
-                self.decision.map(|d| ("ap_decision_deadline", d))
+                self.decision.map(|d| ("hp_decision_deadline", d))
             }
             Stage::Decided => self.service.map(|d| ("ap_service", d)),
             Stage::Served | Stage::Execution => self.payment.map(|d| ("ap_payment_deadline", d)),
@@ -1024,6 +1024,10 @@ pub enum Command {
         passed: bool,
         checklist: Vec<bool>,
         opinion: String,
+        /// The reviewer's account records a 法律职业资格 or legal review done
+        /// before 2021-07-15 (第五十八条第二款; loaded by the use case).
+        #[serde(default)]
+        reviewer_qualified: bool,
     },
     /// 集体讨论
     RecordDiscussion {
@@ -1058,6 +1062,10 @@ pub enum Command {
     ExtendDecisionDeadline {
         days: u32,
         reason_code: String,
+        /// The approving head belongs to an agency above the case's agency
+        /// (loaded by the use case from the agency tree).
+        #[serde(default)]
+        approver_superior: bool,
     },
     /// 行政处罚决定 by the agency head; `number` from the agency's register.
     Decide {
@@ -1255,11 +1263,21 @@ pub(crate) fn refuse(
     zh: impl Into<String>,
     en: impl Into<String>,
 ) -> Refusal {
+    // The version in force today, or else the rule's latest (a rule that
+    // ended still governs what was decided under it).
     let citation = ctx
         .rules
         .get(rule_id, ctx.jurisdiction, ctx.today)
-        .map(|r| r.citation.clone())
-        .unwrap_or_else(|_| PLATFORM_RULE.to_owned());
+        .ok()
+        .or_else(|| ctx.rules.versions(rule_id).last().copied())
+        .map_or_else(
+            || PLATFORM_RULE.to_owned(),
+            // A rule still to be confirmed says so wherever it refuses a step.
+            |r| match r.confidence {
+                crate::rules::Confidence::M => format!("{}（该规则待核实）", r.citation),
+                crate::rules::Confidence::V | crate::rules::Confidence::S => r.citation.clone(),
+            },
+        );
     Refusal {
         rule_id,
         citation,
@@ -1436,21 +1454,48 @@ fn review_required(ctx: &Ctx, case: &Case, p: &Proposal) -> bool {
     all_ordinary
         || p.major
         || p.heavy_penalty
-        || hearing_triggered(ctx, case, p)
+        // Unknown until the province sets its amount: review to be safe.
+        || hearing_triggered(ctx, case, p).unwrap_or(true)
         || case.hearing.is_some()
 }
 
-/// Whether the proposed penalty carries the right to request a hearing (第六十三条).
-fn hearing_triggered(ctx: &Ctx, case: &Case, p: &Proposal) -> bool {
+/// Whether the proposed penalty carries the right to request a hearing
+/// (第六十三条). "较大数额" is set by each province: there is no national
+/// amount, and without the province's value the question cannot be answered
+/// — a refusal naming the rule, never a silently dropped right.
+fn hearing_triggered(ctx: &Ctx, case: &Case, p: &Proposal) -> Result<bool, Refusal> {
     if p.outcome != Outcome::Penalty {
-        return false;
+        return Ok(false);
     }
-    let key = match case.party.kind {
+    let large = hearing_threshold(ctx, case.party.kind)?;
+    Ok(p.heavy_penalty || p.fine.fen() + p.confiscation.fen() >= large.fen())
+}
+
+/// The province's 较大数额 for a party of `kind` (rule `ap_hearing_triggers`
+/// in the agency's jurisdiction).
+pub fn hearing_threshold(ctx: &Ctx, kind: PartyKind) -> Result<Money, Refusal> {
+    let key = match kind {
         PartyKind::Citizen => "large_fine_citizen_fen",
         PartyKind::Organisation => "large_fine_organisation_fen",
     };
-    let large = param(ctx, "ap_hearing_triggers", key).unwrap_or(i64::MAX);
-    p.heavy_penalty || p.fine.fen() + p.confiscation.fen() >= large
+    ctx.rules
+        .get("ap_hearing_triggers", ctx.jurisdiction, ctx.today)
+        .and_then(|r| r.param_i64(key))
+        .map(Money::from_fen)
+        .map_err(|_| {
+            refuse(
+                ctx,
+                "ap_hearing_triggers",
+                format!(
+                    "本省（{}）尚未设定听证的“较大数额罚款”标准（规则 ap_hearing_triggers），不能确定当事人是否享有听证权利；请先在规则库中设定本省标准，再送达事先告知书",
+                    ctx.jurisdiction
+                ),
+                format!(
+                    "the province ({}) has not set the amount of a 'large fine' for hearings (rule ap_hearing_triggers): the hearing right cannot be decided; set the province's amount before serving the prior notice",
+                    ctx.jurisdiction
+                ),
+            )
+        })
 }
 
 /// Apply `cmd` to `case` (or open a case when `case` is `None`).
@@ -1516,7 +1561,7 @@ pub fn apply(case: Option<&Case>, cmd: &Command, ctx: &Ctx) -> Step {
                 }
             }
             let today = ctx.today;
-            next.decision_due = due(ctx, &mut next, "ap_decision_deadline", today, &[]);
+            next.decision_due = decision_due(ctx, &mut next, today);
             Ok(next)
         }
         Command::DeclineFiling { reason } => {
@@ -1578,12 +1623,13 @@ pub fn apply(case: Option<&Case>, cmd: &Command, ctx: &Ctx) -> Step {
             if case.stage != Stage::Investigation {
                 return Err(wrong_stage(ctx, case, cmd));
             }
-            if !is_head(ctx.role) {
+            // 第五十六条: "经行政机关负责人批准" — the agency's head, not a section head.
+            if ctx.role != Role::AgencyHead {
                 return Err(refuse(
                     ctx,
                     "ap_evidence_preservation",
-                    "先行登记保存须经行政机关负责人批准",
-                    "preserving evidence needs the head's approval",
+                    "先行登记保存须经行政机关负责人批准（科室负责人不能批准）",
+                    "preserving evidence needs the agency head's approval (a section head may not approve it)",
                 ));
             }
             require_text(ctx, "items", items)?;
@@ -1774,12 +1820,21 @@ pub fn apply(case: Option<&Case>, cmd: &Command, ctx: &Ctx) -> Step {
             passed,
             checklist,
             opinion,
+            reviewer_qualified,
         } => {
             if case.stage != Stage::Review {
                 return Err(wrong_stage(ctx, case, cmd));
             }
             if ctx.role != Role::LegalReviewer {
                 return Err(role_refusal(ctx, cmd, "法制审核人员", "a legal reviewer"));
+            }
+            if !reviewer_qualified {
+                return Err(refuse(
+                    ctx,
+                    "ap_legal_review",
+                    "初次从事行政处罚决定法制审核的人员，应当取得法律职业资格：审核人员账号未登记法律职业资格（或 2021年7月15日前已从事法制审核），不能审核",
+                    "a first-time legal reviewer must hold the legal professional qualification: none is recorded on the reviewer's account (nor review work before 2021-07-15)",
+                ));
             }
             if case.handlers.contains(&ctx.actor) {
                 return Err(refuse(
@@ -1895,7 +1950,7 @@ pub fn apply(case: Option<&Case>, cmd: &Command, ctx: &Ctx) -> Step {
             if *served_on > ctx.today || *served_on < p.proposed_on {
                 return Err(bad_date(ctx, "served_on"));
             }
-            let hearing_right = hearing_triggered(ctx, case, p);
+            let hearing_right = hearing_triggered(ctx, case, p)?;
             let statement_until = due(ctx, &mut next, "ap_statement_period", *served_on, &[]);
             let hearing_request_until = if hearing_right {
                 due(ctx, &mut next, "ap_hearing_request", *served_on, &[])
@@ -2063,7 +2118,11 @@ pub fn apply(case: Option<&Case>, cmd: &Command, ctx: &Ctx) -> Step {
             next.stage = Stage::Proposed;
             Ok(next)
         }
-        Command::ExtendDecisionDeadline { days, reason_code } => {
+        Command::ExtendDecisionDeadline {
+            days,
+            reason_code,
+            approver_superior,
+        } => {
             if !matches!(
                 case.stage,
                 Stage::Investigation
@@ -2074,21 +2133,70 @@ pub fn apply(case: Option<&Case>, cmd: &Command, ctx: &Ctx) -> Step {
             ) {
                 return Err(wrong_stage(ctx, case, cmd));
             }
-            if ctx.role != Role::AgencyHead {
+            let Some(filed) = case.filed_on else {
+                return Err(wrong_stage(ctx, case, cmd));
+            };
+            // The health-sector rule in force on the filing date decides the
+            // period, who approves an extension, how long and how often.
+            let rule = ctx
+                .rules
+                .get("hp_decision_deadline", ctx.jurisdiction, filed)
+                .map_err(|e| {
+                    refuse(
+                        ctx,
+                        "hp_decision_deadline",
+                        format!("办案期限规则：{e}"),
+                        format!("case period rule: {e}"),
+                    )
+                })?;
+            let superior = rule
+                .params
+                .get("extension_approver")
+                .and_then(toml::Value::as_str)
+                == Some("superior");
+            if ctx.role != Role::AgencyHead || superior != *approver_superior {
+                return Err(if superior {
+                    refuse(
+                        ctx,
+                        "hp_decision_deadline",
+                        "因特殊原因延长办案期限的，应当报请上级卫生行政机关批准（由上级机关负责人批准）",
+                        "an extension must be approved by the superior health agency (its head)",
+                    )
+                } else {
+                    refuse(
+                        ctx,
+                        "hp_decision_deadline",
+                        "延长办案期限须经本机关负责人批准",
+                        "an extension needs the approval of the agency's own head",
+                    )
+                });
+            }
+            if !EXTENSION_REASONS.iter().any(|(c, _)| c == reason_code) || *days == 0 {
                 return Err(refuse(
                     ctx,
-                    "ap_decision_deadline",
-                    "延长办案期限须经行政机关负责人批准",
-                    "extending the case period needs the agency head's approval",
+                    "hp_decision_deadline",
+                    "延期须选择法定事由（不可抗力、当事人下落不明、等待其他机关结论、需协助调查）并填写天数；人手不足、工作量大不是延期事由",
+                    "an extension needs a valid reason code and a number of days; staffing and workload are not reasons",
                 ));
             }
-            if !EXTENSION_REASONS.iter().any(|(c, _)| c == reason_code) || *days == 0 || *days > 90
+            if let Ok(max) = rule.param_i64("extension_max_days")
+                && i64::from(*days) > max
             {
                 return Err(refuse(
                     ctx,
-                    "ap_decision_deadline",
-                    "延期须选择法定事由（不可抗力、当事人下落不明、等待其他机关结论、需协助调查），期限 1–90 日；人手不足、工作量大不是延期事由",
-                    "an extension needs a valid reason code and 1–90 days; staffing and workload are not reasons",
+                    "hp_decision_deadline",
+                    format!("延长期限不得超过 {max} 日"),
+                    format!("an extension may not exceed {max} days"),
+                ));
+            }
+            if let Ok(max) = rule.param_i64("extensions_max")
+                && i64::try_from(case.extensions.len()).unwrap_or(i64::MAX) >= max
+            {
+                return Err(refuse(
+                    ctx,
+                    "hp_decision_deadline",
+                    format!("办案期限只能延长 {max} 次"),
+                    format!("the case period may be extended {max} time(s) only"),
                 ));
             }
             next.extensions.push(Extension {
@@ -2096,10 +2204,7 @@ pub fn apply(case: Option<&Case>, cmd: &Command, ctx: &Ctx) -> Step {
                 reason_code: reason_code.clone(),
                 approver: ctx.actor.to_string(),
             });
-            if let Some(filed) = case.filed_on {
-                let ext = next.extensions.clone();
-                next.decision_due = due(ctx, &mut next, "ap_decision_deadline", filed, &ext);
-            }
+            next.decision_due = decision_due(ctx, &mut next, filed);
             Ok(next)
         }
         Command::Decide {
@@ -2108,12 +2213,20 @@ pub fn apply(case: Option<&Case>, cmd: &Command, ctx: &Ctx) -> Step {
             publish,
         } => {
             let mut next = decide(case, next, cmd, number, *fine, ctx)?;
-            if *publish
-                && next
-                    .decision
-                    .as_ref()
-                    .is_some_and(|d| d.outcome == Outcome::Penalty)
-            {
+            let penalty = next
+                .decision
+                .as_ref()
+                .filter(|d| d.outcome == Outcome::Penalty);
+            if *publish && let Some(d) = penalty {
+                let class = crate::notice::classify(
+                    ctx,
+                    d.on,
+                    false,
+                    d.fine,
+                    d.confiscation,
+                    &d.other_penalties,
+                )?;
+                crate::notice::publishable(ctx, class, d.on)?;
                 let today = ctx.today;
                 let due_on = due(ctx, &mut next, "pub_permit_penalty_7wd", today, &[]);
                 next.publication = Some(Publication {
@@ -2549,6 +2662,25 @@ pub fn apply(case: Option<&Case>, cmd: &Command, ctx: &Ctx) -> Step {
             next.stage = Stage::Archived;
             Ok(next)
         }
+    }
+}
+
+/// The decision deadline of a case filed on `filed`: the health-sector rule
+/// in force on the filing date (`hp_decision_deadline`: 3 months before
+/// 2025-06-01, 90 days after), with the extensions granted — in the rule's
+/// unit when it counts days, added as calendar days to a period in months.
+fn decision_due(ctx: &Ctx, case: &mut Case, filed: Date) -> Option<Date> {
+    let ext = case.extensions.clone();
+    let days: u32 = ext.iter().map(|e| e.count).sum();
+    let in_days = ctx
+        .rules
+        .deadline_rule("hp_decision_deadline", ctx.jurisdiction, filed)
+        .is_ok_and(|r| r.unit == deadline::Unit::CalendarDays);
+    if in_days {
+        due(ctx, case, "hp_decision_deadline", filed, &ext)
+    } else {
+        due(ctx, case, "hp_decision_deadline", filed, &[])
+            .and_then(|d| d.checked_add(jiff::Span::new().days(i64::from(days))).ok())
     }
 }
 

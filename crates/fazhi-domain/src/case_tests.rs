@@ -22,6 +22,11 @@ const HEAD: i64 = 21;
 const REVIEWER: i64 = 30;
 
 fn ctx(today: Date, actor: i64) -> Ctx<'static> {
+    ctx_in(today, actor, "990000")
+}
+
+/// The context of an agency in province `jurisdiction`.
+fn ctx_in(today: Date, actor: i64, jurisdiction: &'static str) -> Ctx<'static> {
     let role = match actor {
         SECTION => Role::SectionHead,
         HEAD => Role::AgencyHead,
@@ -34,7 +39,7 @@ fn ctx(today: Date, actor: i64) -> Ctx<'static> {
         role,
         rules: &RULES,
         calendar: &CAL,
-        jurisdiction: "990000",
+        jurisdiction,
     }
 }
 
@@ -329,9 +334,9 @@ fn ap_limitation_warning_flags_a_filing_within_sixty_days_of_the_limit() {
 }
 
 #[test]
-fn ap_decision_deadline_ninety_days_from_filing() {
-    let f = filed(date(2025, 4, 1));
-    assert_eq!(f.decision_due, Some(date(2025, 6, 30)));
+fn hp_decision_deadline_ninety_days_from_a_filing_after_june_2025() {
+    let f = filed(date(2025, 7, 1));
+    assert_eq!(f.decision_due, Some(date(2025, 9, 29)));
 }
 
 #[test]
@@ -405,13 +410,23 @@ fn ap_evidence_preservation_needs_head_approval_and_a_decision_within_seven_work
         OFFICER_A,
     );
     assert_eq!(r.rule_id, "ap_evidence_preservation");
-    let p = step(
+    // A section head may not approve it (第五十六条 "行政机关负责人").
+    let r = refused(
         &f,
         Command::Preserve {
             items: "消毒剂 3 瓶".into(),
         },
         today,
         SECTION,
+    );
+    assert_eq!(r.rule_id, "ap_evidence_preservation");
+    let p = step(
+        &f,
+        Command::Preserve {
+            items: "消毒剂 3 瓶".into(),
+        },
+        today,
+        HEAD,
     );
     // 7 working days from Monday 29 September 2025 skip 1–8 October and count
     // the make-up working Saturday of 11 October.
@@ -600,6 +615,7 @@ fn ap_legal_review_is_required_by_the_province_and_no_handler_may_review() {
             passed: true,
             checklist: checklist.clone(),
             opinion: "同意".into(),
+            reviewer_qualified: true,
         },
         &as_handler,
     )
@@ -616,6 +632,7 @@ fn ap_legal_review_is_required_by_the_province_and_no_handler_may_review() {
             passed: true,
             checklist: bad.clone(),
             opinion: "同意".into(),
+            reviewer_qualified: true,
         },
         later,
         REVIEWER,
@@ -627,6 +644,7 @@ fn ap_legal_review_is_required_by_the_province_and_no_handler_may_review() {
             passed: false,
             checklist: bad,
             opinion: "适用法律错误，退回补正".into(),
+            reviewer_qualified: true,
         },
         later,
         REVIEWER,
@@ -637,6 +655,28 @@ fn ap_legal_review_is_required_by_the_province_and_no_handler_may_review() {
         "returned for correction loops back"
     );
     assert!(returned.proposal.is_none());
+}
+
+#[test]
+fn ap_legal_review_a_first_time_reviewer_needs_the_legal_professional_qualification() {
+    let today = date(2025, 4, 2);
+    let c = with_evidence(&filed(today), today);
+    let p = step(&c, propose(1500, true), today, OFFICER_A);
+    let s = step(&p, Command::SubmitForReview, today, OFFICER_A);
+    let review = |qualified| Command::RecordReview {
+        passed: true,
+        checklist: vec![true; REVIEW_CHECKLIST.len()],
+        opinion: "同意".into(),
+        reviewer_qualified: qualified,
+    };
+    // 第五十八条第二款: the old behaviour let any legal reviewer review.
+    let r = refused(&s, review(false), today, REVIEWER);
+    assert_eq!(r.rule_id, "ap_legal_review");
+    assert!(r.message_zh.contains("法律职业资格"));
+    assert_eq!(
+        step(&s, review(true), today, REVIEWER).review_state,
+        ReviewState::Passed
+    );
 }
 
 #[test]
@@ -660,6 +700,7 @@ fn ap_head_review_outcomes_a_major_case_needs_collective_discussion() {
             passed: true,
             checklist: vec![true; 7],
             opinion: "同意".into(),
+            reviewer_qualified: true,
         },
         later,
         REVIEWER,
@@ -893,6 +934,25 @@ fn ap_hearing_triggers_a_large_fine_carries_the_right_to_a_hearing() {
         .unwrap()
         .hearing_right
     );
+}
+
+#[test]
+fn ap_hearing_triggers_a_province_without_its_amount_cannot_serve_a_prior_notice() {
+    let today = date(2025, 4, 2);
+    let p = proposed(today);
+    // 浙江 (330000) has no amount in the rules data: the hearing right cannot
+    // be decided, so no prior notice (the old behaviour used a national default).
+    let r = apply(
+        Some(&p),
+        &Command::SendNotice { served_on: today },
+        &ctx_in(today, OFFICER_A, "330000"),
+    )
+    .unwrap_err();
+    assert_eq!(r.rule_id, "ap_hearing_triggers");
+    assert!(r.message_zh.contains("ap_hearing_triggers") && r.message_zh.contains("330000"));
+    // The demo province's own amount decides.
+    let threshold = hearing_threshold(&ctx(today, OFFICER_A), PartyKind::Organisation).unwrap();
+    assert_eq!(threshold, Money::from_yuan(100_000));
 }
 
 fn hearing_case() -> Case {
@@ -1392,28 +1452,58 @@ fn an_ordinary_case_walks_from_intake_to_archive_and_then_is_read_only() {
 }
 
 #[test]
-fn an_extension_needs_a_valid_reason_and_moves_the_decision_deadline() {
+fn hp_decision_deadline_an_extension_follows_the_health_rule_of_the_filing_date() {
+    // Filed 1 April 2025: the old rule (3 months), extensions approved by the
+    // superior agency only — the agency's own head may not (the old behaviour).
     let f = filed(date(2025, 4, 1));
-    let r = refused(
-        &f,
-        Command::ExtendDecisionDeadline {
-            days: 30,
-            reason_code: "workload".into(),
-        },
-        date(2025, 6, 1),
-        HEAD,
+    assert_eq!(f.decision_due, Some(date(2025, 7, 1)));
+    let ext = |days: u32, reason: &str, superior: bool| Command::ExtendDecisionDeadline {
+        days,
+        reason_code: reason.into(),
+        approver_superior: superior,
+    };
+    let r = refused(&f, ext(30, "party_missing", false), date(2025, 6, 1), HEAD);
+    assert_eq!(r.rule_id, "hp_decision_deadline");
+    assert!(r.message_zh.contains("上级"), "{}", r.message_zh);
+    let r = refused(&f, ext(30, "workload", true), date(2025, 6, 1), HEAD);
+    assert_eq!(r.rule_id, "hp_decision_deadline");
+    let e = step(&f, ext(30, "party_missing", true), date(2025, 6, 1), HEAD);
+    assert_eq!(e.decision_due, Some(date(2025, 7, 31)));
+    // Filed after 1 June 2025: 90 days; the agency's own head, once, at most 30 days (M).
+    let g = filed(date(2025, 7, 1));
+    assert_eq!(g.decision_due, Some(date(2025, 9, 29)));
+    assert_eq!(
+        refused(&g, ext(30, "party_missing", true), date(2025, 8, 1), HEAD).rule_id,
+        "hp_decision_deadline",
+        "not the superior agency under the 2025 rule"
     );
-    assert_eq!(r.rule_id, "ap_decision_deadline");
-    let e = step(
-        &f,
-        Command::ExtendDecisionDeadline {
-            days: 30,
-            reason_code: "party_missing".into(),
-        },
-        date(2025, 6, 1),
-        HEAD,
+    assert_eq!(
+        refused(&g, ext(31, "party_missing", false), date(2025, 8, 1), HEAD).rule_id,
+        "hp_decision_deadline"
     );
-    assert_eq!(e.decision_due, Some(date(2025, 7, 30)));
+    let once = step(&g, ext(30, "party_missing", false), date(2025, 8, 1), HEAD);
+    assert_eq!(once.decision_due, Some(date(2025, 10, 29)));
+    assert_eq!(
+        refused(
+            &once,
+            ext(10, "party_missing", false),
+            date(2025, 9, 1),
+            HEAD
+        )
+        .rule_id,
+        "hp_decision_deadline",
+        "once only"
+    );
+    assert_eq!(
+        refused(
+            &g,
+            ext(30, "party_missing", false),
+            date(2025, 8, 1),
+            SECTION
+        )
+        .rule_id,
+        "hp_decision_deadline"
+    );
 }
 
 // ------------------------------------------------------------ property
@@ -1446,6 +1536,7 @@ mod property {
                 passed: amount % 2 == 0,
                 checklist: vec![amount % 2 == 0; 7],
                 opinion: "意见".into(),
+                reviewer_qualified: amount % 5 != 0,
             },
             7 => Command::RecordDiscussion {
                 participants: vec!["甲".into(), "乙".into(), "丙".into()],
@@ -1494,6 +1585,7 @@ mod property {
             },
             20 => Command::Archive,
             21 => Command::ExtendDecisionDeadline {
+                approver_superior: amount % 2 == 0,
                 days: 30,
                 reason_code: "force_majeure".into(),
             },
@@ -1512,16 +1604,34 @@ mod property {
         /// by whoever, the case never reaches a state the law forbids.
         #[test]
         fn random_command_sequences_never_reach_a_forbidden_state(
+            province in 0usize..16,
             steps in proptest::collection::vec((any::<u8>(), 0i64..200_000, any::<u8>(), 0i64..90), 1..60)
         ) {
+            // Each run in one of the provinces whose hearing amounts the rules
+            // data sets (ap_hearing_triggers has no national amount).
+            let provinces: Vec<&'static str> = RULES
+                .versions("ap_hearing_triggers")
+                .into_iter()
+                .filter(|r| r.jurisdiction != crate::rules::NATIONAL)
+                .map(|r| r.jurisdiction.as_str())
+                .collect();
+            prop_assert!(!provinces.is_empty());
+            let jurisdiction = provinces[province % provinces.len()];
             let start = date(2025, 3, 3);
             let mut case = opened(organisation(), date(2025, 2, 1), start);
             let mut today = start;
             for (choice, amount, actor_pick, days) in steps {
                 today = today.checked_add(jiff::Span::new().days(days % 4)).unwrap();
                 let (cmd, actor) = command(choice, amount, actor_pick);
-                if let Ok(next) = apply(Some(&case), &cmd, &ctx(today, actor)) {
+                let c = ctx_in(today, actor, jurisdiction);
+                if let Ok(next) = apply(Some(&case), &cmd, &c) {
                     prop_assert!(violations(&next).is_empty(), "{:?} after {}: {:?}", violations(&next), cmd.code(), next.stage);
+                    // The hearing right follows the province's amount.
+                    if let (Some(n), Some(p), None) = (&next.notice, &next.proposal, &case.notice) {
+                        let large = hearing_threshold(&c, case.party.kind).unwrap();
+                        let expected = p.heavy_penalty || p.fine.fen() + p.confiscation.fen() >= large.fen();
+                        prop_assert_eq!(n.hearing_right, expected);
+                    }
                     if case.stage == Stage::Archived {
                         prop_assert!(false, "an archived case changed");
                     }
@@ -1913,7 +2023,7 @@ fn case_facts_read_from_the_stored_json_equal_the_facts_of_the_case() {
             items: "消毒剂 3 瓶".into(),
         },
         today,
-        SECTION,
+        HEAD,
     );
     let d = decided(date(2025, 4, 2));
     let served = served(&d);

@@ -122,42 +122,127 @@ impl NoticeState {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PenaltyClass {
-    /// Only a warning, a public criticism or a low fine (rule `cred_minor_publicity`).
+    /// Only a warning: not published under the market-regulation rule the
+    /// health sector follows until 2026-03-31 (`cred_minor_publicity`).
+    WarningOnly,
+    /// 轻微: the summary procedure, a warning or public criticism, a low fine
+    /// (`cred_minor_publicity`, `cred_publicity_period_2026`).
     Minor,
-    /// Any other penalty (rule `cred_publicity_period_2023`).
+    /// 一般: any other penalty (fines, confiscation, suspension of a licence).
     General,
+    /// 严重: revocation of a licence, a ban on trade or practice, closure.
+    Serious,
 }
 
 impl PenaltyClass {
     pub fn name_zh(self) -> &'static str {
         match self {
-            PenaltyClass::Minor => "警告、通报批评或较低数额罚款",
-            PenaltyClass::General => "其他行政处罚",
+            PenaltyClass::WarningOnly => "仅警告",
+            PenaltyClass::Minor => "轻微失信（简易程序、警告、通报批评或较低数额罚款）",
+            PenaltyClass::General => "一般失信",
+            PenaltyClass::Serious => "严重失信（吊销许可证件、限制从业、责令停产停业或关闭等）",
         }
     }
 }
 
-/// The class of a penalty decision: minor when there is no confiscation, no
-/// penalty beyond a warning or public criticism, and the fine is at most the
-/// rule's `low_fine_max_yuan` (a province may set its own amount).
+/// Penalties that make a decision serious (《信用修复管理办法》: 吊销许可证件,
+/// 限制开展生产经营活动, 责令停产停业, 责令关闭, 限制从业).
+const SERIOUS_PENALTIES: [&str; 7] = [
+    "吊销",
+    "限制开展生产经营活动",
+    "责令停产停业",
+    "责令停业",
+    "责令关闭",
+    "限制从业",
+    "禁止从业",
+];
+
+/// The class of a penalty decision: serious when it revokes a licence or bans
+/// trade or practice; minor when it was made on the spot, or imposes nothing
+/// beyond a warning or public criticism and a fine of at most the rule's
+/// `low_fine_max_yuan` (from 2026-04-01, when no sector amount is set, only
+/// warnings and public criticism); warning-only decisions are their own class.
 pub fn classify(
     ctx: &Ctx,
+    decided_on: Date,
+    summary_procedure: bool,
     fine: Money,
     confiscation: Money,
     other_penalties: &str,
 ) -> Result<PenaltyClass, Refusal> {
-    let low = param(ctx, "cred_minor_publicity", "low_fine_max_yuan")?;
-    let only_light = other_penalties
+    let parts: Vec<&str> = other_penalties
         .split(['、', ',', '，', ';', '；', ' '])
         .map(str::trim)
         .filter(|p| !p.is_empty())
-        .all(|p| p == "警告" || p == "通报批评");
-    let fine_low = fine.fen() <= low.saturating_mul(100);
-    Ok(if only_light && fine_low && confiscation.fen() == 0 {
-        PenaltyClass::Minor
+        .collect();
+    if parts
+        .iter()
+        .any(|p| SERIOUS_PENALTIES.iter().any(|s| p.contains(s)))
+    {
+        return Ok(PenaltyClass::Serious);
+    }
+    let only_light = parts.iter().all(|p| *p == "警告" || *p == "通报批评");
+    let warning_only = !parts.is_empty()
+        && parts.iter().all(|p| *p == "警告")
+        && fine.fen() == 0
+        && confiscation.fen() == 0;
+    let market_rule = in_force(ctx, "cred_minor_publicity", decided_on);
+    if warning_only && market_rule {
+        return Ok(PenaltyClass::WarningOnly);
+    }
+    if summary_procedure {
+        return Ok(PenaltyClass::Minor);
+    }
+    let low_fen = if market_rule {
+        let on = Ctx {
+            today: decided_on,
+            ..*ctx
+        };
+        param(&on, "cred_minor_publicity", "low_fine_max_yuan")?.saturating_mul(100)
     } else {
-        PenaltyClass::General
-    })
+        0
+    };
+    Ok(
+        if only_light && fine.fen() <= low_fen && confiscation.fen() == 0 {
+            PenaltyClass::Minor
+        } else {
+            PenaltyClass::General
+        },
+    )
+}
+
+/// The credit rule that set the period of a notice decided on `decided_on`.
+pub fn period_rule(ctx: &Ctx, decided_on: Date) -> &'static str {
+    [
+        "cred_publicity_period_2026",
+        "cred_publicity_period_2023",
+        "cred_publicity_period_2019",
+    ]
+    .into_iter()
+    .find(|id| in_force(ctx, id, decided_on))
+    .unwrap_or("cred_publicity_period_2026")
+}
+
+fn in_force(ctx: &Ctx, id: &str, on: Date) -> bool {
+    ctx.rules
+        .get(id, ctx.jurisdiction, on)
+        .is_ok_and(|r| r.in_force_on(on))
+}
+
+/// Whether a penalty of this class may be published at all: a decision of
+/// only a warning is not (`cred_minor_publicity`, until 2026-03-31); from
+/// 2026-04-01 a minor one is published only where the agency finds it
+/// necessary, for at most 3 months (`cred_publicity_period_2026`).
+pub fn publishable(ctx: &Ctx, class: PenaltyClass, decided_on: Date) -> Result<(), Refusal> {
+    if class == PenaltyClass::WarningOnly && in_force(ctx, "cred_minor_publicity", decided_on) {
+        return Err(refuse(
+            ctx,
+            "cred_minor_publicity",
+            "仅受到警告的行政处罚不予公示",
+            "a decision of only a warning is not published",
+        ));
+    }
+    Ok(())
 }
 
 /// A publicity period: the notice may come down after credit repair from
@@ -171,44 +256,62 @@ pub struct Period {
 }
 
 /// The publicity period of a penalty decided on `decided_on`, counted from
-/// the decision date. Minor penalties are up for `cred_minor_publicity`
-/// months; others for the longest period of the credit rule in force on the
-/// decision date (`cred_publicity_period_2023`, or the 2019 rule for older
-/// decisions), which also gives the shortest period before repair.
+/// the decision date, under the credit rule in force on that date:
+/// `cred_publicity_period_2026` (three grades) from 2026-04-01,
+/// `cred_publicity_period_2023` (with `cred_minor_publicity` for minor
+/// penalties) from 2023-05-01, and `cred_publicity_period_2019` (general and
+/// serious) before. A warning-only decision under the market-regulation rule
+/// has no period (it is not published: the period ends the day it starts).
 pub fn penalty_period(ctx: &Ctx, class: PenaltyClass, decided_on: Date) -> Result<Period, Refusal> {
-    let on_decision = Ctx {
+    let on = Ctx {
         today: decided_on,
         ..*ctx
     };
-    let general = ["cred_publicity_period_2023", "cred_publicity_period_2019"]
-        .into_iter()
-        .find(|id| {
-            ctx.rules
-                .get(id, ctx.jurisdiction, decided_on)
-                .is_ok_and(|r| r.in_force_on(decided_on))
-        })
-        .ok_or_else(|| {
-            refuse(
-                ctx,
-                "cred_publicity_period_2023",
-                format!("{decided_on} 时没有生效的公示期限规则"),
-                format!("no publicity-period rule was in force on {decided_on}"),
-            )
-        })?;
-    let shortest = param(&on_decision, general, "shortest_months")?;
-    // A minor penalty decided before the minor-penalty rule took effect has
-    // the general period: the rule is never applied before its date.
-    let minor_in_force = ctx
-        .rules
-        .get("cred_minor_publicity", ctx.jurisdiction, decided_on)
-        .is_ok_and(|r| r.in_force_on(decided_on));
-    let (longest, rule_id) = match class {
-        PenaltyClass::Minor if minor_in_force => (
-            param(&on_decision, "cred_minor_publicity", "months")?,
-            "cred_minor_publicity",
-        ),
-        PenaltyClass::Minor | PenaltyClass::General => {
-            (param(&on_decision, general, "longest_months")?, general)
+    let (rule_id, shortest, longest) = if in_force(ctx, "cred_publicity_period_2026", decided_on) {
+        let id = "cred_publicity_period_2026";
+        let grade = match class {
+            PenaltyClass::WarningOnly | PenaltyClass::Minor => "minor",
+            PenaltyClass::General => "general",
+            PenaltyClass::Serious => "serious",
+        };
+        (
+            id,
+            param(&on, id, &format!("{grade}_shortest_months"))?,
+            param(&on, id, &format!("{grade}_longest_months"))?,
+        )
+    } else {
+        let general = ["cred_publicity_period_2023", "cred_publicity_period_2019"]
+            .into_iter()
+            .find(|id| in_force(ctx, id, decided_on))
+            .ok_or_else(|| {
+                refuse(
+                    ctx,
+                    "cred_publicity_period_2026",
+                    format!("{decided_on} 时没有生效的公示期限规则"),
+                    format!("no publicity-period rule was in force on {decided_on}"),
+                )
+            })?;
+        let minor_rule = in_force(ctx, "cred_minor_publicity", decided_on);
+        match class {
+            PenaltyClass::WarningOnly if minor_rule => ("cred_minor_publicity", 0, 0),
+            PenaltyClass::WarningOnly | PenaltyClass::Minor if minor_rule => {
+                let months = param(&on, "cred_minor_publicity", "months")?;
+                let shortest = param(&on, general, "shortest_months")?;
+                ("cred_minor_publicity", shortest.min(months), months)
+            }
+            PenaltyClass::Serious if general == "cred_publicity_period_2019" => (
+                general,
+                param(&on, general, "serious_shortest_months")?,
+                param(&on, general, "serious_longest_months")?,
+            ),
+            PenaltyClass::WarningOnly
+            | PenaltyClass::Minor
+            | PenaltyClass::General
+            | PenaltyClass::Serious => (
+                general,
+                param(&on, general, "shortest_months")?,
+                param(&on, general, "longest_months")?,
+            ),
         }
     };
     let add = |months: i64| {
@@ -228,6 +331,20 @@ pub fn penalty_period(ctx: &Ctx, class: PenaltyClass, decided_on: Date) -> Resul
         until,
         rule_id,
     })
+}
+
+/// The period a notice already up should have: the right period where it
+/// shortens the stored one, the stored one otherwise (a running publicity is
+/// never lengthened after the fact). `None` when nothing changes.
+pub fn retimed(notice: &Notice, right: Period) -> Option<(Date, Date)> {
+    let (Some(shortest), Some(until)) = (notice.shortest_until, notice.until) else {
+        return None;
+    };
+    if !matches!(notice.state, NoticeState::Pending | NoticeState::Published) {
+        return None;
+    }
+    let next = (shortest.min(right.shortest_until), until.min(right.until));
+    (next != (shortest, until)).then_some(next)
 }
 
 /// The publication due date: 7 working days from the decision
@@ -355,7 +472,7 @@ pub fn apply(notice: &Notice, cmd: &Command, ctx: &Ctx) -> Result<Notice, Refusa
                 if notice.until.is_some_and(|u| today >= u) {
                     return Err(refuse(
                         ctx,
-                        "cred_publicity_period_2023",
+                        period_rule(ctx, notice.decided_on),
                         "公示期限已届满，不再公示",
                         "the publicity period has already ended; it is not published",
                     ));
@@ -380,25 +497,35 @@ pub fn apply(notice: &Notice, cmd: &Command, ctx: &Ctx) -> Result<Notice, Refusa
             | NoticeState::Expired
             | NoticeState::Repaired
             | NoticeState::Withdrawn => {
-                return Err(wrong_state(ctx, notice, cmd, "cred_publicity_period_2023"));
+                return Err(wrong_state(
+                    ctx,
+                    notice,
+                    cmd,
+                    period_rule(ctx, notice.decided_on),
+                ));
             }
         },
         Command::Repair { note } => match notice.state {
             NoticeState::Published if notice.kind == NoticeKind::Penalty => {
                 let Some(shortest) = notice.shortest_until else {
-                    return Err(wrong_state(ctx, notice, cmd, "cred_publicity_period_2023"));
+                    return Err(wrong_state(
+                        ctx,
+                        notice,
+                        cmd,
+                        period_rule(ctx, notice.decided_on),
+                    ));
                 };
                 if today < shortest {
                     return Err(refuse(
                         ctx,
-                        "cred_publicity_period_2023",
+                        period_rule(ctx, notice.decided_on),
                         format!("最短公示期至 {shortest} 届满，届满后方可申请信用修复提前撤下"),
                         format!(
                             "credit repair may take it down only after the shortest period ends on {shortest}"
                         ),
                     ));
                 }
-                require(ctx, "note", note, "cred_publicity_period_2023")?;
+                require(ctx, "note", note, period_rule(ctx, notice.decided_on))?;
                 next.state = NoticeState::Repaired;
                 next.taken_down_on = Some(today);
                 next.reason = note.trim().to_owned();
@@ -408,7 +535,12 @@ pub fn apply(notice: &Notice, cmd: &Command, ctx: &Ctx) -> Result<Notice, Refusa
             | NoticeState::Expired
             | NoticeState::Repaired
             | NoticeState::Withdrawn => {
-                return Err(wrong_state(ctx, notice, cmd, "cred_publicity_period_2023"));
+                return Err(wrong_state(
+                    ctx,
+                    notice,
+                    cmd,
+                    period_rule(ctx, notice.decided_on),
+                ));
             }
         },
         Command::Withdraw { altered_on, reason } => match notice.state {
@@ -580,29 +712,145 @@ mod tests {
     }
 
     #[test]
-    fn cred_minor_publicity_warning_or_low_fine_is_up_three_months() {
-        let c = ctx(date(2025, 1, 6));
+    fn cred_minor_publicity_low_fine_is_up_three_months_and_a_warning_alone_is_not_published() {
+        let on = date(2025, 1, 6);
+        let c = ctx(on);
+        let class = |fine: i64, conf: i64, other: &str| {
+            classify(
+                &c,
+                on,
+                false,
+                Money::from_yuan(fine),
+                Money::from_yuan(conf),
+                other,
+            )
+            .unwrap()
+        };
+        assert_eq!(class(3_000, 0, "警告"), PenaltyClass::Minor);
+        assert_eq!(class(0, 0, "通报批评"), PenaltyClass::Minor);
         assert_eq!(
-            classify(&c, Money::from_yuan(3_000), Money::ZERO, "警告").unwrap(),
-            PenaltyClass::Minor
-        );
-        assert_eq!(
-            classify(&c, Money::from_yuan(3_001), Money::ZERO, "").unwrap(),
+            class(3_001, 0, ""),
             PenaltyClass::General,
             "above the low-fine amount"
         );
+        assert_eq!(class(500, 1, ""), PenaltyClass::General, "any confiscation");
         assert_eq!(
-            classify(&c, Money::from_yuan(500), Money::from_yuan(1), "").unwrap(),
-            PenaltyClass::General,
-            "any confiscation"
-        );
-        assert_eq!(
-            classify(&c, Money::ZERO, Money::ZERO, "警告、暂停执业活动六个月").unwrap(),
+            class(0, 0, "警告、暂停执业活动六个月"),
             PenaltyClass::General,
             "a suspension is not minor"
         );
-        let n = penalty(date(2025, 1, 6), PenaltyClass::Minor);
+        // 《市场监督管理行政处罚信息公示规定》第二条第二款: only a warning is not
+        // published (the old behaviour put it up for 3 months).
+        assert_eq!(class(0, 0, "警告"), PenaltyClass::WarningOnly);
+        assert_eq!(
+            publishable(&c, PenaltyClass::WarningOnly, on)
+                .unwrap_err()
+                .rule_id,
+            "cred_minor_publicity"
+        );
+        let n = penalty(on, PenaltyClass::Minor);
         assert_eq!(n.until, Some(date(2025, 4, 6)));
+    }
+
+    #[test]
+    fn cred_publicity_period_2026_three_grades_counted_from_the_decision() {
+        let on = date(2026, 5, 6);
+        let c = ctx(on);
+        let class = |fine: i64, other: &str, summary: bool| {
+            classify(&c, on, summary, Money::from_yuan(fine), Money::ZERO, other).unwrap()
+        };
+        assert_eq!(class(0, "警告", false), PenaltyClass::Minor);
+        assert_eq!(class(200, "", true), PenaltyClass::Minor, "简易程序");
+        assert_eq!(
+            class(2_000, "", false),
+            PenaltyClass::General,
+            "no sector amount for a low fine is set: an ordinary fine is general"
+        );
+        assert_eq!(
+            class(0, "吊销医疗机构执业许可证", false),
+            PenaltyClass::Serious
+        );
+        assert_eq!(class(5_000, "限制从业五年", false), PenaltyClass::Serious);
+        assert!(publishable(&c, PenaltyClass::Minor, on).is_ok());
+        let minor = penalty_period(&c, PenaltyClass::Minor, on).unwrap();
+        assert_eq!(
+            (minor.shortest_until, minor.until, minor.rule_id),
+            (on, date(2026, 8, 6), "cred_publicity_period_2026")
+        );
+        let general = penalty_period(&c, PenaltyClass::General, on).unwrap();
+        assert_eq!(
+            (general.shortest_until, general.until),
+            (date(2026, 8, 6), date(2027, 5, 6)),
+            "3 months to 1 year, not 3 years"
+        );
+        let serious = penalty_period(&c, PenaltyClass::Serious, on).unwrap();
+        assert_eq!(
+            (serious.shortest_until, serious.until),
+            (date(2027, 5, 6), date(2029, 5, 6)),
+            "repair only after a year"
+        );
+    }
+
+    #[test]
+    fn cred_publicity_period_2026_a_notice_before_april_2026_keeps_the_2023_period_one_after_gets_the_new_one()
+     {
+        let before = penalty(date(2026, 3, 31), PenaltyClass::General);
+        assert_eq!(before.until, Some(date(2029, 3, 31)));
+        assert_eq!(before.shortest_until, Some(date(2026, 6, 30)));
+        let after = penalty(date(2026, 4, 1), PenaltyClass::General);
+        assert_eq!(after.until, Some(date(2027, 4, 1)));
+        // A notice published after April 2026 under the 2023 period is re-timed;
+        // one decided before keeps its period.
+        let mut wrong = after.clone();
+        wrong.until = Some(date(2029, 4, 1));
+        let wrong = apply(&wrong, &Command::Publish, &ctx(date(2026, 4, 2))).unwrap();
+        let right = penalty_period(
+            &ctx(date(2026, 12, 7)),
+            PenaltyClass::General,
+            date(2026, 4, 1),
+        )
+        .unwrap();
+        assert_eq!(
+            retimed(&wrong, right),
+            Some((date(2026, 7, 1), date(2027, 4, 1)))
+        );
+        let kept = apply(&before, &Command::Publish, &ctx(date(2026, 4, 2))).unwrap();
+        let right = penalty_period(
+            &ctx(date(2026, 12, 7)),
+            PenaltyClass::General,
+            date(2026, 3, 31),
+        )
+        .unwrap();
+        assert_eq!(retimed(&kept, right), None);
+        // Never lengthened after the fact, and nothing done to a notice already down.
+        let longer = Period {
+            until: date(2030, 1, 1),
+            ..right
+        };
+        assert_eq!(retimed(&kept, longer), None);
+        let expired = Notice {
+            state: NoticeState::Expired,
+            ..wrong
+        };
+        assert_eq!(retimed(&expired, right), None);
+    }
+
+    #[test]
+    fn cred_publicity_period_2019_serious_penalties_six_months_to_three_years() {
+        let p = penalty_period(
+            &ctx(date(2026, 1, 1)),
+            PenaltyClass::Serious,
+            date(2022, 6, 1),
+        )
+        .unwrap();
+        assert_eq!(
+            (p.shortest_until, p.until, p.rule_id),
+            (
+                date(2022, 12, 1),
+                date(2025, 6, 1),
+                "cred_publicity_period_2019"
+            )
+        );
     }
 
     #[test]

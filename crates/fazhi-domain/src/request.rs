@@ -11,10 +11,12 @@
 //!   request, third-party consultation days excluded, plus at most the rule's
 //!   `extension_max` with the disclosure office head's approval
 //!   (ogi_reply_20_plus_20, ogi_clarify_7wd, 《政府信息公开条例》第30–33条);
-//! - complaints and reports: accept or decline within 15 days
-//!   (cmp_petition_intake_15d), conclude within 60 days of acceptance, plus at
-//!   most `extension_max` days with the agency head's approval
-//!   (cmp_petition_conclude_60d).
+//! - complaints and reports: tell the requester within 15 days how it will be
+//!   handled (cmp_petition_intake_15d); a complaint (a petition matter,
+//!   《信访工作条例》第三十一条第六项) is concluded within 60 days of acceptance,
+//!   plus at most `extension_max` days with the agency's own head's approval
+//!   (cmp_petition_conclude_60d); an accepted report of a violation goes into
+//!   the enforcement procedure, whose own clocks apply.
 //!
 //! The requester's personal data is not part of this type: it is stored
 //! beside it and never enters the action log or a public page.
@@ -359,12 +361,20 @@ pub struct Correction {
     /// What to correct, as told to the applicant (shown on the status page).
     pub note: String,
     pub corrected_on: Option<Date>,
+    /// The reasonable period set for the correction (第30条): only a request
+    /// not corrected by then counts as abandoned.
+    #[serde(default)]
+    pub until: Option<Date>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Consultation {
     /// The day the letter went out.
     pub from: Date,
+    /// The day the third party received it: its 15 working days run from
+    /// here (第32条); `None` in records made before this was asked.
+    #[serde(default)]
+    pub received_on: Option<Date>,
     /// The day the answer came back (or the 15-working-day period ran out).
     pub to: Option<Date>,
     /// Who was consulted (internal: a third party's name is not public).
@@ -478,10 +488,16 @@ pub enum Command {
     },
     RequestCorrection {
         note: String,
+        /// The reasonable period given to the applicant, in days from today.
+        #[serde(default)]
+        days: u32,
     },
     Corrected,
     StartConsultation {
         party: String,
+        /// The day the third party received the letter (today if `None`).
+        #[serde(default)]
+        received_on: Option<Date>,
     },
     EndConsultation,
     Extend {
@@ -586,13 +602,6 @@ fn staff(ctx: &Ctx) -> Result<(i64, Role), Refusal> {
     })
 }
 
-fn is_head(role: Role) -> bool {
-    matches!(
-        role,
-        Role::AgencyHead | Role::SectionHead | Role::SystemAdmin
-    )
-}
-
 /// A new request as received on `ctx.today`, with its first due date.
 pub fn receive(sub: &Submission, ctx: &Ctx) -> Request {
     let mut req = Request {
@@ -620,7 +629,10 @@ pub fn receive(sub: &Submission, ctx: &Ctx) -> Request {
 
 /// The rule, start date, pauses and extension that set the current due date,
 /// or `None` while no agency deadline runs.
-fn clock(req: &Request) -> Option<(&'static str, Date, Vec<Pause>, Vec<Extension>)> {
+fn clock(
+    req: &Request,
+    third_party_due: &dyn Fn(&Consultation) -> Option<Date>,
+) -> Option<(&'static str, Date, Vec<Pause>, Vec<Extension>)> {
     let ext = |e: &Option<Extended>| -> Vec<Extension> {
         e.iter()
             .map(|x| Extension {
@@ -634,10 +646,14 @@ fn clock(req: &Request) -> Option<(&'static str, Date, Vec<Pause>, Vec<Extension
         (_, State::Concluded | State::CorrectionRequested) => None,
         // The reply clock stands still; what runs is the third party's time to
         // answer, after which its silence leaves the decision to the agency (第32条).
-        (_, State::Consulting) => req
-            .consultations
-            .last()
-            .map(|c| (RULE_THIRD_PARTY, c.from, Vec::new(), Vec::new())),
+        (_, State::Consulting) => req.consultations.last().map(|c| {
+            (
+                RULE_THIRD_PARTY,
+                c.received_on.unwrap_or(c.from),
+                Vec::new(),
+                Vec::new(),
+            )
+        }),
         (Kind::Disclosure, State::Received | State::Accepted) => {
             // A corrected request restarts the clock on the day the correction
             // arrived (第30条); consultation time is excluded (第33条第2款). The
@@ -652,7 +668,12 @@ fn clock(req: &Request) -> Option<(&'static str, Date, Vec<Pause>, Vec<Extension
                 .consultations
                 .iter()
                 .filter_map(|c| {
-                    let to = c.to?;
+                    // The pause ends with the answer, or when the third party's
+                    // 15 working days from receipt ran out in silence (第32条).
+                    let to = match (c.to, third_party_due(c)) {
+                        (Some(to), Some(cap)) => to.min(cap),
+                        (to, _) => to?,
+                    };
                     let from = c.from.tomorrow().ok()?;
                     (from <= to && to > start).then(|| Pause {
                         from: from.max(start),
@@ -666,7 +687,11 @@ fn clock(req: &Request) -> Option<(&'static str, Date, Vec<Pause>, Vec<Extension
         (Kind::Complaint | Kind::Report, State::Received) => {
             Some((RULE_INTAKE, req.received_on, Vec::new(), Vec::new()))
         }
-        (Kind::Complaint | Kind::Report, State::Accepted) => Some((
+        // The 60 (+30) days are for petition matters (《信访工作条例》第三十一条
+        // 第六项): a report of a violation goes into the enforcement procedure
+        // (an inspection or a case), whose own clocks apply.
+        (Kind::Report, State::Accepted) => None,
+        (Kind::Complaint, State::Accepted) => Some((
             RULE_CONCLUDE,
             req.accepted_on.unwrap_or(req.received_on),
             Vec::new(),
@@ -682,7 +707,15 @@ pub fn deadline_of(
     calendar: &Calendar,
     jurisdiction: &str,
 ) -> Result<Option<Due>, &'static str> {
-    let Some((rule_id, start, pauses, ext)) = clock(req) else {
+    let third_party_due = |c: &Consultation| {
+        let start = c.received_on.unwrap_or(c.from);
+        rules
+            .deadline_rule(RULE_THIRD_PARTY, jurisdiction, start)
+            .ok()
+            .and_then(|r| deadline::compute(&r, start, calendar, &[], &[]).ok())
+            .map(|d| d.due)
+    };
+    let Some((rule_id, start, pauses, ext)) = clock(req, &third_party_due) else {
         return Ok(None);
     };
     let rule = rules
@@ -840,7 +873,7 @@ pub fn apply(req: &Request, cmd: &Command, ctx: &Ctx) -> Result<Request, Refusal
             staff(ctx)?;
             next.link = Some(*link);
         }
-        (S::Received, C::RequestCorrection { note }) if disclosure => {
+        (S::Received, C::RequestCorrection { note, days }) if disclosure => {
             staff(ctx)?;
             // 一次性告知 within 7 working days of receipt (第30条).
             if req.correction.is_some() {
@@ -878,10 +911,30 @@ pub fn apply(req: &Request, cmd: &Command, ctx: &Ctx) -> Result<Request, Refusal
                     ));
                 }
             }
+            if *days == 0 {
+                return Err(refuse(
+                    ctx,
+                    RULE_CLARIFY,
+                    "请设定合理的补正期限（天数），申请人逾期未补正的才视为放弃申请",
+                    "set a reasonable period (days) for the correction: only a request not corrected by then is abandoned",
+                ));
+            }
+            let until = ctx
+                .today
+                .checked_add(jiff::Span::new().days(i64::from(*days)))
+                .map_err(|_| {
+                    refuse(
+                        ctx,
+                        RULE_CLARIFY,
+                        "补正期限不合理",
+                        "the correction period is not plausible",
+                    )
+                })?;
             next.correction = Some(Correction {
                 requested_on: ctx.today,
                 note: text("补正内容", "what to correct", note)?,
                 corrected_on: None,
+                until: Some(until),
             });
             next.state = S::CorrectionRequested;
         }
@@ -897,15 +950,47 @@ pub fn apply(req: &Request, cmd: &Command, ctx: &Ctx) -> Result<Request, Refusal
             if *answer != Answer::Abandoned {
                 return Err(not_now(req, cmd));
             }
+            // 第30条 "逾期不补正的，视为放弃申请": only after the period set.
+            match req.correction.as_ref().and_then(|c| c.until) {
+                Some(until) if ctx.today > until => {}
+                Some(until) => {
+                    return Err(refuse(
+                        ctx,
+                        RULE_CLARIFY,
+                        format!("补正期限至 {until} 届满，届满前不能视为放弃申请"),
+                        format!(
+                            "the correction period runs to {until}: the request is not abandoned before then"
+                        ),
+                    ));
+                }
+                None => {
+                    return Err(refuse(
+                        ctx,
+                        RULE_CLARIFY,
+                        "告知补正时未设定补正期限，不能视为放弃申请",
+                        "no correction period was set: the request cannot count as abandoned",
+                    ));
+                }
+            }
             let reply = text("答复内容", "reply", t)?;
             // No clock runs while the applicant corrects: the reply is on time.
             next.due = None;
             conclude(&mut next, ctx, by, Result_::Answer(*answer), reply);
         }
-        (S::Received, C::StartConsultation { party }) if disclosure => {
+        (S::Received, C::StartConsultation { party, received_on }) if disclosure => {
             staff(ctx)?;
+            let received_on = received_on.unwrap_or(ctx.today);
+            if received_on < ctx.today {
+                return Err(refuse(
+                    ctx,
+                    RULE_THIRD_PARTY,
+                    "第三方收到征求意见书的日期不能早于发出之日",
+                    "the day the third party received the letter cannot be before it was sent",
+                ));
+            }
             next.consultations.push(Consultation {
                 from: ctx.today,
+                received_on: Some(received_on),
                 to: None,
                 party: text("征求意见对象", "consulted party", party)?,
             });
@@ -922,16 +1007,40 @@ pub fn apply(req: &Request, cmd: &Command, ctx: &Ctx) -> Result<Request, Refusal
             let (by, role) = staff(ctx)?;
             let rule_id = match (req.kind, req.state) {
                 (Kind::Disclosure, S::Received) => RULE_REPLY,
-                (Kind::Complaint | Kind::Report, S::Accepted) => RULE_CONCLUDE,
+                (Kind::Complaint, S::Accepted) => RULE_CONCLUDE,
+                (Kind::Report, S::Accepted) => {
+                    return Err(refuse(
+                        ctx,
+                        RULE_CONCLUDE,
+                        "举报违法行为转入执法程序（检查或立案），适用其自身的期限，不适用信访办理期限的延长",
+                        "a report of a violation follows the enforcement procedure (inspection or case) and its own periods: no petition extension",
+                    ));
+                }
                 _ => return Err(not_now(req, cmd)),
             };
-            if !is_head(role) {
-                return Err(refuse(
-                    ctx,
-                    rule_id,
-                    "延长期限须经负责人批准（机关负责人或科室负责人）",
-                    "an extension needs the approval of the head (agency or section head)",
-                ));
+            // Disclosure: the head of the government-information office
+            // (第33条, here a section or agency head); complaints and reports:
+            // the agency's own head (本机关负责人). Never a system administrator.
+            let allowed = match rule_id {
+                RULE_REPLY => matches!(role, Role::AgencyHead | Role::SectionHead),
+                _ => role == Role::AgencyHead,
+            };
+            if !allowed {
+                return Err(if rule_id == RULE_REPLY {
+                    refuse(
+                        ctx,
+                        rule_id,
+                        "延长答复期限须经政府信息公开工作机构负责人同意",
+                        "an extension needs the consent of the head of the government-information office",
+                    )
+                } else {
+                    refuse(
+                        ctx,
+                        rule_id,
+                        "延长办理期限须经本机关负责人批准",
+                        "an extension needs the approval of the agency's own head",
+                    )
+                });
             }
             if req.extension.is_some() {
                 return Err(refuse(

@@ -81,6 +81,23 @@ fn ogi_reply_20_plus_20_only_a_head_extends_once_by_at_most_twenty_working_days(
     let e = refused(&r, extend(10), date(2026, 3, 20), Some(OFFICER));
     assert_eq!(e.rule_id, RULE_REPLY);
     assert!(e.citation.contains("第三十三条"), "{}", e.citation);
+    // Not a system administrator (第三十三条: the office's head).
+    let admin = refused(
+        &r,
+        extend(10),
+        date(2026, 3, 20),
+        Some((9, Role::SystemAdmin)),
+    );
+    assert_eq!(admin.rule_id, RULE_REPLY);
+    assert!(admin.message_zh.contains("政府信息公开工作机构负责人"));
+    assert!(
+        apply(
+            &r,
+            &extend(10),
+            &ctx(date(2026, 3, 20), Some((4, Role::SectionHead)))
+        )
+        .is_ok()
+    );
     assert_eq!(
         refused(&r, extend(21), date(2026, 3, 20), Some(HEAD)).rule_id,
         RULE_REPLY
@@ -122,6 +139,7 @@ fn ogi_clarify_7wd_a_corrected_request_restarts_the_twenty_working_days() {
         &r,
         Command::RequestCorrection {
             note: "请明确所需信息的名称".into(),
+            days: 10,
         },
         date(2026, 3, 5),
         OFFICER,
@@ -143,6 +161,7 @@ fn ogi_clarify_7wd_corrections_are_asked_for_once_and_within_seven_working_days(
     let r = new(Kind::Disclosure);
     let ask = || Command::RequestCorrection {
         note: "补充身份证明".into(),
+        days: 10,
     };
     // Receipt Mon 2 Mar: 3–6 (4), 9–11 (7) → the last day is Wed 11 Mar.
     let e = refused(&r, ask(), date(2026, 3, 12), Some(OFFICER));
@@ -173,6 +192,7 @@ fn ogi_clarify_7wd_only_an_uncorrected_request_is_abandoned() {
         &r,
         Command::RequestCorrection {
             note: "补充".into(),
+            days: 10,
         },
         date(2026, 3, 3),
         OFFICER,
@@ -187,6 +207,30 @@ fn ogi_clarify_7wd_only_an_uncorrected_request_is_abandoned() {
         .rule_id,
         "request_state"
     );
+    // 第30条 "逾期不补正": not before the 10 days set on 3 March have run out
+    // (the old behaviour let the clerk close it at once).
+    let early = refused(
+        &asked,
+        reply(Answer::Abandoned),
+        date(2026, 3, 13),
+        Some(OFFICER),
+    );
+    assert_eq!(early.rule_id, RULE_CLARIFY);
+    assert!(
+        early.message_zh.contains("2026-03-13"),
+        "{}",
+        early.message_zh
+    );
+    let no_period = refused(
+        &r,
+        Command::RequestCorrection {
+            note: "补充".into(),
+            days: 0,
+        },
+        date(2026, 3, 3),
+        Some(OFFICER),
+    );
+    assert_eq!(no_period.rule_id, RULE_CLARIFY);
     let done = step(&asked, reply(Answer::Abandoned), date(2026, 4, 3), OFFICER);
     let c = done.conclusion.unwrap();
     assert_eq!(c.result, Result_::Answer(Answer::Abandoned));
@@ -200,6 +244,7 @@ fn ogi_third_party_15wd_consultation_days_are_excluded_from_the_reply_clock() {
         &r,
         Command::StartConsultation {
             party: "某公司".into(),
+            received_on: None,
         },
         date(2026, 3, 4),
         OFFICER,
@@ -230,6 +275,52 @@ fn ogi_third_party_15wd_consultation_days_are_excluded_from_the_reply_clock() {
     // 5, 6, 9, 10, 11 March did not count: 30 Mar + 5 working days, over 清明.
     assert_eq!(due(&back), (RULE_REPLY.into(), date(2026, 4, 7)));
     assert_eq!(back.consultations[0].to, Some(date(2026, 3, 11)));
+}
+
+#[test]
+fn ogi_third_party_15wd_counts_from_receipt_and_silence_ends_the_pause() {
+    let r = new(Kind::Disclosure);
+    // Sent Wed 4 Mar, received Mon 9 Mar: 15 working days to Fri 27 Mar
+    // (10–13 (4), 16–20 (9), 23–27 (14)… → 30 Mar is the 15th).
+    let consulting = step(
+        &r,
+        Command::StartConsultation {
+            party: "某公司".into(),
+            received_on: Some(date(2026, 3, 9)),
+        },
+        date(2026, 3, 4),
+        OFFICER,
+    );
+    assert_eq!(
+        due(&consulting),
+        (RULE_THIRD_PARTY.into(), date(2026, 3, 30)),
+        "from receipt, not from the day the letter went out"
+    );
+    // The third party stayed silent; the clerk records the end only on 20 April.
+    // The pause ends with the 15 working days (30 Mar), not with the clerk.
+    let back = step(
+        &consulting,
+        Command::EndConsultation,
+        date(2026, 4, 20),
+        OFFICER,
+    );
+    // Paused 5 Mar – 30 Mar (18 working days): 30 Mar + 18 working days over
+    // 清明 is 24 April. Had the pause run to 20 April (the old behaviour),
+    // 14 more working days would have been added.
+    assert_eq!(due(&back), (RULE_REPLY.into(), date(2026, 4, 24)));
+    assert_eq!(
+        refused(
+            &r,
+            Command::StartConsultation {
+                party: "某公司".into(),
+                received_on: Some(date(2026, 3, 3)),
+            },
+            date(2026, 3, 4),
+            Some(OFFICER)
+        )
+        .rule_id,
+        RULE_THIRD_PARTY
+    );
 }
 
 #[test]
@@ -339,7 +430,7 @@ fn cmp_petition_intake_15d_a_complaint_is_accepted_or_declined_within_fifteen_da
 
 #[test]
 fn cmp_petition_conclude_60d_sixty_days_from_acceptance_and_thirty_more_with_the_heads_approval() {
-    let r = new(Kind::Report);
+    let r = new(Kind::Complaint);
     let accepted = step(&r, Command::Accept, MON_2_MARCH, OFFICER);
     // 2 Mar + 60 days = 1 May, inside 劳动节 (1–5 May) → 6 May.
     assert_eq!(due(&accepted), (RULE_CONCLUDE.into(), date(2026, 5, 6)));
@@ -355,6 +446,17 @@ fn cmp_petition_conclude_60d_sixty_days_from_acceptance_and_thirty_more_with_the
         refused(&accepted, extend(31), date(2026, 4, 1), Some(HEAD)).rule_id,
         RULE_CONCLUDE
     );
+    // 本机关负责人: not a section head (the old behaviour let one approve).
+    assert_eq!(
+        refused(
+            &accepted,
+            extend(30),
+            date(2026, 4, 1),
+            Some((4, Role::SectionHead))
+        )
+        .rule_id,
+        RULE_CONCLUDE
+    );
     let x = step(&accepted, extend(30), date(2026, 4, 1), HEAD);
     // 2 Mar + 90 days = Sun 31 May → Mon 1 June.
     assert_eq!(due(&x), (RULE_CONCLUDE.into(), date(2026, 6, 1)));
@@ -368,6 +470,26 @@ fn cmp_petition_conclude_60d_sixty_days_from_acceptance_and_thirty_more_with_the
         OFFICER,
     );
     assert!(done.conclusion.unwrap().on_time);
+}
+
+#[test]
+fn cmp_petition_conclude_60d_applies_to_petition_matters_not_to_reports_of_violations() {
+    // A report goes into the enforcement procedure with its own clocks: no
+    // 60-day petition deadline after acceptance, and no petition extension.
+    let r = new(Kind::Report);
+    assert_eq!(due(&r).0, RULE_INTAKE, "still told within 15 days");
+    let accepted = step(&r, Command::Accept, MON_2_MARCH, OFFICER);
+    assert_eq!(accepted.due, None);
+    let e = refused(
+        &accepted,
+        Command::Extend {
+            days: 30,
+            reason: "情况复杂".into(),
+        },
+        date(2026, 4, 1),
+        Some(HEAD),
+    );
+    assert_eq!(e.rule_id, RULE_CONCLUDE);
 }
 
 #[test]
@@ -453,9 +575,15 @@ fn every_command_in_every_state_either_steps_or_refuses_and_never_loses_the_kind
         Command::Assign { user_id: 1 },
         Command::Accept,
         Command::NotAccept { reason: "r".into() },
-        Command::RequestCorrection { note: "n".into() },
+        Command::RequestCorrection {
+            note: "n".into(),
+            days: 10,
+        },
         Command::Corrected,
-        Command::StartConsultation { party: "p".into() },
+        Command::StartConsultation {
+            party: "p".into(),
+            received_on: None,
+        },
         Command::EndConsultation,
         Command::Extend {
             days: 5,

@@ -16,6 +16,10 @@ pub const NATIONAL_FILES: &[(&str, &str)] = &[
     ("calendar.toml", include_str!("../data/rules/calendar.toml")),
     ("penalty.toml", include_str!("../data/rules/penalty.toml")),
     ("other.toml", include_str!("../data/rules/other.toml")),
+    (
+        "provinces.toml",
+        include_str!("../data/rules/provinces.toml"),
+    ),
 ];
 
 pub const NATIONAL: &str = "national";

@@ -71,20 +71,32 @@ fn hp_service_decision_7d_matches_the_penalty_law() {
 }
 
 #[test]
-fn hp_case_filing_days_is_marked_unverified() {
-    assert_eq!(due("hp_case_filing_days", MON_2_MARCH), date(2026, 3, 9));
+fn hp_case_filing_days_is_marked_unverified_and_ends_with_the_1997_rule() {
+    let old = date(2025, 3, 3);
+    assert_eq!(due("hp_case_filing_days", old), date(2025, 3, 10));
+    assert!(!rule("hp_case_filing_days", old).confidence.verified());
+    // The 1997 rule ended on 31 May 2025 (the old behaviour kept it in force).
     assert!(
-        !rule("hp_case_filing_days", MON_2_MARCH)
-            .confidence
-            .verified()
+        RULES
+            .get("hp_case_filing_days", NATIONAL, MON_2_MARCH)
+            .is_err()
     );
 }
 
 #[test]
-fn hp_public_notice_service_thirty_days() {
+fn hp_public_notice_service_thirty_days_from_2022_sixty_before() {
     assert_eq!(
         due("hp_public_notice_service", MON_2_MARCH),
         date(2026, 4, 1)
+    );
+    // The 2021 amendment (in force 2022-01-01), not only from 2024.
+    assert_eq!(
+        due("hp_public_notice_service", date(2022, 3, 1)),
+        date(2022, 3, 31)
+    );
+    assert_eq!(
+        due("hp_public_notice_service", date(2021, 3, 1)),
+        date(2021, 4, 30)
     );
 }
 
@@ -331,10 +343,35 @@ fn ap_late_fee_from_the_registry_is_three_percent_a_day_capped_at_the_fine() {
 }
 
 #[test]
-fn ap_hearing_triggers_large_amount_is_a_provincial_parameter_marked_unverified() {
-    let r = rule("ap_hearing_triggers", MON_2_MARCH);
-    assert!(r.param_i64("large_fine_organisation_fen").unwrap() > 0);
-    assert!(!r.confidence.verified());
+fn ap_hearing_triggers_large_amount_is_set_by_each_province_with_no_national_default() {
+    let national = rule("ap_hearing_triggers", MON_2_MARCH);
+    assert!(
+        national.param_i64("large_fine_organisation_fen").is_err(),
+        "no national amount"
+    );
+    for province in RULES
+        .versions("ap_hearing_triggers")
+        .into_iter()
+        .filter(|r| r.jurisdiction != NATIONAL)
+    {
+        assert!(province.param_i64("large_fine_citizen_fen").unwrap() > 0);
+        assert!(province.param_i64("large_fine_organisation_fen").unwrap() > 0);
+    }
+    let demo = RULES
+        .get("ap_hearing_triggers", "990000", MON_2_MARCH)
+        .unwrap();
+    assert!(
+        !demo.confidence.verified(),
+        "the demo province's amount is not a real one"
+    );
+    assert!(
+        RULES
+            .get("ap_hearing_triggers", "330000", MON_2_MARCH)
+            .unwrap()
+            .param_i64("large_fine_citizen_fen")
+            .is_err(),
+        "a province without its amount falls back to nothing"
+    );
 }
 
 #[test]

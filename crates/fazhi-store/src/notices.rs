@@ -209,6 +209,26 @@ pub async fn expired(db: &Db, today: &str, limit: i64) -> Result<Vec<NoticeRow>,
     .await?))
 }
 
+/// Penalty notices still pending or up (their period can still matter),
+/// after `after_id`, by id: the batches of a re-timing run.
+pub async fn open_penalties(
+    db: &Db,
+    after_id: i64,
+    limit: i64,
+) -> Result<Vec<NoticeRow>, StoreError> {
+    let sql = format!(
+        "{SELECT} WHERE n.kind = 'penalty' AND n.state IN ('pending', 'published') AND n.id > $1 \
+         ORDER BY n.id LIMIT $2"
+    );
+    Ok(on_db!(db, |c| sqlx::query_as(sqlx::AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(after_id)
+    .bind(limit)
+    .fetch_all(c)
+    .await?))
+}
+
 /// What the public list may be filtered by. `0`/empty means no filter.
 #[derive(Debug, Clone, Default)]
 pub struct PublicFilter {

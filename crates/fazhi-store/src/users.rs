@@ -15,6 +15,10 @@ pub struct User {
     pub agency_name: String,
     pub agency_path: AgencyPath,
     pub active: bool,
+    /// Certificate number of the reviewer's 法律职业资格 ('' when none recorded).
+    pub legal_qualification: String,
+    /// Did legal review before 2021-07-15 (第五十八条第二款 binds first-timers only).
+    pub legal_review_before_2021: bool,
 }
 
 /// A user with the stored password hash, only for login.
@@ -34,6 +38,8 @@ struct Row {
     agency_path: String,
     active: i64,
     password_hash: String,
+    legal_qualification: String,
+    legal_review_before_2021: i64,
 }
 
 impl Row {
@@ -52,6 +58,8 @@ impl Row {
                 agency_name: self.agency_name,
                 agency_path,
                 active: self.active != 0,
+                legal_qualification: self.legal_qualification,
+                legal_review_before_2021: self.legal_review_before_2021 != 0,
             },
             password_hash: self.password_hash,
         })
@@ -59,7 +67,8 @@ impl Row {
 }
 
 const SELECT: &str = "SELECT u.id, u.username, u.display_name, u.role, u.agency_id, a.name AS agency_name, \
-     a.path AS agency_path, u.active, u.password_hash FROM users u JOIN agencies a ON a.id = u.agency_id";
+     a.path AS agency_path, u.active, u.password_hash, u.legal_qualification, u.legal_review_before_2021 \
+     FROM users u JOIN agencies a ON a.id = u.agency_id";
 
 pub struct NewUser<'a> {
     pub username: &'a str,
@@ -148,6 +157,26 @@ pub async fn set_password_hash(tx: &mut Tx, id: i64, hash: &str) -> Result<(), S
         "UPDATE users SET password_hash = $1 WHERE id = $2"
     )
     .bind(hash)
+    .bind(id)
+    .execute(&mut *c)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
+/// Record a reviewer's 法律职业资格 (certificate number, '' for none) and
+/// whether they did legal review before 2021-07-15.
+pub async fn set_legal_qualification(
+    tx: &mut Tx,
+    id: i64,
+    certificate: &str,
+    before_2021: bool,
+) -> Result<(), StoreError> {
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE users SET legal_qualification = $1, legal_review_before_2021 = $2 WHERE id = $3"
+    )
+    .bind(certificate)
+    .bind(i64::from(before_2021))
     .bind(id)
     .execute(&mut *c)
     .await?

@@ -526,6 +526,8 @@ pub struct Deadline {
     pub rule: String,
     /// 暂定: computed on the provisional calendar (no holiday schedule loaded).
     pub provisional: bool,
+    /// The rule version that set it is marked M (to be confirmed).
+    pub unconfirmed: bool,
 }
 
 #[derive(Template)]
@@ -623,12 +625,12 @@ fn forms_for(
                 let p = propose_inputs(tr);
                 f.push(form("propose_outcome", tr.pick("调查终结，提出处理意见", "Finish investigating: propose the outcome"), tr.pick("选择情节后系统按裁量基准给出罚款幅度；超出幅度须书面说明理由并标记督查（《行政处罚法》第三十四条）。", "Pick the circumstance: the benchmark band applies; a fine outside it needs a written reason and is flagged (Art. 34)."), p, !c.evidence.is_empty()));
             }
-            if head {
+            if agency_head {
                 f.push(form(
                     "preserve",
                     tr.pick(
-                        "先行登记保存证据（负责人批准）",
-                        "Preserve evidence (head approval)",
+                        "先行登记保存证据（行政机关负责人批准）",
+                        "Preserve evidence (the agency head's approval)",
                     ),
                     tr.pick(
                         "七个工作日内作出处理决定（第五十六条）。",
@@ -1349,6 +1351,15 @@ async fn render_case(
         .unwrap_or_default();
     let today = fazhi_app::registry::today_cst(&state.app);
     let mut page = case_view(tr, &view, &actor, &handlers, &events, today, user, error);
+    // A deadline set by a rule still to be confirmed (M) says so.
+    let jurisdiction = fazhi_app::cases::province_of(&view.agency_region);
+    let rules = &state.app.law.rules;
+    let on = view.case.filed_on.unwrap_or(view.case.opened_on);
+    for d in &mut page.deadlines {
+        d.unconfirmed = rules
+            .get(&d.rule, &jurisdiction, on)
+            .is_ok_and(|r| r.confidence == fazhi_domain::rules::Confidence::M);
+    }
     for (row, e) in page.timeline.iter_mut().zip(events.iter().rev()) {
         if let Some(id) = e.actor_user_id
             && let Some((_, n)) = names.iter().find(|(u, _)| *u == id)
@@ -1502,6 +1513,7 @@ fn case_view(
                 due: s,
                 rule: rule.to_owned(),
                 provisional,
+                unconfirmed: false,
             });
         }
     };
@@ -1518,7 +1530,7 @@ fn case_view(
     push(
         tr.pick("作出决定", "Decision due"),
         c.decision_due,
-        "ap_decision_deadline",
+        "hp_decision_deadline",
         deciding,
     );
     for p in &c.preservations {

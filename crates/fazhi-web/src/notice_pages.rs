@@ -377,6 +377,7 @@ pub struct NoticePage {
     pub can_repair: bool,
     pub can_reply: bool,
     pub is_penalty: bool,
+    pub retimings: Vec<notices::Retiming>,
     pub error: Option<String>,
 }
 
@@ -407,6 +408,7 @@ fn notice_view(
         can_reply: published,
         is_penalty,
         row: v.row.clone(),
+        retimings: v.retimings.clone(),
         error,
     };
     render(&view, status, tr)

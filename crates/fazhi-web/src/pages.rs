@@ -401,6 +401,9 @@ async fn render_users(state: &AppState, user: &PageUser, error: Option<AppError>
                 role: tr.pick(u.role.name_zh(), u.role.name_en()),
                 agency: u.agency_name.clone(),
                 active: u.active,
+                reviewer: u.role == Role::LegalReviewer,
+                legal_qualification: u.legal_qualification.clone(),
+                legal_review_before_2021: u.legal_review_before_2021,
             })
             .collect(),
         can_manage: role_allows(actor.role, Action::ManageUsers),

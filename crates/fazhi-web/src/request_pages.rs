@@ -587,10 +587,8 @@ fn select(name: &'static str, label: &'static str, options: Vec<(String, String)
 }
 
 fn step_forms(tr: Tr, v: &RequestView, role: Role) -> Vec<StepForm> {
-    let head = matches!(
-        role,
-        Role::AgencyHead | Role::SectionHead | Role::SystemAdmin
-    );
+    // Who may approve an extension (the domain decides per kind; never a system administrator).
+    let head = matches!(role, Role::AgencyHead | Role::SectionHead);
     let text = |label| field("text", label, "textarea");
     v.available
         .iter()
@@ -618,16 +616,36 @@ fn step_forms(tr: Tr, v: &RequestView, role: Role) -> Vec<StepForm> {
                 ),
                 "request_correction" => (
                     tr.pick("一次性告知补正", "Ask for a correction (once)"),
-                    vec![text(tr.pick("需补正的全部内容", "Everything to correct"))],
+                    vec![
+                        text(tr.pick("需补正的全部内容", "Everything to correct")),
+                        field(
+                            "days",
+                            tr.pick(
+                                "补正期限（天，逾期未补正视为放弃申请）",
+                                "Days to correct (not corrected by then: abandoned)",
+                            ),
+                            "number",
+                        ),
+                    ],
                 ),
                 "corrected" => (tr.pick("已收到补正", "Correction received"), Vec::new()),
                 "start_consultation" => (
                     tr.pick("征求第三方意见", "Consult a third party"),
-                    vec![field(
-                        "text",
-                        tr.pick("征求意见对象", "Consulted party"),
-                        "text",
-                    )],
+                    vec![
+                        field(
+                            "text",
+                            tr.pick("征求意见对象", "Consulted party"),
+                            "text",
+                        ),
+                        field(
+                            "received_on",
+                            tr.pick(
+                                "第三方收到征求意见书之日（十五个工作日自此起算）",
+                                "Day the third party received the letter (its 15 working days run from it)",
+                            ),
+                            "date",
+                        ),
+                    ],
                 ),
                 "end_consultation" => (
                     tr.pick(

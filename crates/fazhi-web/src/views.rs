@@ -140,6 +140,10 @@ pub struct UserRow {
     pub role: &'static str,
     pub agency: String,
     pub active: bool,
+    /// A legal reviewer: the 法律职业资格 is recorded on the account.
+    pub reviewer: bool,
+    pub legal_qualification: String,
+    pub legal_review_before_2021: bool,
 }
 
 #[derive(Template)]

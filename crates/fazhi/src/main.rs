@@ -177,6 +177,21 @@ enum Command {
         #[command(subcommand)]
         command: LogCommand,
     },
+    /// Public notices (双公示): `fazhi notices retime` puts right the publicity
+    /// periods of notices still up under the credit rule in force on their decision date.
+    Notices {
+        #[command(subcommand)]
+        command: NoticesCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum NoticesCommand {
+    /// Re-time the publicity periods of pending and published penalty notices (one logged event each).
+    Retime {
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -353,6 +368,13 @@ async fn open_app(db: &DbArgs, params: PasswordParams) -> Result<App> {
 }
 
 async fn serve(app: App, args: &ServeArgs) -> Result<()> {
+    // Publicity periods set under a credit rule that no longer applied are
+    // put right before anything is served (each change logged).
+    match fazhi_app::notices::retime_periods(&app).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(retimed = n, "notice publicity periods re-timed"),
+        Err(e) => tracing::error!(error = %e, "notice re-timing failed"),
+    }
     // Sign a checkpoint now and then periodically, whenever the log has grown.
     let checkpointing = app.clone();
     let interval_s = args.checkpoint_interval_s.max(1);
@@ -683,6 +705,16 @@ async fn main() -> Result<()> {
                 Ok(())
             }
         },
+        Command::Notices {
+            command: NoticesCommand::Retime { db },
+        } => {
+            let app = open_app(&db, PasswordParams::PRODUCTION).await?;
+            let n = fazhi_app::notices::retime_periods(&app)
+                .await
+                .unwrap_or_else(|e| fail(&e));
+            println!("已重新计算公示期 {n} 条 / {n} notice periods re-timed");
+            Ok(())
+        }
         Command::Import {
             db,
             kind,

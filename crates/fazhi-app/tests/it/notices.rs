@@ -191,7 +191,13 @@ async fn cred_publicity_period_2023_credit_repair_waits_for_the_shortest_period_
         if today < shortest {
             match notices::act(&app, &head, v.row.id, &repair(v.row.version)).await {
                 Err(AppError::Refused { rule_id, .. }) => {
-                    assert_eq!(rule_id, "cred_publicity_period_2023")
+                    // The rule in force on the decision date sets the period.
+                    let expected = if v.row.decided_on.as_str() >= "2026-04-01" {
+                        "cred_publicity_period_2026"
+                    } else {
+                        "cred_publicity_period_2023"
+                    };
+                    assert_eq!(rule_id, expected)
                 }
                 other => panic!("expected a refusal, got {other:?}"),
             }
@@ -246,6 +252,91 @@ async fn cred_publicity_period_2023_credit_repair_waits_for_the_shortest_period_
         let expired = notices::get(&app, &head, up[0].row.id).await.unwrap();
         assert_eq!(expired.notice.state, NoticeState::Expired);
         assert_eq!(expired.notice.taken_down_on, up[0].notice.until);
+    }
+}
+
+#[tokio::test]
+async fn cred_publicity_period_2026_notices_up_under_the_2023_period_are_retimed_each_change_logged_and_shown()
+ {
+    for t in testing::both().await {
+        let (app, _clock, _db) = setup(t).await;
+        let head = actor(&app, "city.head").await;
+        let open: Vec<_> = notices::list(&app, &head, "")
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|v| {
+                v.row.case_id > 0
+                    && matches!(
+                        v.notice.state,
+                        NoticeState::Published | NoticeState::Pending
+                    )
+            })
+            .collect();
+        let after = open
+            .iter()
+            .find(|v| v.row.decided_on.as_str() >= "2026-04-01")
+            .expect("the demo publishes decisions made after April 2026");
+        let before_april = open
+            .iter()
+            .find(|v| v.row.decided_on.as_str() < "2026-04-01")
+            .expect("and decisions made before");
+        // Nothing to do on a database whose periods were set by the rules in force.
+        assert_eq!(notices::retime_periods(&app).await.unwrap(), 0);
+        // As the old code set them: three years from the decision, repair after three months.
+        let decided: jiff::civil::Date = after.row.decided_on.parse().unwrap();
+        let wrong_until = decided.checked_add(jiff::Span::new().years(3)).unwrap();
+        let wrong_shortest = decided.checked_add(jiff::Span::new().months(3)).unwrap();
+        let mut tx = app.db.begin().await.unwrap();
+        let life = fazhi_store::notices::Lifecycle {
+            state: after.row.state.clone(),
+            due_on: after.row.due_on.clone(),
+            published_on: after.row.published_on.clone(),
+            shortest_until: wrong_shortest.to_string(),
+            until_on: wrong_until.to_string(),
+            withdrawal_due: after.row.withdrawal_due.clone(),
+            taken_down_on: after.row.taken_down_on.clone(),
+            reason: after.row.reason.clone(),
+            reply: after.row.reply.clone(),
+        };
+        assert!(
+            fazhi_store::notices::update_lifecycle(
+                &mut tx,
+                after.row.id,
+                after.row.version,
+                &life,
+                app.now_us()
+            )
+            .await
+            .unwrap()
+        );
+        tx.commit().await.unwrap();
+
+        let events_before = events(&app).await;
+        assert_eq!(notices::retime_periods(&app).await.unwrap(), 1);
+        assert_eq!(
+            events(&app).await,
+            events_before + 1,
+            "one event per change"
+        );
+        let v = notices::get(&app, &head, after.row.id).await.unwrap();
+        assert!(
+            v.notice.until.unwrap() <= decided.checked_add(jiff::Span::new().years(1)).unwrap(),
+            "at most one year under 《信用修复管理办法》: {:?}",
+            v.notice.until
+        );
+        assert_eq!(v.retimings.len(), 1, "shown on the notice");
+        assert_eq!(v.retimings[0].rule_id, "cred_publicity_period_2026");
+        assert_eq!(v.retimings[0].until_from, wrong_until.to_string());
+        // The notice decided before April 2026 keeps its 2023 period.
+        let kept = notices::get(&app, &head, before_april.row.id)
+            .await
+            .unwrap();
+        assert_eq!(kept.notice.until, before_april.notice.until);
+        assert!(kept.retimings.is_empty());
+        // Running again changes nothing.
+        assert_eq!(notices::retime_periods(&app).await.unwrap(), 0);
+        assert_eq!(events(&app).await, events_before + 1);
     }
 }
 

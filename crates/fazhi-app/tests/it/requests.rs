@@ -271,6 +271,7 @@ async fn a_disclosure_deadline_restarts_on_correction_and_grows_with_the_heads_e
             id,
             StepInput {
                 text: "请明确所需信息的年份".into(),
+                days: "15".into(),
                 ..cmd("request_correction", 0)
             },
         )
