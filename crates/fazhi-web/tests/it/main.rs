@@ -5,6 +5,7 @@
 
 mod bad_input;
 mod cases;
+mod edge;
 mod evidence;
 mod helpers;
 mod inspections;
@@ -20,4 +21,5 @@ mod requests;
 mod route_matrix;
 mod scope;
 mod tasks;
+mod throttling;
 mod transparency;
