@@ -1,6 +1,6 @@
 //! Login, logout and resolving who is asking (session cookie or bearer token).
 
-use crate::{App, AppError, password, random_token, token_hash};
+use crate::{App, AppError, password, random_token, throttle, token_hash};
 use fazhi_domain::action_log::EventKind;
 use fazhi_domain::authz::Actor;
 use fazhi_store::users::User;
@@ -41,7 +41,10 @@ pub struct LoginOutcome {
 
 /// Check the password, rotate the session, record the login.
 /// `previous_token` is the session cookie the client came with, if any: it is
-/// deleted so a fixated session id cannot survive the login.
+/// deleted so a fixated session id cannot survive the login. `client` names
+/// the caller's address (the edge decides it); failures are throttled per
+/// account and client, per client, and per account for clients that failed
+/// on it ([`throttle::login_limits`]).
 pub async fn login(
     app: &App,
     username: &str,
@@ -58,10 +61,12 @@ pub async fn login(
         ));
     }
     let now_s = app.now_us() / 1_000_000;
-    let keys = vec![format!("user:{username}"), format!("client:{client}")];
-    if let Some(retry_after_s) = app.throttle.retry_after_s(&keys, now_s) {
-        return Err(AppError::Throttled { retry_after_s });
-    }
+    // Reserved before the password is checked: concurrent guesses from one
+    // client count at once, so no more than the limit are ever checked.
+    let reservation = app
+        .throttle
+        .reserve(&throttle::login_limits(username, client), now_s)
+        .map_err(|retry_after_s| AppError::Throttled { retry_after_s })?;
     let found = users::credentials_by_username(&app.db, username).await?;
     // Verify even for unknown users, against a fixed hash, so timing does not reveal which usernames exist.
     let (stored, user) = match found {
@@ -71,12 +76,11 @@ pub async fn login(
     let ok = password::verify(password_text.to_owned(), stored).await?;
     let user = match user {
         Some(u) if ok && u.active => u,
-        _ => {
-            app.throttle.record_failure(&keys, now_s);
-            return Err(AppError::BadCredentials);
-        }
+        // The reservation stays: it is this client's failure.
+        _ => return Err(AppError::BadCredentials),
     };
-    app.throttle.clear(&keys);
+    app.throttle.release(reservation);
+    app.throttle.clear(&[throttle::pair_key(username, client)]);
     let session_token = random_token(SESSION_TOKEN_BYTES)?;
     let csrf_token = random_token(SESSION_TOKEN_BYTES)?;
     let now_us = app.now_us();
@@ -136,6 +140,28 @@ pub async fn logout(app: &App, session_token: &str) -> Result<(), AppError> {
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The actor of a command-line operation (`fazhi import --user NAME`): an
+/// existing, active account, else a bilingual error naming the field.
+pub async fn actor_by_username(app: &App, username: &str) -> Result<Actor, AppError> {
+    let name = username.trim();
+    let found = users::credentials_by_username(&app.db, name).await?;
+    match found {
+        Some(c) if c.user.active => Ok(actor_of(&c.user)),
+        Some(_) => Err(AppError::invalid(
+            "user",
+            format!("账户“{name}”已停用，不能执行此操作"),
+            format!("the account '{name}' is disabled and cannot do this"),
+        )),
+        None => Err(AppError::invalid(
+            "user",
+            format!("没有名为“{name}”的账户：请用 fazhi user add 创建，或检查拼写"),
+            format!(
+                "there is no account named '{name}': create it with fazhi user add, or check the spelling"
+            ),
+        )),
+    }
 }
 
 /// The user of a live session cookie, if the account is still active.

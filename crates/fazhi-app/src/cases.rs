@@ -236,7 +236,7 @@ pub async fn list(
         opened_from: "",
         opened_until: "",
     };
-    let offset = (page.max(1) - 1) * CASE_PAGE_ROWS;
+    let offset = (page.max(1) - 1).saturating_mul(CASE_PAGE_ROWS);
     Ok(store::list(&app.db, &actor.agency_path, &filter, offset, CASE_PAGE_ROWS).await?)
 }
 
@@ -471,7 +471,7 @@ pub async fn open(app: &App, actor: &Actor, input: &OpenInput) -> Result<i64, Ap
     )?;
     let domain = parse_domain(&input.domain)?;
     let act_date = parse_date("act_date", &input.act_date)?;
-    let power_code = input.power_code.trim().to_owned();
+    let power_code = checked_power(app, actor, &input.power_code).await?;
     let (illegal_practice, prior_penalties) = repeat_facts(app, actor, &party, &power_code).await?;
     let cmd = Command::Open {
         source,
@@ -488,6 +488,29 @@ pub async fn open(app: &App, actor: &Actor, input: &OpenInput) -> Result<i64, Ap
     let jurisdiction = jurisdiction_of(app, actor.agency_id).await?;
     let case = case::apply(None, &cmd, &ctx(app, actor, &cal, &jurisdiction))?;
     write_new(app, actor, &case, &cmd, task.map(|t| t.id)).await
+}
+
+/// The power code of a new case: one of the published penalty powers that
+/// apply to the actor's agency (its own or an ancestor's power list), else a
+/// bilingual error naming the field.
+async fn checked_power(app: &App, actor: &Actor, code: &str) -> Result<String, AppError> {
+    let code = code.trim();
+    if code.is_empty() {
+        return Err(AppError::invalid(
+            "power_code",
+            "请选择处罚所依据的职权事项",
+            "choose the penalty power the case is brought under",
+        ));
+    }
+    let powers = fazhi_store::registry::penalty_powers_for(&app.db, &actor.agency_path).await?;
+    if !powers.iter().any(|(c, _)| c == code) {
+        return Err(AppError::invalid(
+            "power_code",
+            format!("职权编码“{code}”不在本机关适用的行政处罚权力清单中"),
+            format!("power code '{code}' is not in the penalty power list of this agency"),
+        ));
+    }
+    Ok(code.to_owned())
 }
 
 /// Whether the power is one of illegal medical practice (its name says
@@ -590,6 +613,7 @@ pub async fn open_summary(app: &App, actor: &Actor, input: &SummaryInput) -> Res
         &input.party_id,
         &input.party_address,
     )?;
+    let power_code = checked_power(app, actor, &input.power_code).await?;
     let second: i64 = input.second_officer.trim().parse().map_err(|_| {
         AppError::invalid(
             "second_officer",
@@ -617,7 +641,7 @@ pub async fn open_summary(app: &App, actor: &Actor, input: &SummaryInput) -> Res
     let cmd = Command::OpenSummary {
         party,
         domain: parse_domain(&input.domain)?,
-        power_code: input.power_code.trim().to_owned(),
+        power_code,
         summary: input.summary.trim().to_owned(),
         handlers,
         number,

@@ -520,7 +520,7 @@ pub async fn drill(app: &App, actor: &Actor, id: &str, q: &DrillQuery) -> Result
         let mut rows = Vec::new();
         for &i in members
             .iter()
-            .skip((page - 1) * DRILL_PAGE_ROWS)
+            .skip((page - 1).saturating_mul(DRILL_PAGE_ROWS))
             .take(DRILL_PAGE_ROWS)
         {
             let t = &r.tasks[i];
@@ -542,7 +542,7 @@ pub async fn drill(app: &App, actor: &Actor, id: &str, q: &DrillQuery) -> Result
         let money = matches!(value, Value::Fen(_));
         let rows = members
             .iter()
-            .skip((page - 1) * DRILL_PAGE_ROWS)
+            .skip((page - 1).saturating_mul(DRILL_PAGE_ROWS))
             .take(DRILL_PAGE_ROWS)
             .map(|&i| {
                 let c = &r.cases[i];

@@ -46,7 +46,7 @@ pub struct App {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
     pub password_params: password::PasswordParams,
-    pub throttle: Arc<throttle::LoginThrottle>,
+    pub throttle: Arc<throttle::Throttle>,
     /// Session lifetime after login.
     pub session_ttl_s: i64,
     /// Where evidence files are kept.
@@ -74,7 +74,7 @@ impl App {
             db,
             clock,
             password_params,
-            throttle: Arc::new(throttle::LoginThrottle::default()),
+            throttle: Arc::new(throttle::Throttle::default()),
             session_ttl_s: SESSION_TTL_S_DEFAULT,
             evidence: evidence::EvidenceStore::new(data_dir.join("evidence")),
             law: Arc::new(law::Law::national()),

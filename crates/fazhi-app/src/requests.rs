@@ -8,6 +8,7 @@
 //! the action log or shown on a public page.
 
 use crate::registry::today_cst as today;
+use crate::throttle::Limit;
 use crate::{App, AppError};
 use fazhi_domain::action_log::EventKind;
 use fazhi_domain::agency::AgencyPath;
@@ -273,37 +274,60 @@ fn validate(input: &SubmitInput) -> Result<(Submission, Requester), AppError> {
     ))
 }
 
-/// Throttle keys of public submissions from one client. An unknown client
-/// (empty: no reverse proxy names it) is not throttled: one shared key would
-/// let a single sender lock everyone out.
-fn submit_keys(client: &str) -> Vec<String> {
-    if client.is_empty() {
-        return Vec::new();
+/// Filed requests allowed per client within `SUBMIT_WINDOW_S`.
+pub const SUBMITS_PER_CLIENT_MAX: usize = 5;
+/// Filed requests allowed from everyone together within `SUBMIT_WINDOW_S`:
+/// each starts a statutory clock, so a flood from many addresses is bounded too.
+pub const SUBMITS_TOTAL_MAX: usize = 200;
+pub const SUBMIT_WINDOW_S: i64 = 15 * 60;
+
+/// The limits one public submission counts against: its client's (when the
+/// edge names one) and everyone's.
+fn submit_limits(client: &str) -> Vec<Limit> {
+    let mut limits = vec![Limit::new(
+        "request-submit:*",
+        SUBMITS_TOTAL_MAX,
+        SUBMIT_WINDOW_S,
+    )];
+    if !client.is_empty() {
+        limits.push(Limit::new(
+            format!("request-submit:{client}"),
+            SUBMITS_PER_CLIENT_MAX,
+            SUBMIT_WINDOW_S,
+        ));
     }
-    vec![format!("request-submit:{client}")]
+    limits
 }
 
 /// File a request from the public form. `client` is the throttling key of the
-/// sender (its address, empty if unknown): at most a few submissions per window.
+/// sender (its address, empty if unknown): at most a few filed requests per
+/// client and window, and a bound for everyone together. The attempt is
+/// reserved before anything is written, so concurrent submissions cannot
+/// overrun the limit; a refused (invalid) one gives its place back.
 pub async fn submit(app: &App, input: &SubmitInput, client: &str) -> Result<Submitted, AppError> {
     let now_s = app.now_us() / 1_000_000;
-    let keys = submit_keys(client);
-    if let Some(retry_after_s) = app.throttle.retry_after_s(&keys, now_s) {
-        return Err(AppError::Conflict {
+    let reservation = app
+        .throttle
+        .reserve(&submit_limits(client), now_s)
+        .map_err(|retry_after_s| AppError::Conflict {
             zh: format!("提交过于频繁，请 {retry_after_s} 秒后再试"),
             en: format!("too many submissions, retry in {retry_after_s} s"),
-        });
-    }
+        })?;
     if !input.website.trim().is_empty() {
+        // The honeypot: a robot's submission keeps its place counted.
         return Err(AppError::invalid(
             "website",
             "请勿填写此栏",
             "leave this field empty",
         ));
     }
-    let out = file(app, input).await?;
-    app.throttle.record_failure(&keys, now_s);
-    Ok(out)
+    match file(app, input).await {
+        Ok(out) => Ok(out),
+        Err(e) => {
+            app.throttle.release(reservation);
+            Err(e)
+        }
+    }
 }
 
 /// Validate and write a request (the demo files through here too).
@@ -417,28 +441,37 @@ async fn by_tracking(app: &App, tracking: &str) -> Result<(String, StoredRequest
     Ok((t, s))
 }
 
-/// Keys that limit guessing of tracking numbers from one client.
-fn track_keys(client: &str) -> Vec<String> {
+/// Misses allowed per client when looking up tracking numbers.
+pub const TRACK_MISSES_MAX: usize = 5;
+pub const TRACK_WINDOW_S: i64 = 15 * 60;
+
+/// The limit on guessing tracking numbers from one client.
+fn track_limits(client: &str) -> Vec<Limit> {
     if client.is_empty() {
         return Vec::new();
     }
-    vec![format!("request-track:{client}")]
+    vec![Limit::new(
+        format!("request-track:{client}"),
+        TRACK_MISSES_MAX,
+        TRACK_WINDOW_S,
+    )]
 }
 
 /// The status page of a tracking number. Unknown and malformed numbers give
-/// the same answer; repeated misses from one client are throttled.
+/// the same answer; repeated misses from one client are throttled (each
+/// lookup is reserved first, so concurrent guesses count at once).
 pub async fn track(app: &App, tracking: &str, client: &str) -> Result<PublicStatus, AppError> {
     let now_s = app.now_us() / 1_000_000;
-    let keys = track_keys(client);
-    if let Some(retry_after_s) = app.throttle.retry_after_s(&keys, now_s) {
-        return Err(AppError::Throttled { retry_after_s });
-    }
+    let reservation = app
+        .throttle
+        .reserve(&track_limits(client), now_s)
+        .map_err(|retry_after_s| AppError::Throttled { retry_after_s })?;
     let (t, s) = match by_tracking(app, tracking).await {
-        Ok(found) => found,
-        Err(e @ AppError::NotFound { .. }) => {
-            app.throttle.record_failure(&keys, now_s);
-            return Err(e);
+        Ok(found) => {
+            app.throttle.release(reservation);
+            found
         }
+        // A miss keeps its reservation.
         Err(e) => return Err(e),
     };
     let r = parse_stored(&s)?;

@@ -18,6 +18,20 @@ pub const CSRF_FIELD: &str = "csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 /// Forms are small; a larger form body is refused before parsing.
 pub const FORM_BYTES_MAX: usize = 64 * 1024;
+/// Forms of long texts (the annual report's narratives: 20,000 characters,
+/// up to 9 bytes each once percent-encoded).
+pub const LONG_FORM_BYTES_MAX: usize = 256 * 1024;
+/// Routes whose form is a long text.
+pub const LONG_FORM_ROUTES: &[&str] = &["/report/narrative"];
+
+/// The largest form body a route accepts.
+pub fn form_bytes_max(path: &str) -> usize {
+    if LONG_FORM_ROUTES.contains(&path) {
+        LONG_FORM_BYTES_MAX
+    } else {
+        FORM_BYTES_MAX
+    }
+}
 
 /// What the middleware found, stored in request extensions.
 #[derive(Clone)]
@@ -91,6 +105,11 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
         return ApiError(AppError::Unauthenticated).into_response();
     }
     let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+    if parts.method == Method::POST && path == "/login" && authenticated.is_some() {
+        // Already logged in (the login form of another tab): nothing to do,
+        // and the form's token is the login cookie's, not the session's.
+        return Redirect::to("/").into_response();
+    }
     let mut request = Request::from_parts(parts, body);
     if unsafe_method && !via_bearer {
         request = match check_csrf(request, authenticated.as_ref(), &path).await {
@@ -169,7 +188,7 @@ async fn check_csrf(
         };
     }
     let (parts, body) = request.into_parts();
-    let bytes = axum::body::to_bytes(body, FORM_BYTES_MAX)
+    let bytes = axum::body::to_bytes(body, form_bytes_max(path))
         .await
         .map_err(|_| AppError::invalid("body", "表单内容过大", "form body too large"))?;
     let given = url_form_field(&bytes, CSRF_FIELD).unwrap_or_default();
@@ -257,12 +276,53 @@ pub fn percent_encode(text: &str) -> String {
         .collect()
 }
 
-/// Only local paths are followed after login (no open redirect).
+/// The one check of every redirect target a client supplies (`next` after
+/// login or a language switch): only a same-origin path is followed, anything
+/// else goes home. Accepted: one leading `/`, not `//` or `/\`, no backslash,
+/// no control character or whitespace anywhere (browsers drop tabs and
+/// newlines, so `/\t/host` would become `//host`), and the same once
+/// percent-decoded. Characters beyond ASCII are percent-encoded so the
+/// target is always a valid `Location` header.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        Some(n) if is_local_path(n) && percent_decode(n).is_some_and(|d| is_local_path(&d)) => n
+            .bytes()
+            .map(|b| {
+                if b.is_ascii() {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect(),
         _ => "/".to_owned(),
     }
+}
+
+fn is_local_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && !path.chars().any(|c| c.is_control() || c.is_whitespace())
+}
+
+/// `%XX` decoded (lossily as UTF-8); `None` for a malformed escape.
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes.get(i + 1..i + 3)?;
+            let hex = std::str::from_utf8(hex).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    Some(String::from_utf8_lossy(&out).into_owned())
 }
 
 #[cfg(test)]
@@ -275,6 +335,26 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+        for evil in [
+            "/\t/127.0.0.1:18999/x",
+            "/%09/127.0.0.1:18999/x",
+            "/\\evil.example",
+            "/\\/evil.example",
+            "/%5C%5Cevil.example",
+            "/%2F/evil.example",
+            "/%2f%2fevil.example",
+            "/ok\r\nSet-Cookie: x=1",
+            "/ok%0d%0aSet-Cookie:%20x=1",
+            "/a b",
+            "/\u{3000}x",
+            "/%zz",
+            "",
+            "javascript:alert(1)",
+        ] {
+            assert_eq!(safe_next(Some(evil)), "/", "{evil:?}");
+        }
+        assert_eq!(safe_next(Some("/cases?q=%E6%A1%88")), "/cases?q=%E6%A1%88");
+        assert_eq!(safe_next(Some("/cases?q=案")), "/cases?q=%E6%A1%88");
     }
 
     #[test]

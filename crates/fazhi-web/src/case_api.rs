@@ -48,7 +48,10 @@ pub struct CaseListQuery {
     /// A stage code (`intake`, `investigation`, …).
     #[serde(default)]
     pub stage: String,
-    pub page: Option<i64>,
+    /// 1-based; any number is clamped to 1…100000.
+    #[serde(default)]
+    #[param(value_type = Option<i64>, minimum = 1)]
+    pub page: crate::paging::PageNo,
 }
 
 #[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(CaseListQuery),
@@ -75,15 +78,8 @@ pub async fn list_cases(
             )
         })?),
     };
-    let (rows, total) = cases::list(
-        &state.app,
-        &auth.actor(),
-        queue,
-        &q.q,
-        stage,
-        q.page.unwrap_or(1),
-    )
-    .await?;
+    let (rows, total) =
+        cases::list(&state.app, &auth.actor(), queue, &q.q, stage, q.page.get()).await?;
     Ok(Json(CaseListOut {
         total,
         cases: rows

@@ -65,7 +65,8 @@ pub struct WorkbenchQuery {
     q: String,
     #[serde(default)]
     stage: String,
-    page: Option<i64>,
+    #[serde(default)]
+    page: crate::paging::PageNo,
 }
 
 pub struct CaseRow {
@@ -131,7 +132,7 @@ async fn workbench(
         Queue::parse(&q.queue).unwrap_or(default_queue)
     };
     let stage = Stage::parse(&q.stage);
-    let page = q.page.unwrap_or(1).max(1);
+    let page = q.page.get();
     let listed = cases::list(&state.app, &actor, queue, &q.q, stage, page).await;
     let counts = cases::stage_counts(&state.app, &actor).await;
     let ((rows, total), counts) = match (listed, counts) {

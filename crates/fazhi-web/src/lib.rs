@@ -13,6 +13,8 @@ pub mod api;
 pub mod auth;
 pub mod case_api;
 pub mod case_pages;
+pub mod client;
+pub mod edge;
 pub mod error;
 pub mod holiday_pages;
 pub mod i18n;
@@ -20,6 +22,7 @@ pub mod inspection_pages;
 pub mod law_pages;
 pub mod notice_pages;
 pub mod pages;
+pub mod paging;
 pub mod public_pages;
 pub mod record_pages;
 pub mod registry_pages;
@@ -52,6 +55,9 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// The annual report's PDF renderer, if the binary injected one.
     pub pdf: Option<PdfRenderer>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (for
+    /// throttling); from anyone else the header is ignored.
+    pub trusted_proxies: client::TrustedProxies,
 }
 
 /// The whole application router.
@@ -77,8 +83,14 @@ pub fn router(state: AppState) -> Router {
         .merge(utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            edge::anonymous_limit,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             auth::middleware,
         ))
+        // Body sizes and NUL characters, before anything reads the request.
+        .layer(axum::middleware::from_fn(edge::guard))
         // Limits what extractors (JSON, forms) buffer; streamed evidence uploads
         // are limited by the evidence store instead.
         .layer(axum::extract::DefaultBodyLimit::max(REQUEST_BODY_BYTES_MAX))
@@ -89,6 +101,10 @@ pub fn router(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(edge::CONTENT_SECURITY_POLICY),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::REFERRER_POLICY,
@@ -108,7 +124,11 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    // The peer address keys the login and form throttles.
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

@@ -4,6 +4,7 @@ use crate::AppState;
 use crate::auth::{
     self, LOGIN_CSRF_COOKIE, PageLang, PageUser, RequestAuth, SESSION_COOKIE, safe_next, set_cookie,
 };
+use crate::client::ClientAddr;
 use crate::error::PageError;
 use crate::i18n::Lang;
 use crate::views::*;
@@ -131,20 +132,10 @@ struct LoginForm {
     csrf: String,
 }
 
-fn client_key(headers: &HeaderMap) -> String {
-    // Behind a reverse proxy the peer address is the proxy's; X-Forwarded-For is
-    // trusted only for throttling keys, never for authorization.
-    headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map_or_else(|| "direct".to_owned(), |v| v.trim().to_owned())
-}
-
 async fn login_submit(
     State(state): State<AppState>,
     PageLang(tr): PageLang,
-    headers: HeaderMap,
+    ClientAddr(client): ClientAddr,
     Extension(request_auth): Extension<RequestAuth>,
     form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
@@ -159,7 +150,7 @@ async fn login_submit(
         &state.app,
         &form.username,
         &form.password,
-        &client_key(&headers),
+        &client,
         request_auth.session_token.as_deref(),
     )
     .await;

@@ -65,7 +65,8 @@ pub fn router() -> Router<AppState> {
 pub(crate) struct PublicQuery {
     script: Option<String>,
     year: Option<String>,
-    page: Option<String>,
+    #[serde(default)]
+    page: crate::paging::PageNo,
     code: Option<String>,
 }
 
@@ -346,12 +347,7 @@ async fn inspections_page(
         Err(e) => return PageError::new(e, tr.lang).into_response(),
     };
     let pages = table.rows.len().div_ceil(RESULTS_PER_PAGE).max(1);
-    let page = q
-        .page
-        .as_deref()
-        .and_then(|p| p.trim().parse::<usize>().ok())
-        .unwrap_or(1)
-        .clamp(1, pages);
+    let page = q.page.as_usize().clamp(1, pages);
     let start = (page - 1) * RESULTS_PER_PAGE;
     let end = (start + RESULTS_PER_PAGE).min(table.rows.len());
     let shown = &table.rows[start..end];

@@ -45,7 +45,8 @@ pub struct ListQuery {
     q: String,
     #[serde(default)]
     domain: String,
-    page: Option<i64>,
+    #[serde(default)]
+    page: crate::paging::PageNo,
 }
 
 pub struct EntityView {
@@ -186,7 +187,7 @@ async fn render_entities(
     let tr = user.tr;
     let actor = user.auth.actor();
     let domain = SupervisionDomain::parse(&query.domain);
-    let page = query.page.unwrap_or(1).max(1);
+    let page = query.page.get();
     let (rows, total) = match reg::list_entities(&state.app, &actor, &query.q, domain, page).await {
         Ok(r) => r,
         Err(e) => return PageError::new(e, tr.lang).into_response(),
@@ -321,7 +322,7 @@ async fn render_officers(
 ) -> Response {
     let tr = user.tr;
     let actor = user.auth.actor();
-    let page = query.page.unwrap_or(1).max(1);
+    let page = query.page.get();
     let listed = reg::list_officers(&state.app, &actor, &query.q, page).await;
     let stats = reg::officer_stats(&state.app, &actor).await;
     let ((rows, total), stats) = match (listed, stats) {

@@ -384,7 +384,8 @@ struct DrillParams {
     from: Option<i8>,
     to: Option<i8>,
     domain: Option<String>,
-    page: Option<usize>,
+    #[serde(default)]
+    page: crate::paging::PageNo,
 }
 
 async fn drill(
@@ -417,7 +418,7 @@ async fn drill(
             to: p.to,
         },
         domain: p.domain,
-        page: p.page,
+        page: Some(p.page.as_usize()),
     };
     let d = match ind::drill(&state.app, &actor, &id, &q).await {
         Ok(d) => d,

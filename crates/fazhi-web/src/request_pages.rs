@@ -8,6 +8,7 @@
 
 use crate::AppState;
 use crate::auth::{LOGIN_CSRF_COOKIE, PageUser, RequestAuth};
+use crate::client::ClientAddr;
 use crate::error::PageError;
 use crate::i18n::Tr;
 use crate::public_pages::{Chrome, PublicQuery, chrome, reading};
@@ -40,7 +41,9 @@ pub fn router() -> Router<AppState> {
 
 fn form_route(disclosure: bool) -> MethodRouter<AppState> {
     get(move |state, headers, auth, uri| new_form(state, headers, auth, uri, disclosure)).post(
-        move |state, headers, auth, uri, form| submit(state, headers, auth, uri, form, disclosure),
+        move |state, headers, auth, client, uri, form| {
+            submit(state, headers, auth, client, uri, form, disclosure)
+        },
     )
 }
 
@@ -82,17 +85,6 @@ fn with_cookie(cookie: Option<String>, resp: Response) -> Response {
         Some(c) => ([(header::SET_COOKIE, c)], resp).into_response(),
         None => resp,
     }
-}
-
-/// The sender's address as the reverse proxy names it, or empty (then the
-/// submission and lookup limits do not apply: CSRF and the honeypot remain).
-/// As for login throttling, X-Forwarded-For only ever keys a throttle.
-fn client_key(headers: &HeaderMap) -> String {
-    headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map_or_else(String::new, |v| v.trim().to_owned())
 }
 
 // ------------------------------------------------------------------ public forms
@@ -194,6 +186,7 @@ async fn submit(
     State(state): State<AppState>,
     headers: HeaderMap,
     Extension(auth): Extension<RequestAuth>,
+    ClientAddr(client): ClientAddr,
     uri: Uri,
     form: Result<Form<SubmitInput>, FormRejection>,
     disclosure: bool,
@@ -206,7 +199,7 @@ async fn submit(
     } else if input.kind == "disclosure" {
         input.kind.clear();
     }
-    match requests::submit(&state.app, &input, &client_key(&headers)).await {
+    match requests::submit(&state.app, &input, &client).await {
         Ok(done) => {
             let r = reading(&headers, &PublicQuery::default());
             let (csrf, cookie) = match public_csrf(&state, &headers, &auth) {
@@ -287,6 +280,7 @@ async fn render_track(
     headers: &HeaderMap,
     auth: &RequestAuth,
     uri: &Uri,
+    client: &str,
     tracking: Option<&str>,
     error: Option<String>,
     thanks: bool,
@@ -300,7 +294,7 @@ async fn render_track(
     };
     let (status, error, status_code) = match tracking {
         None => (None, error, status_code),
-        Some(t) => match requests::track(&state.app, t, &client_key(headers)).await {
+        Some(t) => match requests::track(&state.app, t, client).await {
             Ok(s) => (
                 Some(StatusView {
                     kind: tr.pick(s.kind.name_zh(), s.kind.name_en()),
@@ -354,6 +348,7 @@ async fn track_form(
         &headers,
         &auth,
         &uri,
+        "",
         None,
         None,
         false,
@@ -366,6 +361,7 @@ async fn track(
     State(state): State<AppState>,
     headers: HeaderMap,
     Extension(auth): Extension<RequestAuth>,
+    ClientAddr(client): ClientAddr,
     uri: Uri,
     form: Result<Form<TrackForm>, FormRejection>,
 ) -> Response {
@@ -375,6 +371,7 @@ async fn track(
         &headers,
         &auth,
         &uri,
+        &client,
         Some(&input.tracking),
         None,
         false,
@@ -387,6 +384,7 @@ async fn feedback(
     State(state): State<AppState>,
     headers: HeaderMap,
     Extension(auth): Extension<RequestAuth>,
+    ClientAddr(client): ClientAddr,
     uri: Uri,
     form: Result<Form<TrackForm>, FormRejection>,
 ) -> Response {
@@ -412,7 +410,10 @@ async fn feedback(
             Err(e) => return PageError::new(e, tr.lang).into_response(),
         };
     let tracking = (code != StatusCode::NOT_FOUND).then_some(input.tracking.as_str());
-    render_track(&state, &headers, &auth, &uri, tracking, error, thanks, code).await
+    render_track(
+        &state, &headers, &auth, &uri, &client, tracking, error, thanks, code,
+    )
+    .await
 }
 
 // ------------------------------------------------------------------ back office

@@ -168,3 +168,14 @@ pub const ROUTES: &[RouteSpec] = &[
     r("GET", "/requests/{id}", Some(Action::ViewRequests)),
     r("POST", "/requests/{id}/steps", Some(Action::HandleRequests)),
 ];
+
+/// The GET routes whose lists take `?page=` (always as [`crate::paging::PageNo`]).
+/// A test calls each with absurd page numbers, and every GET route with one.
+pub const PAGINATED: &[&str] = &[
+    "/api/v1/cases",
+    "/cases",
+    "/registry/entities",
+    "/registry/officers",
+    "/dashboard/figure",
+    "/public/inspections",
+];

@@ -153,6 +153,7 @@ async fn run_on(args: &PortalArgs, db: &Db, backend: &str, dir: &std::path::Path
         app: app.clone(),
         secure_cookies: false,
         pdf: None,
+        trusted_proxies: Default::default(),
     };
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(async move {

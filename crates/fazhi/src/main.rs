@@ -58,6 +58,15 @@ struct ServeArgs {
     /// is needed); default /usr/share/fonts.
     #[arg(long = "font-dir", env = "FAZHI_FONT_DIR")]
     font_dirs: Vec<PathBuf>,
+    /// A reverse proxy (IP address or CIDR network) whose X-Forwarded-For
+    /// names the client for login and form throttling; repeat the flag or
+    /// separate with commas. From any other peer the header is ignored.
+    #[arg(
+        long = "trusted-proxy",
+        env = "FAZHI_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    trusted_proxies: Vec<String>,
 }
 
 #[derive(Args, Clone)]
@@ -409,10 +418,13 @@ async fn serve(app: App, args: &ServeArgs) -> Result<()> {
             }
         }
     });
+    let trusted_proxies = fazhi_web::client::TrustedProxies::from_list(&args.trusted_proxies)
+        .map_err(|e| anyhow::anyhow!("--trusted-proxy: {e}"))?;
     let state = fazhi_web::AppState {
         app,
         secure_cookies: args.secure_cookies,
         pdf: Some(pdf_renderer(font_dirs)),
+        trusted_proxies,
     };
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
@@ -448,7 +460,15 @@ fn fail(e: &fazhi_app::AppError) -> ! {
 }
 
 #[tokio::main]
-async fn main() -> Result<()> {
+async fn main() {
+    // An operator error is a message, not a stack trace (even with RUST_BACKTRACE set).
+    if let Err(e) = run().await {
+        eprintln!("错误 / error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run() -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -929,11 +949,9 @@ async fn import_file(
     };
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let app = open_app(db, PasswordParams::PRODUCTION).await?;
-    let user = fazhi_store::users::credentials_by_username(&app.db, username)
-        .await?
-        .with_context(|| format!("no user '{username}'"))?
-        .user;
-    let actor = fazhi_app::auth::actor_of(&user);
+    let actor = fazhi_app::auth::actor_by_username(&app, username)
+        .await
+        .unwrap_or_else(|e| fail(&e));
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template("导入 / import [{bar:30}] {pos}/{len} rows {per_sec} {eta}")

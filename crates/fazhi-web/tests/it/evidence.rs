@@ -148,6 +148,7 @@ async fn an_upload_over_the_limit_or_with_bad_metadata_stores_nothing() {
             app: t.app.clone(),
             secure_cookies: false,
             pdf: None,
+            trusted_proxies: Default::default(),
         });
         let mut officer = t.login_ok("dh.officer2").await;
         let before = t.event_count().await;

@@ -1,8 +1,11 @@
 use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::extract::connect_info::MockConnectInfo;
 use axum::http::{Method, Request, StatusCode, header};
 use fazhi_app::password::PasswordParams;
 use fazhi_app::{App, FixedClock};
 use fazhi_store::testing::{self, TestDb};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use tower::ServiceExt;
 
@@ -38,6 +41,20 @@ impl Resp {
 pub struct Client {
     pub cookies: Vec<(String, String)>,
     pub csrf: String,
+    /// The connection's peer address (default [`DEFAULT_PEER`]).
+    pub peer: Option<SocketAddr>,
+    /// An `X-Forwarded-For` header this client sends.
+    pub forwarded_for: Option<String>,
+}
+
+impl Client {
+    /// A client connecting from `addr` (`ip:port`).
+    pub fn from_peer(addr: &str) -> Client {
+        Client {
+            peer: Some(addr.parse().unwrap()),
+            ..Client::default()
+        }
+    }
 }
 
 impl Client {
@@ -60,6 +77,21 @@ impl Client {
             }
         }
     }
+}
+
+/// The peer address of clients that do not name their own.
+pub const DEFAULT_PEER: &str = "192.0.2.1:50000";
+
+/// The router as `serve` runs it: every request comes from a peer address
+/// (axum's `MockConnectInfo`; a client with its own `peer` overrides it).
+pub fn router_of(app: &App, trusted_proxies: fazhi_web::client::TrustedProxies) -> axum::Router {
+    fazhi_web::router(fazhi_web::AppState {
+        app: app.clone(),
+        secure_cookies: false,
+        pdf: None,
+        trusted_proxies,
+    })
+    .layer(MockConnectInfo(DEFAULT_PEER.parse::<SocketAddr>().unwrap()))
 }
 
 /// One app per backend, each with the demo seeded.
@@ -86,11 +118,7 @@ impl TestApp {
         )
         .with_log_key("fazhi.test/action-log", fazhi_app::log_key::Seed([5u8; 32]));
         assert!(fazhi_app::demo::seed_accounts(&app).await.unwrap());
-        let router = fazhi_web::router(fazhi_web::AppState {
-            app: app.clone(),
-            secure_cookies: false,
-            pdf: None,
-        });
+        let router = router_of(&app, fazhi_web::client::TrustedProxies::default());
         TestApp {
             router,
             app,
@@ -124,15 +152,17 @@ impl TestApp {
         {
             req = req.header(header::COOKIE, c.cookie_header());
         }
+        if let Some(xff) = client.as_ref().and_then(|c| c.forwarded_for.clone()) {
+            req = req.header("x-forwarded-for", xff);
+        }
         for (k, v) in extra {
             req = req.header(*k, *v);
         }
-        let response = self
-            .router
-            .clone()
-            .oneshot(req.body(Body::from(body)).unwrap())
-            .await
-            .unwrap();
+        let mut req = req.body(Body::from(body)).unwrap();
+        if let Some(peer) = client.as_ref().and_then(|c| c.peer) {
+            req.extensions_mut().insert(ConnectInfo(peer));
+        }
+        let response = self.router.clone().oneshot(req).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024)
@@ -197,7 +227,16 @@ impl TestApp {
 
     /// Log in through the login form, as a browser does.
     pub async fn login(&self, username: &str, password: &str) -> (Client, Resp) {
-        let mut client = Client::default();
+        self.login_as(Client::default(), username, password).await
+    }
+
+    /// Log in through the login form from a given client (its peer address).
+    pub async fn login_as(
+        &self,
+        mut client: Client,
+        username: &str,
+        password: &str,
+    ) -> (Client, Resp) {
         let page = self.get(&mut client, "/login").await;
         assert_eq!(page.status, StatusCode::OK);
         let csrf = extract_csrf(&page.body);

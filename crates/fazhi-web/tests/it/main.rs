@@ -5,6 +5,7 @@
 
 mod bad_input;
 mod cases;
+mod edge;
 mod evidence;
 mod helpers;
 mod inspections;
@@ -21,4 +22,5 @@ mod requests;
 mod route_matrix;
 mod scope;
 mod tasks;
+mod throttling;
 mod transparency;

@@ -27,7 +27,7 @@ fn tracking_of(html: &str) -> String {
     html[start..].split('<').next().unwrap().to_owned()
 }
 
-async fn agency_of(t: &TestApp, username: &str) -> String {
+pub async fn agency_of(t: &TestApp, username: &str) -> String {
     fazhi_store::users::credentials_by_username(&t.app.db, username)
         .await
         .unwrap()
