@@ -54,7 +54,7 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 33] = [
+    pub const ALL: [EventKind; 34] = [
         EventKind::AgencyCreated,
         EventKind::UserCreated,
         EventKind::UserActivated,
