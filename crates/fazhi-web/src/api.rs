@@ -650,7 +650,8 @@ async fn upload_evidence(
 pub struct EvidenceDownloadQuery {
     /// The attachment (one upload of these bytes) whose name and media type
     /// to serve; by default the newest upload the caller may read.
-    pub attachment: Option<i64>,
+    #[param(value_type = Option<i64>)]
+    pub attachment: Option<String>,
 }
 
 /// Download an evidence file by its SHA-256 (streamed). Who may read it, and
@@ -683,8 +684,18 @@ async fn download_evidence(
             "must be 64 lowercase hex digits",
         )));
     }
+    let attachment = match q.attachment.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(text) => Some(text.parse::<i64>().map_err(|_| {
+            AppError::invalid(
+                "attachment",
+                "附件编号须为整数",
+                "the attachment id must be a whole number",
+            )
+        })?),
+    };
     let (record, path) =
-        fazhi_app::evidence::open(&state.app, &auth.actor(), &sha256, q.attachment).await?;
+        fazhi_app::evidence::open(&state.app, &auth.actor(), &sha256, attachment).await?;
     let file = tokio::fs::File::open(&path).await.map_err(|_| {
         ApiError(AppError::NotFound {
             zh: "证据文件",

@@ -292,6 +292,16 @@ async fn the_same_bytes_uploaded_by_another_district_neither_lock_out_nor_retype
             )
             .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
+        let r = t
+            .api(
+                &mut dh,
+                Method::GET,
+                &format!("/api/v1/evidence/{hash}?attachment=x"),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(r.json()["error"]["field"], "attachment");
     }
 }
 
