@@ -175,6 +175,25 @@ fn cn_date(d: jiff::civil::Date) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
+/// For a date the deadline engine counted on the provisional calendar (暂定):
+/// the note a document prints beside it; the statutory period itself stands.
+fn provisional_note(
+    c: &fazhi_domain::case::Case,
+    rule: &str,
+    date: Option<jiff::civil::Date>,
+) -> &'static str {
+    let provisional = date.is_some_and(|d| {
+        c.flags.iter().any(|f| {
+            matches!(f, fazhi_domain::case::Flag::ProvisionalDeadline { rule_id, due, .. } if rule_id == rule && *due == d)
+        })
+    });
+    if provisional {
+        "，该日期系在国务院该年度节假日安排发布前按《全国年节及纪念日放假办法》暂定计算，如有调整以重新计算的日期为准"
+    } else {
+        ""
+    }
+}
+
 /// The values templates may use.
 fn fields(view: &CaseView, names: &HashMap<i64, String>) -> HashMap<&'static str, String> {
     let c = &view.case;
@@ -318,7 +337,11 @@ fn fields(view: &CaseView, names: &HashMap<i64, String>) -> HashMap<&'static str
             .unwrap_or_default(),
     );
     m.insert("hearing_right", match &c.notice {
-        Some(n) if n.hearing_right => format!("你（单位）有权要求听证，如要求听证，应当在收到本告知书之日起五个工作日内（{}前）提出。", n.hearing_request_until.map(cn_date).unwrap_or_default()),
+        Some(n) if n.hearing_right => format!(
+            "你（单位）有权要求听证，如要求听证，应当在收到本告知书之日起五个工作日内（{}前{}）提出。",
+            n.hearing_request_until.map(cn_date).unwrap_or_default(),
+            provisional_note(c, "ap_hearing_request", n.hearing_request_until)
+        ),
         _ => String::new(),
     });
     m.insert(

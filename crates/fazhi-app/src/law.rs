@@ -441,3 +441,12 @@ pub fn next_year_missing(app: &App) -> Option<i16> {
 pub fn loaded_years(app: &App) -> Vec<i16> {
     app.law.calendar().years().collect()
 }
+
+/// Whether a stored due date (`YYYY-MM-DD`) lies in a year without a loaded
+/// schedule: then it was counted on the provisional calendar (loaded years
+/// run without gaps, so a count that touched a provisional year ends in one).
+/// Lists read this from the date alone; records carry the engine's own flag.
+pub fn is_provisional_date(app: &App, date: &str) -> bool {
+    date.parse::<Date>()
+        .is_ok_and(|d| !app.law.calendar().is_loaded(d.year()))
+}

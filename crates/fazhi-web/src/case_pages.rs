@@ -78,6 +78,8 @@ pub struct CaseRow {
     pub stage_code: String,
     pub procedure: &'static str,
     pub due: String,
+    /// 暂定: the date lies in a year without a loaded holiday schedule.
+    pub due_provisional: bool,
     /// `ok`, `amber` (within 3 days), `red` (overdue) or empty.
     pub due_class: &'static str,
     pub fine: String,
@@ -101,6 +103,13 @@ pub struct WorkbenchPage {
     pub prev_href: Option<String>,
     pub next_href: Option<String>,
     pub can_open: bool,
+}
+
+impl WorkbenchPage {
+    /// Whether any listed date is provisional (the page then says why).
+    pub fn any_provisional(&self) -> bool {
+        self.rows.iter().any(|r| r.due_provisional)
+    }
 }
 
 /// How urgent a due date is on `today`: overdue, within 3 days, or later.
@@ -205,6 +214,7 @@ async fn workbench(
                         tr.pick("普通", "ordinary")
                     },
                     due_class: due_class(&c.next_due, today),
+                    due_provisional: fazhi_app::law::is_provisional_date(&state.app, &c.next_due),
                     due: c.next_due,
                     fine: if c.fine_fen > 0 {
                         Money::from_fen(c.fine_fen).to_string()

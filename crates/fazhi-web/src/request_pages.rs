@@ -453,6 +453,8 @@ pub struct Line {
     pub state: &'static str,
     pub state_code: String,
     pub due: String,
+    /// 暂定: the date lies in a year without a loaded holiday schedule.
+    pub due_provisional: bool,
     pub due_class: &'static str,
     pub result: &'static str,
 }
@@ -469,6 +471,13 @@ pub struct ListPage {
     pub state: String,
     pub q: String,
     pub mine: bool,
+}
+
+impl ListPage {
+    /// Whether any listed date is provisional (the page then says why).
+    pub fn any_provisional(&self) -> bool {
+        self.rows.iter().any(|r| r.due_provisional)
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -532,6 +541,7 @@ async fn list_page(
                 },
                 received_on: r.received_on,
                 state_code: r.state,
+                due_provisional: fazhi_app::law::is_provisional_date(&state.app, &r.due_on),
                 due: r.due_on,
             })
             .collect(),

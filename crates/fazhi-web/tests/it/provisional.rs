@@ -102,8 +102,35 @@ async fn a_disclosure_request_filed_on_7_december_2026_shows_a_provisional_answe
             .await;
         assert!(status.body.contains(">provisional<"), "{}", status.body);
         assert!(status.body.contains("without make-up workdays"));
-        // The deadline API carries the mark as a field.
+        // Staff see the mark and the reason in the list and on the request page.
         let mut head = t.login_ok("dh.head").await;
+        let list = t.get(&mut head, "/requests").await;
+        assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+        assert!(
+            list.body.contains("id=\"provisional-why\""),
+            "{}",
+            list.body
+        );
+        let events = fazhi_store::events::range(&t.app.db, 1, 100_000)
+            .await
+            .unwrap();
+        let id = events
+            .iter()
+            .rev()
+            .find(|e| e.kind == "request.submitted")
+            .unwrap()
+            .subject
+            .trim_start_matches("request:")
+            .to_owned();
+        let page = t.get(&mut head, &format!("/requests/{id}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert!(
+            page.body.contains("id=\"due-provisional\""),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("id=\"due-provisional-why\""));
+        // The deadline API carries the mark as a field.
         let api = t
             .get(
                 &mut head,
