@@ -602,6 +602,9 @@ pub struct SummaryInput {
     pub warning: Option<String>,
     #[serde(default)]
     pub collected_on_spot: Option<String>,
+    /// Why it was collected on the spot: `small_fine` (default), `hard_to_enforce`, `remote_on_request`.
+    #[serde(default)]
+    pub collection_ground: String,
 }
 
 /// Record an on-the-spot decision; its number is taken from the agency's register.
@@ -648,6 +651,16 @@ pub async fn open_summary(app: &App, actor: &Actor, input: &SummaryInput) -> Res
         fine: parse_money("fine", &input.fine)?,
         warning: checked(&input.warning),
         collected_on_spot: checked(&input.collected_on_spot),
+        collection_ground: match input.collection_ground.trim() {
+            "" => None,
+            g => Some(case::CollectionGround::parse(g).ok_or_else(|| {
+                AppError::invalid(
+                    "collection_ground",
+                    "当场收缴事由须为：一百元以下罚款、事后难以执行、边远地区经当事人提出（《行政处罚法》第六十八条、第六十九条）",
+                    "the ground of collecting on the spot: small_fine, hard_to_enforce or remote_on_request (Arts. 68-69)",
+                )
+            })?),
+        },
         legal_basis: input.legal_basis.trim().to_owned(),
     };
     let case = case::apply(None, &cmd, &ctx(app, actor, &cal, &jurisdiction))?;

@@ -184,6 +184,7 @@ async fn summary_case(
         },
         warning: Some("on".into()),
         collected_on_spot: (i % 2 == 1).then(|| "on".into()),
+        collection_ground: String::new(),
     };
     let id = cases::open_summary(&on(app, date), &cast.officer1, &input).await?;
     let c = cases::get(app, &cast.officer1, id).await?;

@@ -578,6 +578,37 @@ pub enum Flag {
     CourtApplicationLate { due: Date },
 }
 
+/// Why a fine was collected on the spot (《行政处罚法》第六十八条、第六十九条).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CollectionGround {
+    /// 第六十八条（一）: a fine of at most 100 yuan.
+    SmallFine,
+    /// 第六十八条（二）: not collecting now would make it hard to enforce later.
+    HardToEnforce,
+    /// 第六十九条: a remote, water-borne or poorly connected area where paying
+    /// at a bank or electronically is really difficult, at the party's request.
+    RemoteOnRequest,
+}
+
+impl CollectionGround {
+    pub const ALL: [CollectionGround; 3] = [
+        CollectionGround::SmallFine,
+        CollectionGround::HardToEnforce,
+        CollectionGround::RemoteOnRequest,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            CollectionGround::SmallFine => "small_fine",
+            CollectionGround::HardToEnforce => "hard_to_enforce",
+            CollectionGround::RemoteOnRequest => "remote_on_request",
+        }
+    }
+    pub fn parse(code: &str) -> Option<CollectionGround> {
+        CollectionGround::ALL.into_iter().find(|g| g.code() == code)
+    }
+}
+
 /// A penalty case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Case {
@@ -623,6 +654,9 @@ pub struct Case {
     pub summary_filing_due: Option<Date>,
     pub summary_filed_on: Option<Date>,
     pub collected_on_spot: bool,
+    /// The ground of an on-the-spot collection (none: the 100-yuan case).
+    #[serde(default)]
+    pub collection_ground: Option<CollectionGround>,
     pub closing_report: Option<String>,
     pub closed_on: Option<Date>,
     pub archived_on: Option<Date>,
@@ -1130,6 +1164,9 @@ pub enum Command {
         fine: Money,
         warning: bool,
         collected_on_spot: bool,
+        /// The ground of collecting on the spot (default: a fine of at most 100 yuan).
+        #[serde(default)]
+        collection_ground: Option<CollectionGround>,
         legal_basis: String,
     },
     /// 当场处罚决定报所属机关备案
@@ -2989,6 +3026,7 @@ fn open(cmd: &Command, ctx: &Ctx) -> Step {
             fine,
             warning,
             collected_on_spot,
+            collection_ground,
             legal_basis,
         } => {
             if ctx.role != Role::Officer && !is_head(ctx.role) {
@@ -3040,12 +3078,17 @@ fn open(cmd: &Command, ctx: &Ctx) -> Step {
                 ));
             }
             let spot_max = Money::from_fen(param(ctx, "ap_on_spot_collection", "fine_max_fen")?);
-            if *collected_on_spot && *fine > spot_max {
+            let ground = collection_ground.unwrap_or(CollectionGround::SmallFine);
+            if *collected_on_spot && ground == CollectionGround::SmallFine && *fine > spot_max {
                 return Err(refuse(
                     ctx,
                     "ap_on_spot_collection",
-                    format!("当场收缴罚款仅限 {spot_max} 以下"),
-                    format!("fines may be collected on the spot only up to {spot_max}"),
+                    format!(
+                        "依第六十八条（一）当场收缴罚款仅限 {spot_max} 以下；不当场收缴事后难以执行的（第六十八条（二））或边远地区经当事人提出的（第六十九条），请选择相应事由"
+                    ),
+                    format!(
+                        "under Art. 68(1) fines may be collected on the spot only up to {spot_max}; choose Art. 68(2) or Art. 69 where they apply"
+                    ),
                 ));
             }
             require_text(ctx, "number", number)?;
@@ -3106,6 +3149,7 @@ fn open(cmd: &Command, ctx: &Ctx) -> Step {
                 effective_on: Some(ctx.today),
             });
             case.collected_on_spot = *collected_on_spot;
+            case.collection_ground = collected_on_spot.then_some(ground);
             if *collected_on_spot && fine.fen() > 0 {
                 case.payments.push(Payment {
                     on: ctx.today,
@@ -3224,6 +3268,7 @@ fn blank(
         summary_filing_due: None,
         summary_filed_on: None,
         collected_on_spot: false,
+        collection_ground: None,
         closing_report: None,
         closed_on: None,
         archived_on: None,
@@ -3364,6 +3409,9 @@ pub fn violations(case: &Case) -> Vec<&'static str> {
     }
     if case.procedure == Procedure::Summary
         && case.collected_on_spot
+        && case
+            .collection_ground
+            .is_none_or(|g| g == CollectionGround::SmallFine)
         && case.fine() > Money::from_yuan(100)
     {
         out.push("ap_on_spot_collection");

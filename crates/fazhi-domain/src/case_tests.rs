@@ -1281,10 +1281,51 @@ fn summary(party: Party, fine_yuan: i64, on_spot: bool) -> Result<Case, Refusal>
             fine: Money::from_yuan(fine_yuan),
             warning: true,
             collected_on_spot: on_spot,
+            collection_ground: None,
             legal_basis: "《公共场所卫生管理条例实施细则》第三十八条".into(),
         },
         &ctx(date(2025, 6, 3), OFFICER_A),
     )
+}
+
+fn summary_collected(fine_yuan: i64, ground: CollectionGround) -> Result<Case, Refusal> {
+    apply(
+        None,
+        &Command::OpenSummary {
+            party: organisation(),
+            domain: SupervisionDomain::PublicPlaces,
+            power_code: "CF-004".into(),
+            summary: "从业人员未取得健康合格证明".into(),
+            handlers: vec![handler(OFFICER_A), handler(OFFICER_B)],
+            number: "东卫当罚〔2025〕8号".into(),
+            fine: Money::from_yuan(fine_yuan),
+            warning: false,
+            collected_on_spot: true,
+            collection_ground: Some(ground),
+            legal_basis: "《公共场所卫生管理条例实施细则》第三十八条".into(),
+        },
+        &ctx(date(2025, 6, 3), OFFICER_A),
+    )
+}
+
+#[test]
+fn ap_on_spot_collection_also_when_hard_to_enforce_later_or_in_a_remote_area() {
+    // 第六十八条（二） and 第六十九条 have no 100-yuan limit (the old
+    // behaviour refused every collection above 100 yuan).
+    let hard = summary_collected(2000, CollectionGround::HardToEnforce).unwrap();
+    assert_eq!(hard.paid(), Money::from_yuan(2000));
+    assert_eq!(
+        hard.collection_ground,
+        Some(CollectionGround::HardToEnforce)
+    );
+    assert!(violations(&hard).is_empty());
+    assert!(summary_collected(3000, CollectionGround::RemoteOnRequest).is_ok());
+    assert_eq!(
+        summary_collected(150, CollectionGround::SmallFine)
+            .unwrap_err()
+            .rule_id,
+        "ap_on_spot_collection"
+    );
 }
 
 #[test]

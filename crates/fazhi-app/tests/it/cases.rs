@@ -265,3 +265,81 @@ async fn the_demo_has_two_years_of_cases_in_many_stages_and_none_breaks_the_law(
         }
     }
 }
+
+#[tokio::test]
+async fn ap_legal_review_needs_the_reviewers_legal_qualification_recorded_on_the_account() {
+    for t in testing::both().await {
+        let (app, _clock, _db) = setup(t).await;
+        let reviewer = actor(&app, "dh.reviewer").await;
+        let officer = actor(&app, "dh.officer1").await;
+        let admin = actor(&app, "dh.admin").await;
+        let (rows, _) = cases::list(&app, &reviewer, Queue::Review, "", None, 1)
+            .await
+            .unwrap();
+        let listed = rows.first().expect("the demo has a case awaiting review");
+        // Only account managers record it, and only on a legal reviewer's account.
+        assert!(matches!(
+            fazhi_app::accounts::set_legal_qualification(
+                &app,
+                Some(&officer),
+                reviewer.user_id,
+                "",
+                false
+            )
+            .await,
+            Err(AppError::Denied(_))
+        ));
+        assert!(matches!(
+            fazhi_app::accounts::set_legal_qualification(
+                &app,
+                Some(&admin),
+                officer.user_id,
+                "A1",
+                false
+            )
+            .await,
+            Err(AppError::Invalid {
+                field: "legal_qualification",
+                ..
+            })
+        ));
+        let before = events(&app).await;
+        let cleared = fazhi_app::accounts::set_legal_qualification(
+            &app,
+            Some(&admin),
+            reviewer.user_id,
+            "",
+            false,
+        )
+        .await
+        .unwrap();
+        assert!(cleared.legal_qualification.is_empty());
+        assert_eq!(events(&app).await, before + 1, "one event");
+        let mut r = input("record_review", listed.version);
+        r.passed = "yes".into();
+        r.checklist = fazhi_domain::case::REVIEW_CHECKLIST
+            .iter()
+            .map(|(c, _)| (*c).to_owned())
+            .collect();
+        r.opinion = "同意".into();
+        match cases::act(&app, &reviewer, listed.id, &r).await {
+            Err(AppError::Refused { rule_id, .. }) => assert_eq!(rule_id, "ap_legal_review"),
+            other => panic!("a first-time reviewer without the qualification: {other:?}"),
+        }
+        assert_eq!(events(&app).await, before + 1, "nothing changed");
+        // Legal review before 2021-07-15 (not a first-timer) is enough too.
+        fazhi_app::accounts::set_legal_qualification(
+            &app,
+            Some(&admin),
+            reviewer.user_id,
+            "",
+            true,
+        )
+        .await
+        .unwrap();
+        let done = cases::act(&app, &reviewer, listed.id, &r).await.unwrap();
+        let last = done.case.reviews.last().expect("the review is recorded");
+        assert_eq!(last.reviewer, reviewer.user_id);
+        assert!(last.passed);
+    }
+}
