@@ -126,7 +126,7 @@ fn row_error(row: usize, column: &str, zh: impl Into<String>, en: impl Into<Stri
 pub fn decode_text(bytes: &[u8]) -> Result<String, RowError> {
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Ok(text) = std::str::from_utf8(body) {
-        return Ok(text.to_owned());
+        return crate::sheets::refuse_nul(text.to_owned());
     }
     let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
     let capacity = decoder
@@ -135,7 +135,7 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, RowError> {
     let mut out = String::with_capacity(capacity);
     let (result, read) = decoder.decode_to_string_without_replacement(body, &mut out, true);
     match result {
-        encoding_rs::DecoderResult::InputEmpty => Ok(out),
+        encoding_rs::DecoderResult::InputEmpty => crate::sheets::refuse_nul(out),
         encoding_rs::DecoderResult::Malformed(..) | encoding_rs::DecoderResult::OutputFull => {
             let line = 1 + body[..read.min(body.len())]
                 .iter()

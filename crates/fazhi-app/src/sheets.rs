@@ -181,12 +181,32 @@ pub fn xlsx_to_csv(bytes: &[u8]) -> Result<String, RowError> {
             )
         })?;
     }
-    String::from_utf8(out).map_err(|_| {
-        problem(
-            1,
-            "XLSX 含无效文本".into(),
-            "the XLSX has invalid text".into(),
-        )
+    String::from_utf8(out)
+        .map_err(|_| {
+            problem(
+                1,
+                "XLSX 含无效文本".into(),
+                "the XLSX has invalid text".into(),
+            )
+        })
+        .and_then(refuse_nul)
+}
+
+/// An imported table's text without NUL characters (PostgreSQL refuses
+/// them in text; both backends refuse the file alike): else the line of the
+/// first one.
+pub fn refuse_nul(text: String) -> Result<String, RowError> {
+    let Some(at) = text.find('\0') else {
+        return Ok(text);
+    };
+    let line = 1 + text[..at].matches('\n').count();
+    Err(RowError {
+        row: line,
+        column: String::new(),
+        message_zh: format!("第 {line} 行含有空字符（\\0），请删除后重新导入"),
+        message_en: format!(
+            "line {line} contains a NUL character (\\0); remove it and import again"
+        ),
     })
 }
 
