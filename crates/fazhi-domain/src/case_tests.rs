@@ -340,12 +340,12 @@ fn hp_decision_deadline_ninety_days_from_a_filing_after_june_2025() {
 }
 
 #[test]
-fn ap_decision_deadline_into_a_year_without_a_schedule_is_set_and_flagged_provisional() {
+fn hp_decision_deadline_into_a_year_without_a_schedule_is_set_and_flagged_provisional() {
     // Filed 7 Dec 2026: 90 days end on 7 Mar 2027 (a Sunday), rolled on the provisional 2027 calendar.
     let f = filed(date(2026, 12, 7));
     assert_eq!(f.decision_due, Some(date(2027, 3, 8)));
     assert!(f.flags.contains(&Flag::ProvisionalDeadline {
-        rule_id: "ap_decision_deadline".into(),
+        rule_id: "hp_decision_deadline".into(),
         due: date(2027, 3, 8),
         years: vec![2027],
     }));
