@@ -167,21 +167,40 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::case_api::take_step))
 }
 
-/// A JSON body whose parse errors become our bilingual 400/422 error.
+/// A JSON body whose parse errors become our bilingual 422 error, and a body
+/// over the size limit our bilingual 413 (both JSON, as documented).
 pub struct ApiJson<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
-    type Rejection = ApiError;
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+    type Rejection = Response;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Response> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                let body = crate::error::ErrorBody {
+                    error: crate::error::ErrorDetail {
+                        code: "payload_too_large".to_owned(),
+                        field: Some("body".to_owned()),
+                        message_zh: format!(
+                            "请求体超过 {} 字节的上限",
+                            crate::REQUEST_BODY_BYTES_MAX
+                        ),
+                        message_en: format!(
+                            "the request body exceeds the limit of {} bytes",
+                            crate::REQUEST_BODY_BYTES_MAX
+                        ),
+                    },
+                };
+                Err((StatusCode::PAYLOAD_TOO_LARGE, Json(body)).into_response())
+            }
             Err(rejection) => {
                 let detail = rejection.body_text();
                 Err(ApiError(AppError::invalid(
                     "body",
                     format!("请求体不是有效的 JSON 或缺少字段：{detail}"),
                     format!("request body is not valid JSON for this endpoint: {detail}"),
-                )))
+                ))
+                .into_response())
             }
         }
     }

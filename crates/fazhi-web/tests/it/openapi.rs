@@ -136,3 +136,27 @@ async fn a_malformed_query_answers_a_json_error() {
         }
     }
 }
+
+/// A JSON body over the size limit answers the documented 413 with an
+/// `ErrorBody`, and changes nothing.
+#[tokio::test]
+async fn an_oversized_json_body_answers_413_as_documented() {
+    for t in apps().await {
+        let mut admin = t.login_ok("admin").await;
+        let before = t.event_count().await;
+        let name = "x".repeat(fazhi_web::REQUEST_BODY_BYTES_MAX + 1);
+        let r = t
+            .api(
+                &mut admin,
+                axum::http::Method::POST,
+                "/api/v1/tokens",
+                Some(serde_json::json!({ "name": name })),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", t.backend());
+        let body = r.json();
+        assert_eq!(body["error"]["code"], "payload_too_large");
+        assert_eq!(body["error"]["field"], "body");
+        assert_eq!(t.event_count().await, before);
+    }
+}
