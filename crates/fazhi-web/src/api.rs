@@ -684,7 +684,7 @@ async fn download_evidence(
     State(state): State<AppState>,
     ApiUser(auth): ApiUser,
     Path(sha256): Path<String>,
-    Query(q): Query<EvidenceDownloadQuery>,
+    ApiQuery(q): ApiQuery<EvidenceDownloadQuery>,
 ) -> Result<Response, ApiError> {
     fazhi_domain::authz::authorize(
         &auth.actor(),

@@ -81,10 +81,18 @@ fn refuse(
     api: bool,
 ) -> Response {
     let mut response = if api {
+        // The document's code for a body over its limit (as `api::ApiJson` answers it).
+        let field = match status {
+            StatusCode::PAYLOAD_TOO_LARGE => Some(field.unwrap_or_else(|| "body".to_owned())),
+            _ => field,
+        };
         match field {
             Some(field) => axum::Json(ErrorBody {
                 error: ErrorDetail {
-                    code: error.code().to_owned(),
+                    code: match status {
+                        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large".to_owned(),
+                        _ => error.code().to_owned(),
+                    },
                     field: Some(field),
                     message_zh: error.message_zh(),
                     message_en: error.message_en(),
