@@ -86,7 +86,7 @@ fn party_key(p: &Party) -> String {
     }
 }
 
-fn projection(c: &Case) -> Projection {
+pub(crate) fn projection(c: &Case) -> Projection {
     let (next_rule, next_due) = c
         .next_due()
         .map_or((String::new(), String::new()), |(r, d)| {

@@ -249,6 +249,7 @@ async fn recompute_open(
         )
         .await?;
     }
+    recomputed += recompute_open_cases(app, tx, base, now, actor_user_id).await?;
     for d in fazhi_store::law::open_deadlines_in_tx(tx).await? {
         // A row whose rule or date no longer parses is left as it is (and shows in oversight).
         let Ok(start) = d.start_date.parse::<Date>() else {
@@ -294,6 +295,67 @@ async fn recompute_open(
         }
     }
     Ok(recomputed)
+}
+
+/// The provisional dates of open penalty cases on the new calendar
+/// (`case::recompute_provisional`): each case that changes is saved with one
+/// `deadline.recomputed` event naming the dates that moved; returns how many
+/// dates moved.
+async fn recompute_open_cases(
+    app: &App,
+    tx: &mut fazhi_store::Tx,
+    base: &Calendar,
+    now: i64,
+    actor_user_id: Option<i64>,
+) -> Result<usize, AppError> {
+    let mut moved_total = 0;
+    for s in fazhi_store::cases::provisional_open_in_tx(tx).await? {
+        let case: fazhi_domain::case::Case = serde_json::from_str(&s.state_json).map_err(|e| {
+            AppError::Internal(format!("case {}: stored state unreadable: {e}", s.id))
+        })?;
+        let cal = layer(
+            base,
+            &fazhi_store::law::regional_for_path_in_tx(tx, &s.agency_path).await?,
+        );
+        let jurisdiction = crate::cases::province_of(&s.agency_region);
+        let ctx = fazhi_domain::case::Ctx {
+            today: crate::registry::today_cst(app),
+            actor: actor_user_id.unwrap_or(0),
+            role: fazhi_domain::role::Role::SystemAdmin,
+            rules: &app.law.rules,
+            calendar: &cal,
+            jurisdiction: &jurisdiction,
+        };
+        let Some((next, moved)) = fazhi_domain::case::recompute_provisional(&case, &ctx) else {
+            continue;
+        };
+        let json = serde_json::to_string(&next)
+            .map_err(|e| AppError::Internal(format!("case {}: {e}", s.id)))?;
+        let p = crate::cases::projection(&next);
+        if !fazhi_store::cases::update(tx, s.id, s.version, &p, &json, now).await? {
+            return Err(AppError::Internal(format!(
+                "case {} changed during the recompute",
+                s.id
+            )));
+        }
+        moved_total += moved.len();
+        app.log(
+            tx,
+            actor_user_id,
+            Some(s.agency_id),
+            EventKind::DeadlineRecomputed,
+            format!("case:{}", s.id),
+            serde_json::json!({
+                "moved": moved.iter().map(|m| serde_json::json!({
+                    "rule": m.rule_id,
+                    "from": m.from.to_string(),
+                    "to": m.to.map(|d| d.to_string()),
+                })).collect::<Vec<_>>(),
+            }),
+        )
+        .await?;
+    }
+    Ok(moved_total)
 }
 
 /// Add a regional holiday for an agency (and the agencies below it), recompute

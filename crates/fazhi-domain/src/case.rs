@@ -568,6 +568,13 @@ pub enum Flag {
         due: Date,
         years: Vec<i16>,
     },
+    /// A provisional date moved when the holiday schedule of its year was
+    /// imported (`recompute_provisional`).
+    DeadlineMoved {
+        rule_id: String,
+        from: Date,
+        to: Date,
+    },
     /// A repeat violator for whom a transfer rule may apply.
     TransferCheck { reason: String },
     /// A published notice withdrawn after its 3-working-day limit.
@@ -3421,6 +3428,9 @@ pub fn violations(case: &Case) -> Vec<&'static str> {
     }
     out
 }
+
+mod recompute;
+pub use recompute::{MovedDeadline, recompute_provisional};
 
 #[cfg(test)]
 #[path = "case_tests.rs"]

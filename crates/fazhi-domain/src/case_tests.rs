@@ -357,6 +357,61 @@ fn hp_decision_deadline_into_a_year_without_a_schedule_is_set_and_flagged_provis
     );
 }
 
+#[test]
+fn hp_decision_deadline_provisional_date_is_recomputed_when_the_schedule_is_imported() {
+    let f = filed(date(2026, 12, 7));
+    assert_eq!(f.decision_due, Some(date(2027, 3, 8)));
+    // Nothing to do on the same calendar.
+    assert!(recompute_provisional(&f, &ctx(date(2026, 12, 20), HEAD)).is_none());
+    // A schedule that makes 8 March a rest day moves the date, and says so.
+    let moved_cal = CAL
+        .import(
+            "[[year]]\nyear = 2027\nnotice = \"测试\"\nholidays = [ { from = \"2027-03-08\", to = \"2027-03-08\", festival = \"测试\" } ]\n",
+            false,
+        )
+        .unwrap();
+    let mut c = ctx(date(2026, 12, 20), HEAD);
+    c.calendar = &moved_cal;
+    let (next, moved) = recompute_provisional(&f, &c).expect("the date moved");
+    assert_eq!(next.decision_due, Some(date(2027, 3, 9)));
+    assert_eq!(
+        moved,
+        vec![MovedDeadline {
+            rule_id: "hp_decision_deadline".into(),
+            from: date(2027, 3, 8),
+            to: Some(date(2027, 3, 9)),
+        }]
+    );
+    assert!(next.flags.contains(&Flag::DeadlineMoved {
+        rule_id: "hp_decision_deadline".into(),
+        from: date(2027, 3, 8),
+        to: date(2027, 3, 9),
+    }));
+    assert!(
+        !next
+            .flags
+            .iter()
+            .any(|x| matches!(x, Flag::ProvisionalDeadline { .. })),
+        "no longer provisional"
+    );
+    // A schedule that confirms the date only clears the mark.
+    let same_cal = CAL
+        .import(
+            "[[year]]\nyear = 2027\nnotice = \"测试\"\nholidays = [ { from = \"2027-01-01\", to = \"2027-01-01\", festival = \"元旦\" } ]\n",
+            false,
+        )
+        .unwrap();
+    let mut c = ctx(date(2026, 12, 20), HEAD);
+    c.calendar = &same_cal;
+    let (next, moved) = recompute_provisional(&f, &c).expect("the mark goes");
+    assert_eq!(next.decision_due, Some(date(2027, 3, 8)));
+    assert!(moved.is_empty());
+    assert!(!next.flags.iter().any(|x| matches!(
+        x,
+        Flag::ProvisionalDeadline { .. } | Flag::DeadlineMoved { .. }
+    )));
+}
+
 // ------------------------------------------------------------ investigation
 
 #[test]

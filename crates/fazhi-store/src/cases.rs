@@ -158,6 +158,22 @@ pub async fn get_in(tx: &mut Tx, id: i64) -> Result<Option<StoredCase>, StoreErr
         .await?))
 }
 
+/// Open cases holding a date computed on the provisional calendar (暂定), as
+/// the write transaction sees them: a holiday-schedule import recomputes them.
+pub async fn provisional_open_in_tx(tx: &mut Tx) -> Result<Vec<StoredCase>, StoreError> {
+    Ok(on_tx!(tx, |c| {
+        sqlx::query_as(
+        "SELECT c.id, c.agency_id, a.name AS agency_name, a.path AS agency_path, a.region_code AS agency_region, \
+         c.version, c.state_json \
+         FROM cases c JOIN agencies a ON a.id = c.agency_id \
+         WHERE c.closed_on = '' AND c.state_json LIKE $1 ORDER BY c.id"
+    )
+    .bind("%\"kind\":\"provisional_deadline\"%")
+    .fetch_all(&mut *c)
+    .await?
+    }))
+}
+
 /// One line of a case list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct CaseListed {

@@ -1248,6 +1248,13 @@ fn flag_text(tr: Tr, f: &Flag) -> String {
                 .join("、"),
             tr.get("deadline.provisional_why")
         ),
+        Flag::DeadlineMoved { rule_id, from, to } => format!(
+            "{}（{rule_id}）：{from} → {to}",
+            tr.pick(
+                "节假日安排导入后期限已重新计算",
+                "deadline recomputed after the holiday schedule was imported"
+            )
+        ),
         Flag::TransferCheck { reason } => reason.clone(),
         Flag::CourtApplicationLate { due } => format!(
             "{} {due}",

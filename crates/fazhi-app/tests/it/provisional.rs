@@ -128,3 +128,75 @@ async fn importing_the_schedule_recomputes_a_provisional_request_and_logs_the_mo
         assert_eq!(status.due_on.as_deref(), Some("2027-01-06"));
     }
 }
+
+/// A made-up 2027 schedule that makes Monday 8 March a rest day, so a
+/// decision deadline that ended there provisionally moves to 9 March.
+const Y2027_REST_ON_8_MARCH: &str = r#"
+[[year]]
+year = 2027
+notice = "测试用安排（非真实通知）"
+holidays = [ { from = "2027-03-08", to = "2027-03-08", festival = "测试" } ]
+workdays = []
+"#;
+
+#[tokio::test]
+async fn hp_decision_deadline_of_an_open_case_is_recomputed_on_import_logged_and_shown_as_moved() {
+    for t in testing::both().await {
+        let (app, _) = app_at(&t, MON_7_DEC_2026);
+        assert!(fazhi_app::demo::seed(&app).await.unwrap());
+        let o1 = actor(&app, "dh.officer1").await;
+        let o2 = actor(&app, "dh.officer2").await;
+        let section = actor(&app, "dh.section").await;
+        let admin = actor(&app, "dh.admin").await;
+        let id = super::support::a_case(&app, "dh.admin", "dh.officer1").await;
+        let v = fazhi_app::cases::get(&app, &o1, id).await.unwrap().version;
+        let mut file = fazhi_app::cases::StepInput {
+            command: "file".into(),
+            version: v,
+            ..Default::default()
+        };
+        file.handlers = vec![o1.user_id.to_string(), o2.user_id.to_string()];
+        fazhi_app::cases::act(&app, &section, id, &file)
+            .await
+            .unwrap();
+        let case = fazhi_app::cases::get(&app, &o1, id).await.unwrap().case;
+        assert_eq!(case.decision_due, Some(date(2027, 3, 8)));
+
+        let before = events(&app).await;
+        let done = import_holidays(&app, Some(&admin), Y2027_REST_ON_8_MARCH, false)
+            .await
+            .unwrap();
+        assert!(done.recomputed >= 1);
+        let size = events(&app).await;
+        let log = fazhi_store::events::range(&app.db, before + 1, size - before)
+            .await
+            .unwrap();
+        let moved: Vec<_> = log
+            .iter()
+            .filter(|e| e.kind == "deadline.recomputed" && e.subject == format!("case:{id}"))
+            .collect();
+        assert_eq!(moved.len(), 1, "one event for the case");
+        assert_eq!(moved[0].actor_user_id, Some(admin.user_id));
+        let p: serde_json::Value = serde_json::from_str(&moved[0].payload_json).unwrap();
+        assert_eq!(p["moved"][0]["rule"], "hp_decision_deadline");
+        assert_eq!(p["moved"][0]["from"], "2027-03-08");
+        assert_eq!(p["moved"][0]["to"], "2027-03-09");
+
+        let case = fazhi_app::cases::get(&app, &o1, id).await.unwrap().case;
+        assert_eq!(case.decision_due, Some(date(2027, 3, 9)));
+        assert!(
+            case.flags
+                .contains(&fazhi_domain::case::Flag::DeadlineMoved {
+                    rule_id: "hp_decision_deadline".into(),
+                    from: date(2027, 3, 8),
+                    to: date(2027, 3, 9),
+                })
+        );
+        assert!(
+            !case
+                .flags
+                .iter()
+                .any(|f| matches!(f, fazhi_domain::case::Flag::ProvisionalDeadline { .. }))
+        );
+    }
+}
