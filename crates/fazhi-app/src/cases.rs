@@ -774,6 +774,9 @@ pub struct StepInput {
     pub receipt: String,
     #[serde(default)]
     pub electronic_consent: Option<String>,
+    /// `record_payment`: collected on the spot in a remote area (第六十九条).
+    #[serde(default)]
+    pub collected_on_spot: Option<String>,
     /// Yuan.
     #[serde(default)]
     pub amount: String,
@@ -998,6 +1001,7 @@ async fn command_of(
         "record_payment" => Command::RecordPayment {
             on: parse_date("date", &input.date)?,
             amount: parse_money("amount", &input.amount)?,
+            collected_on_spot: checked(&input.collected_on_spot),
         },
         "approve_deferral" => Command::ApproveDeferral {
             until: parse_date("date", &input.date)?,
@@ -1193,8 +1197,12 @@ fn step_detail(cmd: &Command) -> serde_json::Value {
         Command::Serve { method, on, .. } => {
             serde_json::json!({ "method": method.code(), "on": on })
         }
-        Command::RecordPayment { on, amount } => {
-            serde_json::json!({ "on": on, "amount_fen": amount.fen() })
+        Command::RecordPayment {
+            on,
+            amount,
+            collected_on_spot,
+        } => {
+            serde_json::json!({ "on": on, "amount_fen": amount.fen(), "collected_on_spot": collected_on_spot })
         }
         Command::ExtendDecisionDeadline {
             days, reason_code, ..

@@ -1144,6 +1144,9 @@ pub enum Command {
     RecordPayment {
         on: Date,
         amount: Money,
+        /// Collected on the spot under 第六十九条 (a remote, water-borne or
+        /// poorly connected area, at the party's request): ordinary procedure.
+        collected_on_spot: bool,
     },
     ApproveDeferral {
         until: Date,
@@ -2404,7 +2407,11 @@ pub fn apply(case: Option<&Case>, cmd: &Command, ctx: &Ctx) -> Step {
             }
             Ok(next)
         }
-        Command::RecordPayment { on, amount } => {
+        Command::RecordPayment {
+            on,
+            amount,
+            collected_on_spot,
+        } => {
             if !matches!(
                 case.stage,
                 Stage::Execution | Stage::Enforcement | Stage::Summary
@@ -2412,6 +2419,17 @@ pub fn apply(case: Option<&Case>, cmd: &Command, ctx: &Ctx) -> Step {
                 return Err(wrong_stage(ctx, case, cmd));
             }
             handler_or_head(ctx, case, cmd)?;
+            // 第六十九条 reaches decisions of both procedures; an on-the-spot
+            // decision states its ground when it is made (第六十八条), so here
+            // only the ordinary procedure's collection in a remote area.
+            if *collected_on_spot && case.procedure == Procedure::Summary {
+                return Err(refuse(
+                    ctx,
+                    "ap_on_spot_collection",
+                    "当场处罚的当场收缴及其情形在作出决定时登记",
+                    "an on-the-spot decision records its on-the-spot collection and ground when it is made",
+                ));
+            }
             if *on > ctx.today || amount.fen() <= 0 {
                 return Err(bad_date(ctx, "on"));
             }
@@ -2441,6 +2459,10 @@ pub fn apply(case: Option<&Case>, cmd: &Command, ctx: &Ctx) -> Step {
                 amount: *amount,
                 late_fee: late,
             });
+            if *collected_on_spot {
+                next.collected_on_spot = true;
+                next.collection_ground = Some(CollectionGround::RemoteOnRequest);
+            }
             if next.paid().fen() >= fine.fen() && case.stage != Stage::Summary {
                 next.stage = Stage::Closing;
             }

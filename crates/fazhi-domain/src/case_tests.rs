@@ -1261,6 +1261,7 @@ fn ap_late_fee_three_percent_a_day_capped_at_the_fine() {
         Command::RecordPayment {
             on: date(2025, 4, 28),
             amount: Money::from_yuan(1950),
+            collected_on_spot: false,
         },
         date(2025, 4, 28),
         OFFICER_A,
@@ -1273,11 +1274,45 @@ fn ap_late_fee_three_percent_a_day_capped_at_the_fine() {
         Command::RecordPayment {
             on: date(2026, 4, 20),
             amount: Money::from_yuan(3001),
+            collected_on_spot: false,
         },
         date(2026, 4, 20),
         OFFICER_A,
     );
     assert_eq!(r.rule_id, "ap_late_fee");
+}
+
+#[test]
+fn ap_on_spot_collection_article_69_in_a_remote_area_also_after_an_ordinary_decision() {
+    let d = decided(date(2025, 4, 2));
+    let s = step(
+        &d,
+        Command::Serve {
+            method: ServiceMethod::Direct,
+            on: date(2025, 4, 3),
+            receipt: "签收".into(),
+            electronic_consent: false,
+        },
+        date(2025, 4, 3),
+        OFFICER_A,
+    );
+    let paid = step(
+        &s,
+        Command::RecordPayment {
+            on: date(2025, 4, 10),
+            amount: Money::from_yuan(1500),
+            collected_on_spot: true,
+        },
+        date(2025, 4, 10),
+        OFFICER_A,
+    );
+    assert!(paid.collected_on_spot);
+    assert_eq!(
+        paid.collection_ground,
+        Some(CollectionGround::RemoteOnRequest)
+    );
+    assert_eq!(paid.stage, Stage::Closing);
+    assert!(violations(&paid).is_empty());
 }
 
 #[test]
@@ -1426,6 +1461,7 @@ fn ap_summary_filing_with_the_agency_within_five_working_days() {
         Command::RecordPayment {
             on: date(2025, 6, 10),
             amount: Money::from_yuan(500),
+            collected_on_spot: false,
         },
         date(2025, 6, 10),
         OFFICER_A,
@@ -1500,6 +1536,7 @@ fn paid(s: &Case) -> Case {
         Command::RecordPayment {
             on: date(2025, 4, 10),
             amount: Money::from_yuan(1500),
+            collected_on_spot: false,
         },
         date(2025, 4, 10),
         OFFICER_A,
@@ -1673,6 +1710,7 @@ mod property {
             16 => Command::RecordPayment {
                 on: date(2025, 6, 1),
                 amount: money,
+                collected_on_spot: false,
             },
             17 => Command::SendDemand,
             18 => Command::ApplyToCourt,
@@ -1888,6 +1926,7 @@ fn ap_late_fee_does_not_accrue_while_reconsideration_is_pending() {
         Command::RecordPayment {
             on: date(2025, 6, 28),
             amount: Money::from_yuan(1950),
+            collected_on_spot: false,
         },
         date(2025, 6, 28),
         OFFICER_A,

@@ -925,6 +925,7 @@ fn forms_for(
                 f.push(form("record_payment", tr.pick("登记缴款", "Record a payment"), tr.pick("逾期每日按罚款数额 3% 加处罚款，总额不超过罚款数额，系统自动计算（第七十二条）。", "Late: 3% a day, at most the fine, computed (Art. 72)."), vec![
                     Input::new("date", tr.pick("缴款日期", "Paid on"), "date").value(today),
                     Input::new("amount", tr.pick("金额（元，含加处罚款）", "Amount (yuan, with late fee)"), "money"),
+                    Input::new("collected_on_spot", tr.pick("边远、水上、交通不便地区经当事人提出当场收缴（第六十九条）", "Collected on the spot in a remote area at the party's request (Art. 69)"), "check").optional(),
                 ], c.stage == Stage::Execution));
             }
             if c.stage == Stage::Summary {
