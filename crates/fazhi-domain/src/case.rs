@@ -27,6 +27,7 @@ mod checks;
 mod command;
 mod deadlines;
 mod deciding;
+mod execution;
 mod facts;
 mod invariants;
 mod opening;
